@@ -1,0 +1,5 @@
+import sys
+
+from privdesk.app import main
+
+sys.exit(main())

@@ -1,0 +1,323 @@
+"""The command line (DESIGN.md §7): scripting, scheduled jobs and support; every command goes through services.
+
+With ``--json`` a command prints JSON on stdout. Bad input gives a one-line reason on stderr and a
+non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from privdesk.domain.errors import DomainError, ValidationError
+from privdesk.logsafe import log_exception
+from privdesk.services.dto import CaseDTO, CaseFilter, to_json
+from privdesk.services.hub import Services
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message)
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a real date (use YYYY-MM-DD)") from None
+
+
+def emit(args: argparse.Namespace, payload: Any, text: str) -> None:
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False))
+    else:
+        print(text)
+
+
+# -- case commands ----------------------------------------------------------------------------
+
+
+def case_json(case: CaseDTO) -> dict[str, Any]:
+    data = to_json(case)
+    for item in data["items"]:
+        item["type"] = item["type"]
+    return data
+
+
+def case_text(case: CaseDTO) -> str:
+    lines = [
+        f"{case.reference}  {case.status}  {case.organization_name}  {case.jurisdiction}  via {case.channel}",
+        f"  consumer: {case.consumer_name}" + (f" (agent: {case.agent_name})" if case.agent_name else ""),
+        f"  received: {case.received_on.isoformat()}",
+    ]
+    for item in case.items:
+        parts = [f"  - {item.type}: {item.status}"]
+        if item.acknowledge_by:
+            parts.append(f"acknowledge by {item.acknowledge_by.isoformat()}")
+        if item.respond_by:
+            parts.append(f"respond by {item.respond_by.isoformat()}")
+        if item.extended_respond_by:
+            parts.append(f"extended {item.extended_respond_by.isoformat()}")
+        lines.append(", ".join(parts))
+    if case.next_action:
+        due = f" by {case.next_action.due.isoformat()}" if case.next_action.due else ""
+        flag = " (OVERDUE)" if case.next_action.overdue else ""
+        lines.append(f"  next: {case.next_action.label}{due}{flag}")
+    for w in case.warnings:
+        lines.append(f"  warning [{w.code}]: {w.message}")
+    return "\n".join(lines)
+
+
+def cmd_case_new(services: Services, args: argparse.Namespace) -> int:
+    from privdesk.services.cases import NewCase
+
+    case = services.cases.create(
+        NewCase(
+            organization=args.org,
+            jurisdiction=args.jurisdiction,
+            types=[t for t in args.type.split(",") if t.strip()],
+            channel=args.channel,
+            received=args.received,
+            name=args.name,
+            email=args.email,
+            phone=args.phone,
+            address=args.address or "",
+            agent_name=args.agent_name,
+            subject=args.subject or "",
+            summary=args.summary or "",
+            ca_residency_attested=args.ca_resident,
+            designated_channel=not args.not_designated,
+        )
+    )
+    emit(args, case_json(case), case_text(case))
+    return EXIT_OK
+
+
+def cmd_case_show(services: Services, args: argparse.Namespace) -> int:
+    case = services.cases.show(args.reference)
+    emit(args, case_json(case), case_text(case))
+    return EXIT_OK
+
+
+def cmd_case_list(services: Services, args: argparse.Namespace) -> int:
+    rows = services.cases.list(
+        CaseFilter(
+            status=args.status, organization=args.org, request_type=args.type, due_before=args.due_before,
+            overdue=args.overdue, search=args.search, open_only=args.open,
+        )
+    )
+    text = "\n".join(
+        f"{r.reference}  {r.status:<22} {r.organization:<12} {r.jurisdiction:<6} "
+        f"{(r.next_due_on.isoformat() if r.next_due_on else '-'):<10} {'OVERDUE ' if r.overdue else ''}"
+        f"{r.consumer_name}  [{', '.join(r.types)}]"
+        for r in rows
+    ) or "no cases"
+    emit(args, [to_json(r) for r in rows], text)
+    return EXIT_OK
+
+
+def cmd_seed_demo(services: Services, args: argparse.Namespace) -> int:
+    from privdesk.services.demo import seed_demo
+
+    summary = seed_demo(services)
+    emit(args, summary, f"loaded {summary['organizations']} organizations and {summary['cases']} cases")
+    return EXIT_OK
+
+
+def cmd_org_list(services: Services, args: argparse.Namespace) -> int:
+    orgs = services.organizations.list()
+    emit(args, [to_json(o) for o in orgs], "\n".join(f"{o.slug:<12} {o.legal_name}" for o in orgs) or "none")
+    return EXIT_OK
+
+
+def cmd_org_show(services: Services, args: argparse.Namespace) -> int:
+    org = services.organizations.show(args.slug)
+    emit(args, to_json(org), f"{org.slug}: {org.legal_name} ({org.role})\n{org.postal_address}")
+    return EXIT_OK
+
+
+def cmd_org_import(services: Services, args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    org = services.organizations.import_profile_file(Path(args.file))
+    emit(args, to_json(org), f"imported {org.slug}: {org.legal_name}")
+    return EXIT_OK
+
+
+def cmd_audit_verify(services: Services, args: argparse.Namespace) -> int:
+    report = services.audit.verify()
+    payload = to_json(report)
+    text = (
+        f"audit trail intact: {report.checked} events checked"
+        if report.ok
+        else f"audit trail BROKEN at event {report.first_broken_id}: {report.reason}"
+    )
+    emit(args, payload, text)
+    return EXIT_OK if report.ok else EXIT_ERROR
+
+
+# -- commands that need no database -----------------------------------------------------------
+
+
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from privdesk.domain.rules import load_rulebook
+
+    rulebook = load_rulebook(count_saturdays=args.count_saturdays)
+    result = rulebook.deadlines(
+        args.jurisdiction, args.type, args.received, designated_channel=not args.not_designated
+    )
+    payload = result.to_json()
+    lines = [f"{k}: {v if v is not None else '-'}" for k, v in payload.items() if k != "basis"]
+    lines += [f"  {k}: {v}" for k, v in payload.get("basis", {}).items()]
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+# -- parser -----------------------------------------------------------------------------------
+
+Handler = Callable[[Services, argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", help="print JSON on stdout")
+
+    parser = _Parser(prog="privdesk", description="Case management for consumer privacy requests.")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL (or PRIVDESK_DB)")
+    parser.add_argument("--demo", action="store_true", help="use the demo database with sample data")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("seed-demo", parents=[common], help="load the sample organizations and cases")
+    p.set_defaults(handler=cmd_seed_demo)
+
+    p = sub.add_parser("deadlines", parents=[common], help="statutory dates for a request")
+    p.add_argument("--jurisdiction", required=True)
+    p.add_argument("--type", required=True)
+    p.add_argument("--received", required=True, type=iso_date)
+    p.add_argument("--count-saturdays", action="store_true", help="count Saturdays as business days")
+    p.add_argument("--not-designated", action="store_true",
+                   help="Shine the Light request not sent to the designated address")
+    p.set_defaults(no_db=cmd_deadlines)
+
+    case = sub.add_parser("case", help="create, show and list cases").add_subparsers(
+        dest="case_command", parser_class=_Parser, required=True
+    )
+    p = case.add_parser("new", parents=[common], help="record a new case")
+    p.add_argument("--org", required=True)
+    p.add_argument("--jurisdiction", required=True)
+    p.add_argument("--type", required=True, help="request type codes, comma-separated")
+    p.add_argument("--channel", required=True)
+    p.add_argument("--received", required=True, type=iso_date)
+    p.add_argument("--name", required=True)
+    p.add_argument("--email")
+    p.add_argument("--phone")
+    p.add_argument("--address")
+    p.add_argument("--agent-name")
+    p.add_argument("--subject")
+    p.add_argument("--summary")
+    p.add_argument("--ca-resident", action="store_true", help="the consumer attests California residency")
+    p.add_argument("--not-designated", action="store_true",
+                   help="Shine the Light request not sent to the designated address")
+    p.set_defaults(handler=cmd_case_new)
+
+    p = case.add_parser("show", parents=[common], help="show one case")
+    p.add_argument("reference")
+    p.set_defaults(handler=cmd_case_show)
+
+    p = case.add_parser("list", parents=[common], help="list cases")
+    p.add_argument("--status")
+    p.add_argument("--org")
+    p.add_argument("--type")
+    p.add_argument("--overdue", action="store_true")
+    p.add_argument("--open", action="store_true", help="only open cases")
+    p.add_argument("--due-before", type=iso_date)
+    p.add_argument("--search")
+    p.set_defaults(handler=cmd_case_list)
+
+    org = sub.add_parser("org", help="organizations").add_subparsers(
+        dest="org_command", parser_class=_Parser, required=True
+    )
+    p = org.add_parser("list", parents=[common])
+    p.set_defaults(handler=cmd_org_list)
+    p = org.add_parser("show", parents=[common])
+    p.add_argument("slug")
+    p.set_defaults(handler=cmd_org_show)
+    p = org.add_parser("import", parents=[common], help="import or update a profile from a TOML file")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_org_import)
+
+    audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
+        dest="audit_command", parser_class=_Parser, required=True
+    )
+    p = audit.add_parser("verify", parents=[common], help="check the hash chain; report the first broken link")
+    p.set_defaults(handler=cmd_audit_verify)
+
+    for extend in _EXTENSIONS:
+        extend(sub, common)
+    return parser
+
+
+# Further command groups (workflow, intake, letters, reports, backup) register here.
+_EXTENSIONS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
+
+
+def demo_database() -> str:
+    from privdesk.paths import data_dir
+
+    return str(data_dir() / "demo.db")
+
+
+def run(argv: Sequence[str]) -> int:
+    try:
+        parser = build_parser()
+        args = parser.parse_args(list(argv))
+    except UsageError as exc:
+        print(f"privdesk: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.version:
+        from privdesk import __version__
+
+        print(__version__)
+        return EXIT_OK
+    services: Services | None = None
+    try:
+        if getattr(args, "no_db", None) is not None:
+            return int(args.no_db(args))
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return EXIT_USAGE
+        target = demo_database() if args.demo else args.db
+        services = Services.open(target)
+        return int(args.handler(services, args))
+    except DomainError as exc:
+        print(f"privdesk: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("privdesk: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # the last guard: a reason, never a traceback
+        log_exception(log, f"unexpected error in command {getattr(args, 'command', '?')}", exc)
+        print(f"privdesk: unexpected error ({type(exc).__name__}); see the log file for details", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if services is not None:
+            services.close()
+
+
+__all__ = ["ValidationError", "build_parser", "run"]

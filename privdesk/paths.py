@@ -1,0 +1,37 @@
+"""Where privdesk finds its bundled resources and keeps its data (no Qt)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from platformdirs import user_data_dir
+
+from privdesk import APP_NAME, ORG_NAME
+
+
+def resource_dir() -> Path:
+    """The ``resources/`` folder: beside the package in a checkout, inside a frozen bundle."""
+    override = os.environ.get("PRIVDESK_RESOURCES")
+    if override:
+        return Path(override)
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def resource(*parts: str) -> Path:
+    return resource_dir().joinpath(*parts)
+
+
+def data_dir() -> Path:
+    """The user's data folder (created on demand)."""
+    path = Path(user_data_dir(APP_NAME, ORG_NAME))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_path() -> Path:
+    return data_dir() / "privdesk.db"

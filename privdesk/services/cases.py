@@ -1,0 +1,482 @@
+"""Cases: create with one or more request items, show, list with filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from privdesk.domain import checks as facial_checks
+from privdesk.domain import limits as request_limits
+from privdesk.domain import workflow
+from privdesk.domain.errors import NotFound, ValidationError
+from privdesk.domain.references import format_reference
+from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestType
+from privdesk.services import audit
+from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer
+from privdesk.services.context import ServiceContext
+from privdesk.services.dto import (
+    CaseDTO,
+    CaseFilter,
+    CaseRow,
+    ItemDTO,
+    NextActionDTO,
+    WarningDTO,
+)
+from privdesk.services.organizations import get_organization
+from privdesk.store.models import (
+    Agent,
+    Case,
+    Consumer,
+    Note,
+    Organization,
+    ReferenceCounter,
+    RequestItem,
+    Task,
+)
+
+DUE_SOON_DAYS = 7
+EXTENSION_DECISION_LEAD_DAYS = 7
+
+
+@dataclass(frozen=True)
+class NewCase:
+    organization: str
+    jurisdiction: str
+    types: Sequence[str]
+    channel: str
+    received: dt.date
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    address: str = ""
+    received_time: dt.time | None = None
+    consumer_id: int | None = None
+    agent_name: str | None = None
+    agent_id: int | None = None
+    subject: str = ""
+    summary: str = ""
+    ca_residency_attested: bool = False
+    requester_relation: str = "self"  # self, parent, guardian, agent, minor
+    designated_channel: bool = True
+    is_minor: bool = False
+    extra_warnings: Sequence[WarningDTO] = field(default_factory=tuple)
+
+
+def parse_types(types: Sequence[str]) -> list[RequestType]:
+    if not types:
+        raise ValidationError("a case needs at least one request type")
+    result: list[RequestType] = []
+    for raw in types:
+        code = raw.strip()
+        try:
+            rtype = RequestType(code)
+        except ValueError:
+            known = ", ".join(t.value for t in RequestType)
+            raise ValidationError(f"unknown request type {code!r} (known: {known})") from None
+        if rtype not in result:
+            result.append(rtype)
+    return result
+
+
+def parse_channel(raw: str) -> Channel:
+    try:
+        return Channel(raw.strip())
+    except ValueError:
+        known = ", ".join(c.value for c in Channel)
+        raise ValidationError(f"unknown channel {raw!r} (known: {known})") from None
+
+
+def item_dto(item: RequestItem) -> ItemDTO:
+    return ItemDTO(
+        id=item.id,
+        type=item.request_type,
+        status=item.status,
+        outcome=item.outcome,
+        acknowledge_by=item.acknowledge_by,
+        respond_by=item.respond_by,
+        extension_notice_by=item.extension_notice_by,
+        extended_respond_by=item.extended_respond_by,
+        respond_outside_by=item.respond_outside_by,
+        extended_outside_by=item.extended_outside_by,
+        basis=dict(item.basis),
+        rule_version=item.rule_version,
+        acknowledged_on=item.acknowledged_on,
+        extended_on=item.extended_on,
+        extension_reason=item.extension_reason,
+        responded_on=item.responded_on,
+        denial_reasons=list(item.denial_reasons),
+        denial_text=item.denial_text,
+        redirected_to=item.redirected_to,
+        original_type=item.original_type,
+        verification_level=item.verification_level,
+        version=item.version,
+    )
+
+
+def item_state(item: RequestItem, case: Case) -> workflow.ItemState:
+    return workflow.state_from_record(item, agent_case=case.agent_id is not None)
+
+
+def refresh_case_status(case: Case, today: dt.date) -> None:
+    """Derive the case's status and next due date from its items (kept in columns for fast lists)."""
+    states = [item_state(i, case) for i in case.items]
+    case.status = workflow.case_status(states).value
+    action = workflow.case_next_action(states, today)
+    case.next_due_on = action.due if action is not None else None
+    if case.status in (ItemStatus.CLOSED, ItemStatus.WITHDRAWN) and case.closed_on is None:
+        case.closed_on = today
+
+
+def case_dto(case: Case, today: dt.date, warnings: Sequence[WarningDTO] = ()) -> CaseDTO:
+    states = [item_state(i, case) for i in case.items]
+    action = workflow.case_next_action(states, today)
+    consumer = case.consumer
+    return CaseDTO(
+        id=case.id,
+        reference=case.reference,
+        status=case.status,
+        organization=case.organization.slug,
+        organization_name=case.organization.display_name,
+        consumer_id=consumer.id,
+        consumer_name=consumer.full_name,
+        consumer_email=consumer.email,
+        consumer_phone=consumer.phone,
+        consumer_address=consumer.postal_address,
+        agent_name=case.agent.name if case.agent is not None else None,
+        jurisdiction=case.jurisdiction,
+        channel=case.channel,
+        received_on=case.received_on,
+        received_at=case.received_at,
+        logged_by=case.logged_by,
+        subject=case.subject,
+        summary=case.summary,
+        legal_hold=case.legal_hold,
+        closed_on=case.closed_on,
+        next_due_on=case.next_due_on,
+        version=case.version,
+        items=[item_dto(i) for i in case.items],
+        warnings=list(warnings),
+        next_action=(
+            NextActionDTO(action.code, action.label, action.due, action.overdue) if action is not None else None
+        ),
+    )
+
+
+def allocate_reference(session: Session, year: int) -> str:
+    """Next number of the year, under a row lock, so that two workstations never share a number."""
+    counter = session.execute(
+        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
+    ).scalar_one_or_none()
+    if counter is None:
+        counter = ReferenceCounter(year=year, last_number=0)
+        session.add(counter)
+        session.flush()
+    counter.last_number += 1
+    session.flush()
+    return format_reference(year, counter.last_number)
+
+
+def load_case(session: Session, reference: str) -> Case:
+    case = session.scalar(
+        select(Case)
+        .where(Case.reference == reference.strip().upper())
+        .options(
+            selectinload(Case.items),
+            selectinload(Case.organization),
+            selectinload(Case.consumer),
+            selectinload(Case.agent),
+        )
+    )
+    if case is None:
+        raise NotFound(f"no case with reference {reference!r}")
+    return case
+
+
+def earlier_requests(session: Session, consumer_ids: Sequence[int], exclude_case: int | None = None
+                     ) -> list[request_limits.EarlierRequest]:
+    if not consumer_ids:
+        return []
+    rows = session.execute(
+        select(Case.reference, Organization.slug, RequestItem.request_type, Case.received_on,
+               RequestItem.responded_on, RequestItem.outcome, Case.id)
+        .join(RequestItem, RequestItem.case_id == Case.id)
+        .join(Organization, Organization.id == Case.organization_id)
+        .where(Case.consumer_id.in_(consumer_ids))
+        .order_by(Case.received_on)
+    ).all()
+    return [
+        request_limits.EarlierRequest(
+            reference=ref, organization=slug, request_type=rtype, received=received,
+            responded=responded, outcome=outcome,
+        )
+        for ref, slug, rtype, received, responded, outcome, case_id in rows
+        if case_id != exclude_case
+    ]
+
+
+def rule_warnings(
+    ctx: ServiceContext, org: Organization, new: NewCase, types: Sequence[RequestType], channel: Channel,
+    history: Sequence[request_limits.EarlierRequest],
+) -> list[WarningDTO]:
+    out: list[WarningDTO] = []
+    profile = facial_checks.OrganizationRules.from_profile(org.profile)
+    for rtype in types:
+        found = request_limits.check_limits(
+            ctx.rulebook,
+            request_limits.NewRequest(
+                organization=org.slug, request_type=rtype, received=new.received, jurisdiction=new.jurisdiction
+            ),
+            history,
+        )
+        found += facial_checks.facial_checks(
+            facial_checks.RequestFacts(
+                jurisdiction=new.jurisdiction,
+                request_type=rtype,
+                channel=channel,
+                subject=new.subject,
+                ca_residency_attested=new.ca_residency_attested,
+                ca_address_given=_looks_californian(new.address),
+                requester_relation=new.requester_relation,
+            ),
+            profile,
+        )
+        for w in found:
+            dto = WarningDTO(w.code, w.message, w.basis, w.earlier_reference, w.earlier_date)
+            if dto not in out:
+                out.append(dto)
+    return out
+
+
+def _looks_californian(address: str) -> bool:
+    import re
+
+    return bool(re.search(r"\b(CA|California)\b[ ,]*9[0-6]\d{3}", address))
+
+
+def _received_at(ctx: ServiceContext, org: Organization, new: NewCase) -> dt.datetime:
+    time = new.received_time or dt.time(9, 0)
+    try:
+        zone = ZoneInfo(org.timezone)
+    except Exception:  # an unknown zone name in a profile must not block intake
+        zone = ZoneInfo("UTC")
+    return dt.datetime.combine(new.received, time, tzinfo=zone)
+
+
+class CaseService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- create -------------------------------------------------------------------------------
+    def create(self, new: NewCase) -> CaseDTO:
+        types = parse_types(new.types)
+        channel = parse_channel(new.channel)
+        today = self.ctx.today()
+        if not new.name.strip():
+            raise ValidationError("the consumer's name is required")
+        deadlines = {
+            t: self.ctx.rulebook.deadlines(
+                new.jurisdiction, t, new.received, designated_channel=new.designated_channel, today=today
+            )
+            for t in types
+        }
+        with self.ctx.db.write() as s:
+            org = get_organization(s, new.organization)
+            if new.consumer_id is not None:
+                consumer = s.get(Consumer, new.consumer_id)
+                if consumer is None:
+                    raise NotFound(f"no consumer with id {new.consumer_id}")
+                candidates = []
+            else:
+                person = ConsumerInput(
+                    name=new.name, email=new.email, phone=new.phone, address=new.address,
+                    ca_residency_attested=new.ca_residency_attested, is_minor=new.is_minor,
+                )
+                candidates = find_candidates(s, person)
+                consumer = new_consumer(s, person)
+            agent = self._agent(s, new)
+            strong = [c.consumer_id for c in candidates if c.strong]
+            history = earlier_requests(s, [consumer.id, *strong])
+            warnings = rule_warnings(self.ctx, org, new, types, channel, history)
+            for cand in candidates:
+                warnings.append(
+                    WarningDTO(
+                        "possible_same_person",
+                        f"may be the same person as consumer #{cand.consumer_id} ({cand.name}): "
+                        + "; ".join(cand.reasons),
+                    )
+                )
+            warnings.extend(new.extra_warnings)
+            reference = allocate_reference(s, today.year)
+            case = Case(
+                reference=reference,
+                organization=org,
+                consumer=consumer,
+                agent=agent,
+                jurisdiction=new.jurisdiction,
+                channel=channel.value,
+                received_at=_received_at(self.ctx, org, new),
+                received_on=new.received,
+                logged_by=self.ctx.actor,
+                status=ItemStatus.RECEIVED.value,
+                subject=new.subject,
+                summary=new.summary,
+                designated_channel=new.designated_channel,
+            )
+            s.add(case)
+            for rtype in types:
+                d = deadlines[rtype]
+                rule = self.ctx.rulebook.rule(new.jurisdiction, rtype)
+                case.items.append(
+                    RequestItem(
+                        request_type=rtype.value,
+                        status=ItemStatus.RECEIVED.value,
+                        acknowledge_by=d.acknowledge_by,
+                        respond_by=d.respond_by,
+                        extension_notice_by=d.extension_notice_by,
+                        extended_respond_by=d.extended_respond_by,
+                        respond_outside_by=d.respond_outside_by,
+                        extended_outside_by=d.extended_outside_by,
+                        basis=dict(d.basis),
+                        rule_version=d.rule_version,
+                        verification_level=rule.verification.level.value,
+                    )
+                )
+            s.flush()
+            refresh_case_status(case, today)
+            self._generate_tasks(s, case)
+            if warnings:
+                s.add(Note(case_id=case.id, author="privdesk",
+                           body="Warnings at intake:\n" + "\n".join(f"- {w.message}" for w in warnings)))
+            audit.record(
+                s, self.ctx, "case.created", "case", case.id, case_reference=reference,
+                after={"organization": org.slug, "jurisdiction": new.jurisdiction, "channel": channel.value,
+                       "received_on": new.received, "types": [t.value for t in types],
+                       "warnings": [w.code for w in warnings]},
+            )
+            return case_dto(case, today, warnings)
+
+    def _agent(self, s: Session, new: NewCase) -> Agent | None:
+        if new.agent_id is not None:
+            agent = s.get(Agent, new.agent_id)
+            if agent is None:
+                raise NotFound(f"no agent with id {new.agent_id}")
+            return agent
+        if new.agent_name and new.agent_name.strip():
+            name = new.agent_name.strip()
+            existing = s.scalar(select(Agent).where(func.lower(Agent.name) == name.lower()))
+            if existing is not None:
+                return existing
+            agent = Agent(kind="business" if any(w in name.lower() for w in ("llc", "inc", "services", "ltd"))
+                          else "person", name=name)
+            s.add(agent)
+            return agent
+        return None
+
+    def _generate_tasks(self, s: Session, case: Case) -> None:
+        for item in case.items:
+            label = RequestType(item.request_type).label
+            if item.acknowledge_by:
+                s.add(Task(case_id=case.id, item_id=item.id, kind="acknowledge",
+                           title=f"Acknowledge: {label}", due_on=item.acknowledge_by))
+            if item.extended_respond_by and item.respond_by:
+                decide = item.respond_by - dt.timedelta(days=EXTENSION_DECISION_LEAD_DAYS)
+                s.add(Task(case_id=case.id, item_id=item.id, kind="decide_extension",
+                           title=f"Decide on an extension: {label}", due_on=max(decide, case.received_on)))
+            if item.respond_by:
+                s.add(Task(case_id=case.id, item_id=item.id, kind="respond",
+                           title=f"Respond: {label}", due_on=item.respond_by))
+
+    # -- read ---------------------------------------------------------------------------------
+    def show(self, reference: str) -> CaseDTO:
+        with self.ctx.db.read() as s:
+            return case_dto(load_case(s, reference), self.ctx.today())
+
+    def list(self, filters: CaseFilter | None = None) -> list[CaseRow]:
+        filters = filters or CaseFilter()
+        today = self.ctx.today()
+        with self.ctx.db.read() as s:
+            query = self._filtered(filters, today).order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.id)
+            if filters.limit:
+                query = query.limit(filters.limit).offset(filters.offset)
+            rows = s.execute(query).all()
+            ids = [r.id for r in rows]
+            types: dict[int, list[str]] = {}
+            if ids:
+                for case_id, rtype in s.execute(
+                    select(RequestItem.case_id, RequestItem.request_type)
+                    .where(RequestItem.case_id.in_(ids)).order_by(RequestItem.id)
+                ):
+                    types.setdefault(case_id, []).append(rtype)
+            return [self._row(r, types.get(r.id, []), today) for r in rows]
+
+    def count(self, filters: CaseFilter | None = None) -> int:
+        filters = filters or CaseFilter()
+        with self.ctx.db.read() as s:
+            sub = self._filtered(filters, self.ctx.today()).subquery()
+            return int(s.scalar(select(func.count()).select_from(sub)) or 0)
+
+    @staticmethod
+    def _row(r: object, types: list[str], today: dt.date) -> CaseRow:
+        status = r.status  # type: ignore[attr-defined]
+        due = r.next_due_on  # type: ignore[attr-defined]
+        is_open = status in {s.value for s in OPEN_STATUSES}
+        return CaseRow(
+            id=r.id,  # type: ignore[attr-defined]
+            reference=r.reference,  # type: ignore[attr-defined]
+            organization=r.slug,  # type: ignore[attr-defined]
+            consumer_name=r.full_name,  # type: ignore[attr-defined]
+            jurisdiction=r.jurisdiction,  # type: ignore[attr-defined]
+            channel=r.channel,  # type: ignore[attr-defined]
+            received_on=r.received_on,  # type: ignore[attr-defined]
+            types=types,
+            status=status,
+            next_due_on=due,
+            overdue=bool(is_open and due is not None and due < today),
+            due_soon=bool(is_open and due is not None and today <= due <= today + dt.timedelta(days=DUE_SOON_DAYS)),
+        )
+
+    @staticmethod
+    def _filtered(f: CaseFilter, today: dt.date) -> Select[tuple[object, ...]]:
+        query: Select[tuple[object, ...]] = (
+            select(Case.id, Case.reference, Organization.slug, Consumer.full_name, Case.jurisdiction,
+                   Case.channel, Case.received_on, Case.status, Case.next_due_on)
+            .join(Organization, Organization.id == Case.organization_id)
+            .join(Consumer, Consumer.id == Case.consumer_id)
+        )
+        open_values = [s.value for s in OPEN_STATUSES]
+        if f.status:
+            if f.status not in {s.value for s in ItemStatus}:
+                known = ", ".join(s.value for s in ItemStatus)
+                raise ValidationError(f"unknown status {f.status!r} (known: {known})")
+            query = query.where(Case.status == f.status)
+        if f.open_only:
+            query = query.where(Case.status.in_(open_values))
+        if f.organization:
+            query = query.where(Organization.slug == f.organization)
+        if f.request_type:
+            parse_types([f.request_type])
+            query = query.where(
+                Case.id.in_(select(RequestItem.case_id).where(RequestItem.request_type == f.request_type))
+            )
+        if f.due_before:
+            query = query.where(Case.next_due_on.is_not(None), Case.next_due_on <= f.due_before)
+        if f.overdue:
+            query = query.where(Case.status.in_(open_values), Case.next_due_on < today)
+        if f.search and f.search.strip():
+            term = f"%{f.search.strip().lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(Case.reference).like(term),
+                    func.lower(Consumer.full_name).like(term),
+                    func.lower(Consumer.email).like(term),
+                    func.lower(Case.subject).like(term),
+                    func.lower(Case.summary).like(term),
+                    Case.id.in_(select(Note.case_id).where(func.lower(Note.body).like(term))),
+                )
+            )
+        return query

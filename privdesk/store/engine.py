@@ -1,0 +1,152 @@
+"""Engines and sessions: SQLite (default, one workstation) or PostgreSQL (shared), chosen by URL."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from privdesk.domain.errors import StoreError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def database_url(path_or_url: str | os.PathLike[str]) -> URL:
+    """Turn a file path or an SQLAlchemy URL into a URL; a bare path means SQLite."""
+    text = os.fspath(path_or_url)
+    if "://" in text:
+        try:
+            return make_url(text)
+        except ArgumentError as exc:
+            raise StoreError(f"not a database URL: {text!r}") from exc
+    path = Path(text).expanduser()
+    return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def describe_url(url: URL) -> str:
+    """A display form without the password (status bar, messages)."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return url.render_as_string(hide_password=True)
+
+
+def _check_sqlite_file(url: URL) -> None:
+    database = url.database
+    if not database or database == ":memory:":
+        return
+    path = Path(database)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists():
+        if path.is_dir():
+            raise StoreError(f"{path} is a folder, not a database file")
+        if not os.access(path, os.R_OK | os.W_OK):
+            raise StoreError(f"cannot write to the database file {path} (check its permissions)")
+        with path.open("rb") as fh:
+            header = fh.read(16)
+        if header and header != b"SQLite format 3\x00" and len(header) >= 16:
+            raise StoreError(f"{path} is not a privdesk database (the file is damaged or of another kind)")
+    else:
+        if not folder.exists():
+            raise StoreError(f"the folder {folder} does not exist")
+        if not os.access(folder, os.W_OK):
+            raise StoreError(f"cannot create a database in {folder} (the folder is not writable)")
+
+
+def make_engine(path_or_url: str | os.PathLike[str] | URL, *, echo: bool = False) -> Engine:
+    url = path_or_url if isinstance(path_or_url, URL) else database_url(path_or_url)
+    backend = url.get_backend_name()
+    if backend == "sqlite":
+        _check_sqlite_file(url)
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        _install_sqlite_hooks(engine)
+    elif backend == "postgresql":
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    else:
+        raise StoreError(f"unsupported database kind {backend!r}: use an SQLite file or a postgresql+psycopg URL")
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Take transaction control from the sqlite3 module so that we can BEGIN IMMEDIATE.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        journal = os.environ.get("PRIVDESK_SQLITE_JOURNAL", "WAL").upper()
+        if journal in {"WAL", "DELETE", "TRUNCATE"}:
+            cursor.execute(f"PRAGMA journal_mode={journal}")
+        cursor.execute("PRAGMA synchronous=NORMAL" if journal == "WAL" else "PRAGMA synchronous=FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the lock up front: a deferred transaction that upgrades to a write can fail
+        # with SQLITE_BUSY immediately, without waiting for the busy timeout.
+        mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """The engine and its session factory; one session per user action (``with db.write() as s``)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.url = engine.url
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        self._writer = sessionmaker(engine, expire_on_commit=False)
+        reader_bind = engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else engine
+        self._reader = sessionmaker(reader_bind, expire_on_commit=False)
+
+    @property
+    def display_name(self) -> str:
+        return describe_url(self.url)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        with translate_errors(), self._writer.begin() as session:
+            yield session
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        with translate_errors(), self._reader.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+@contextlib.contextmanager
+def translate_errors() -> Iterator[None]:
+    """Database failures become StoreErrors with a reason an officer can act on."""
+    try:
+        yield
+    except OperationalError as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "locked" in text or "busy" in text:
+            raise StoreError(
+                "the database is busy (another privdesk or program holds it); try again in a moment"
+            ) from exc
+        if "unable to open" in text or "readonly" in text or "read-only" in text:
+            raise StoreError(f"the database cannot be opened for writing: {text}") from exc
+        if "no such table" in text:
+            raise StoreError("the database has not been set up (no privdesk tables found)") from exc
+        raise StoreError(f"database error: {text}") from exc
+    except DatabaseError as exc:
+        text = str(exc.orig) if exc.orig is not None else str(exc)
+        if "not a database" in text or "malformed" in text:
+            raise StoreError("the database file is damaged or not a privdesk database") from exc
+        raise StoreError(f"database error: {text}") from exc

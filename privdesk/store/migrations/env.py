@@ -1,0 +1,27 @@
+"""Alembic environment: always run over the connection privdesk hands in (no logging setup)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from privdesk.store.base import Base
+from privdesk.store import models  # noqa: F401  (registers the tables)
+
+target_metadata = Base.metadata
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("privdesk migrations run only over an application connection")
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()
