@@ -85,7 +85,11 @@ class AuthorizationInfo:
     consumer_verified_directly: bool = False  # the consumer verified their identity directly
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "scope", frozenset(RequestType(code) for code in self.scope))
+        try:
+            scope = frozenset(RequestType(code) for code in self.scope)
+        except ValueError as exc:
+            raise ValidationError(f"unknown request type in the authorization's scope: {exc}") from exc
+        object.__setattr__(self, "scope", scope)
 
 
 @dataclass(frozen=True)
