@@ -1,0 +1,164 @@
+"""Detection rules as data: TOML files of weighted regular expressions, loaded and validated.
+
+File format (one file per language, any number of files per directory)::
+
+    language = "en"
+    [define]                       # reusable fragments, written {name} inside patterns
+    pi = "(?:personal (?:information|data))"
+    [[rule]]
+    id = "delete.verb_pi"          # unique within the loaded set; a firm file may replace a bundled rule by id
+    suggests = "delete"            # a request type code, "know", "agent", "jurisdiction:US-CA",
+                                   # or "not_request:newsletter|auto_reply|phishing|other"
+    weight = 2.0                   # scores add up per code; 1.0 or more makes a suggestion; may be negative
+    pattern = '\\bdelete\\b.{0,60}{pi}'
+    where = "any"                  # "any" (subject and body), "subject" or "body"
+    negatable = true               # skip a match preceded in its clause by not/never/no/without (default: weight > 0)
+
+Patterns are matched case-insensitively against folded text: lower case, accents removed, curly quotes
+straightened and every run of whitespace (line breaks included) reduced to one space.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from privdesk.domain.errors import RuleFileError
+from privdesk.domain.types import RequestType
+
+NOT_REQUEST_KINDS = ("newsletter", "auto_reply", "phishing", "other")
+_JURISDICTION = re.compile(r"^(?:[A-Z]{2}|US-[A-Z]{2})$")
+_FRAGMENT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
+_WHERE = ("any", "subject", "body")
+
+
+@dataclass(frozen=True)
+class DetectionRule:
+    id: str
+    suggests: str
+    weight: float
+    pattern: re.Pattern[str]
+    where: str
+    negatable: bool
+    source: str  # file the rule came from, for messages
+
+
+@dataclass(frozen=True)
+class DetectionRules:
+    rules: tuple[DetectionRule, ...]
+    threshold: float = 1.0
+
+
+def valid_code(code: str) -> bool:
+    if code in {t.value for t in RequestType} or code in {"know", "agent"}:
+        return True
+    kind, _, value = code.partition(":")
+    if kind == "jurisdiction":
+        return bool(_JURISDICTION.match(value))
+    if kind == "not_request":
+        return value in NOT_REQUEST_KINDS
+    return False
+
+
+def default_rules_dir() -> Path:
+    """``resources/detection`` beside the package, inside a frozen bundle, or under PRIVDESK_RESOURCES."""
+    override = os.environ.get("PRIVDESK_RESOURCES")
+    if override:
+        return Path(override) / "detection"
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources" / "detection"
+    return Path(__file__).resolve().parent.parent.parent / "resources" / "detection"
+
+
+def load_detection_rules(directory: Path | None = None, extra: Path | None = None) -> DetectionRules:
+    """Bundled rules (or those in ``directory``), merged with a firm's own rule directory ``extra``.
+
+    A rule in ``extra`` with the id of a bundled rule replaces it; ``weight = 0`` switches it off.
+    Raises RuleFileError naming the file, the rule and the problem.
+    """
+    merged: dict[str, DetectionRule] = {}
+    for folder in [directory or default_rules_dir(), *([extra] if extra else [])]:
+        if not folder.is_dir():
+            raise RuleFileError(f"detection rule folder '{folder.name}' does not exist")
+        files = sorted(folder.glob("*.toml"))
+        if not files and folder is not extra:
+            raise RuleFileError(f"detection rule folder '{folder.name}' has no .toml files")
+        seen_here: set[str] = set()
+        for path in files:
+            for rule in _load_file(path):
+                if rule.id in seen_here:
+                    raise RuleFileError(f"{path.name}: rule '{rule.id}' is defined twice")
+                seen_here.add(rule.id)
+                merged[rule.id] = rule
+    return DetectionRules(rules=tuple(r for r in merged.values() if r.weight != 0))
+
+
+def _load_file(path: Path) -> list[DetectionRule]:
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise RuleFileError(f"{path.name}: cannot be read as TOML ({exc})") from exc
+    defines = document.get("define", {})
+    if not isinstance(defines, dict) or not all(isinstance(v, str) for v in defines.values()):
+        raise RuleFileError(f"{path.name}: [define] must map names to pattern strings")
+    entries = document.get("rule", [])
+    if not isinstance(entries, list):
+        raise RuleFileError(f"{path.name}: 'rule' must be an array of tables ([[rule]])")
+    return [_rule(path, index, entry, defines) for index, entry in enumerate(entries)]
+
+
+def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> DetectionRule:
+    where_msg = f"{path.name}: rule #{index + 1}"
+    if not isinstance(entry, dict):
+        raise RuleFileError(f"{where_msg} is not a table")
+    rule_id = entry.get("id")
+    if not isinstance(rule_id, str) or not rule_id:
+        raise RuleFileError(f"{where_msg} has no 'id'")
+    where_msg = f"{path.name}: rule '{rule_id}'"
+    unknown = set(entry) - {"id", "suggests", "weight", "pattern", "where", "negatable", "note"}
+    if unknown:
+        raise RuleFileError(f"{where_msg} has unknown key(s) {sorted(unknown)}")
+    suggests = entry.get("suggests")
+    if not isinstance(suggests, str) or not valid_code(suggests):
+        raise RuleFileError(f"{where_msg}: 'suggests' = {suggests!r} is not a known code")
+    weight = entry.get("weight")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)):
+        raise RuleFileError(f"{where_msg}: 'weight' must be a number")
+    pattern_text = entry.get("pattern")
+    if not isinstance(pattern_text, str) or not pattern_text:
+        raise RuleFileError(f"{where_msg}: 'pattern' must be a non-empty string")
+    where = entry.get("where", "any")
+    if where not in _WHERE:
+        raise RuleFileError(f"{where_msg}: 'where' must be one of {list(_WHERE)}")
+    negatable = entry.get("negatable", weight > 0)
+    if not isinstance(negatable, bool):
+        raise RuleFileError(f"{where_msg}: 'negatable' must be true or false")
+    expanded = _expand(pattern_text, defines, where_msg)
+    try:
+        compiled = re.compile(expanded, re.IGNORECASE)
+    except re.error as exc:
+        raise RuleFileError(f"{where_msg}: pattern is not a valid regular expression ({exc})") from exc
+    if compiled.search("") is not None:
+        raise RuleFileError(f"{where_msg}: pattern matches empty text")
+    return DetectionRule(rule_id, suggests, float(weight), compiled, where, negatable, path.name)
+
+
+def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:
+    for _ in range(5):  # fragments may use fragments, a few levels deep
+        def substitute(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name not in defines:
+                raise RuleFileError(f"{where_msg}: pattern uses undefined fragment {{{name}}}")
+            return defines[name]
+
+        expanded = _FRAGMENT.sub(substitute, pattern)
+        if expanded == pattern:
+            return expanded
+        pattern = expanded
+    raise RuleFileError(f"{where_msg}: fragments nest too deeply")
