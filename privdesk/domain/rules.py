@@ -133,7 +133,8 @@ class ChannelRule:
 
 @dataclass(frozen=True)
 class ResidencyRule:
-    required: str
+    required: str  # e.g. "California"
+    warning: str  # the code of the warning when residency is not shown
     basis: Basis
 
 
@@ -665,12 +666,16 @@ def _expect_true(node: _Node, key: str) -> None:
         raise node.fail(key, "expected true (leave the key out otherwise)")
 
 
-def _parse_limit(node: _Node) -> LimitRule:
-    code = node.string("code")
+def _code(node: _Node, key: str) -> str:
+    code = node.string(key)
     if not code.replace("_", "").isalnum() or code.lower() != code:
-        raise node.fail("code", f"expected a snake_case code, got {_show(code)}")
+        raise node.fail(key, f"expected a snake_case code, got {_show(code)}")
+    return code
+
+
+def _parse_limit(node: _Node) -> LimitRule:
     limit = LimitRule(
-        code=code,
+        code=_code(node, "code"),
         types=frozenset(RequestType(t) for t in node.choices("types", TYPE_CODES)),
         max_requests=node.integer("max_requests", 1),
         window=LimitWindow(node.choice("window", tuple(w.value for w in LimitWindow))),
@@ -795,6 +800,6 @@ def _parse_channels(node: _Node) -> ChannelRule:
 
 
 def _parse_residency(node: _Node) -> ResidencyRule:
-    rule = ResidencyRule(node.string("required"), node.basis())
+    rule = ResidencyRule(node.string("required"), _code(node, "warning"), node.basis())
     node.done()
     return rule
