@@ -179,7 +179,7 @@ class _Normalized:
     names: dict[str, str]  # normalized -> as written
     emails: dict[str, str]
     phones: frozenset[str]
-    addresses: dict[str, str]
+    addresses: dict[str, str]  # address key -> as written
     zips: frozenset[str]
 
 
@@ -191,9 +191,20 @@ def _normalize_key(key: PersonKey, default_region: str, gmail_canonical: bool) -
         if "@" in email
     }
     phones = frozenset(p for p in (normalize_phone(raw, default_region) for raw in key.phones) if p)
-    addresses = {normalize_address(a): a.strip() for a in key.addresses if normalize_address(a)}
+    addresses = {address_key: raw.strip() for raw in key.addresses for address_key in _address_keys(raw)}
     zips = frozenset(z for z in (zip_code(a) for a in key.addresses) if z)
     return _Normalized(names, emails, phones, addresses, zips)
+
+
+def _address_keys(raw: str) -> list[str]:
+    """Keys under which two spellings of one address meet: the whole address, and the street line
+    (before the first comma) with the ZIP, so a missing city or state does not hide a match."""
+    keys = [normalize_address(raw)] if normalize_address(raw) else []
+    street, comma, _ = raw.partition(",")
+    zip_found = zip_code(raw)
+    if comma and zip_found and normalize_address(street):
+        keys.append(f"{normalize_address(street)} | {zip_found}")
+    return keys
 
 
 def _name_relation(new: _Normalized, old: _Normalized) -> tuple[str, str] | None:

@@ -8,7 +8,7 @@ from privdesk.domain.errors import ValidationError
 
 PREFIX = "PD"
 NUMBER_DIGITS = 6  # zero-padded width; larger numbers simply get more digits
-_REFERENCE = re.compile(r"PD-(\d{4})-(\d{6,9})")
+_REFERENCE = re.compile(r"PD-([0-9]{4})-([0-9]{6,9})")
 
 
 def format_reference(year: int, number: int) -> str:
