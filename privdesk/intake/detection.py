@@ -215,6 +215,9 @@ def _resolve_types(scores: dict[str, float], threshold: float, evidence: dict[st
     # "Categories" means "only the categories": a request for the data itself already answers it.
     if RequestType.KNOW_SPECIFIC in chosen:
         chosen.discard(RequestType.KNOW_CATEGORIES)
+    # An appeal names the earlier request it contests; that request is not asked for again.
+    if RequestType.APPEAL in chosen:
+        chosen = {RequestType.APPEAL.value}
     # A bare "request to know" with no detail is a request for the personal information itself.
     if scores.get("know", 0.0) >= threshold and not chosen & {RequestType.KNOW_SPECIFIC, RequestType.KNOW_CATEGORIES}:
         chosen.add(RequestType.KNOW_SPECIFIC)
