@@ -22,6 +22,42 @@ from privdesk.domain.types import (
     VerificationLevel,
 )
 
+__all__ = [
+    "ACKNOWLEDGEMENT_METHODS",
+    "NO_VERIFICATION_TYPES",
+    "OPEN_STATUSES",
+    "SPECIFIC_PIECES_TYPES",
+    "TERMINAL_STATUSES",
+    "VERIFICATION_RESULTS",
+    "VERIFY_BEFORE_FULFILLING",
+    "WAITING_STATUSES",
+    "AcknowledgementMethod",
+    "DeadlinesLike",
+    "ItemState",
+    "NextAction",
+    "TransitionRefused",
+    "VerificationResult",
+    "acknowledge",
+    "authorization_received",
+    "case_next_action",
+    "case_status",
+    "close",
+    "extend",
+    "invariant_problems",
+    "is_late",
+    "next_action",
+    "open_item",
+    "pending_actions",
+    "record_verification",
+    "redirect_to_business",
+    "reopen",
+    "request_authorization",
+    "request_verification",
+    "respond",
+    "start_work",
+    "withdraw",
+]
+
 AcknowledgementMethod = Literal["letter", "email", "oral"]
 VerificationResult = Literal["verified", "unverifiable"]
 
