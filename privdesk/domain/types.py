@@ -107,6 +107,7 @@ class Role(StrEnum):
 
 
 class LetterStatus(StrEnum):
+    QUEUED = "queued"  # the workflow asked for it; not rendered yet
     GENERATED = "generated"
     PRINTED = "printed"
     SENT = "sent"

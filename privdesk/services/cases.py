@@ -19,6 +19,7 @@ from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestTyp
 from privdesk.services import audit
 from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer
 from privdesk.services.context import ServiceContext
+from privdesk.services.itemstate import state_of
 from privdesk.services.dto import (
     CaseDTO,
     CaseFilter,
@@ -112,14 +113,14 @@ def item_dto(item: RequestItem) -> ItemDTO:
         denial_reasons=list(item.denial_reasons),
         denial_text=item.denial_text,
         redirected_to=item.redirected_to,
-        original_type=item.original_type,
+        effective_type=item.effective_type,
         verification_level=item.verification_level,
         version=item.version,
     )
 
 
 def item_state(item: RequestItem, case: Case) -> workflow.ItemState:
-    return workflow.state_from_record(item, agent_case=case.agent_id is not None)
+    return state_of(item, case)
 
 
 def refresh_case_status(case: Case, today: dt.date) -> None:
@@ -224,7 +225,7 @@ def rule_warnings(
     history: Sequence[request_limits.EarlierRequest],
 ) -> list[WarningDTO]:
     out: list[WarningDTO] = []
-    profile = facial_checks.OrganizationRules.from_profile(org.profile)
+    profile = facial_checks.OrganizationRules.from_profile(org.profile, org.slug)
     for rtype in types:
         found = request_limits.check_limits(
             ctx.rulebook,
@@ -244,6 +245,7 @@ def rule_warnings(
                 requester_relation=new.requester_relation,
             ),
             profile,
+            ctx.rulebook,
         )
         for w in found:
             dto = WarningDTO(w.code, w.message, w.basis, w.earlier_reference, w.earlier_date)

@@ -117,7 +117,7 @@ def find_candidates(session: Session, person: ConsumerInput, exclude_id: int | N
         refs = list(session.scalars(select(Case.reference).where(Case.consumer_id == consumer.id)
                                     .order_by(Case.received_on)))
         out.append(CandidateDTO(consumer.id, consumer.full_name, cand.score, list(cand.reasons),
-                                cand.strong, refs))
+                                cand.strength == "strong", refs))
     return out
 
 

@@ -110,7 +110,7 @@ class ItemDTO:
     denial_reasons: list[str]
     denial_text: str | None
     redirected_to: str | None
-    original_type: str | None
+    effective_type: str | None
     verification_level: str | None
     version: int
 

@@ -8,11 +8,13 @@ import os
 from collections.abc import Callable
 
 from privdesk.paths import default_database_path
+from privdesk.services.agents import AgentService
 from privdesk.services.audit import AuditService
 from privdesk.services.cases import CaseService
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
 from privdesk.services.organizations import OrganizationService
+from privdesk.services.workflow import WorkflowService
 from privdesk.store.engine import Database, make_engine
 from privdesk.store.migrate import upgrade
 
@@ -45,6 +47,8 @@ class Services:
         self.consumers = ConsumerService(ctx)
         self.cases = CaseService(ctx)
         self.audit = AuditService(ctx)
+        self.workflow = WorkflowService(ctx)
+        self.agents = AgentService(ctx)
 
     @property
     def db(self) -> Database:

@@ -11,10 +11,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
 
-from privdesk.domain.errors import StoreError
+from privdesk.domain.errors import ConflictError, StoreError
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -134,6 +135,12 @@ def translate_errors() -> Iterator[None]:
     """Database failures become StoreErrors with a reason an officer can act on."""
     try:
         yield
+    except StaleDataError as exc:
+        raise ConflictError(
+            "someone else changed this record while you were editing it; reload to see their change"
+        ) from exc
+    except IntegrityError as exc:
+        raise ConflictError(f"the change conflicts with data already stored ({_first_line(exc)})") from exc
     except OperationalError as exc:
         text = str(exc.orig) if exc.orig is not None else str(exc)
         if "locked" in text or "busy" in text:
@@ -150,3 +157,8 @@ def translate_errors() -> Iterator[None]:
         if "not a database" in text or "malformed" in text:
             raise StoreError("the database file is damaged or not a privdesk database") from exc
         raise StoreError(f"database error: {text}") from exc
+
+
+def _first_line(exc: Exception) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig if orig is not None else exc).splitlines()[0][:200]

@@ -207,6 +207,7 @@ class Case(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     designated_channel: Mapped[bool] = mapped_column(Boolean, default=True)
     next_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    authorization_holds: Mapped[bool] = mapped_column(Boolean, default=False)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     purged_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -247,7 +248,12 @@ class RequestItem(Base):
     denial_reasons: Mapped[list[Any]] = mapped_column(default=list)
     denial_text: Mapped[str | None] = mapped_column(Text)
     redirected_to: Mapped[str | None] = mapped_column(String(300))
-    original_type: Mapped[str | None] = mapped_column(String(30))
+    # Set when the item is answered as another type (unverifiable specific pieces -> categories).
+    effective_type: Mapped[str | None] = mapped_column(String(30))
+    verification_result: Mapped[str | None] = mapped_column(String(20))
+    disclosed_specific_pieces: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -1,0 +1,390 @@
+"""The officer's workflow on a case: acknowledge, verify, authorize, extend, respond, deny, close.
+
+Every step goes through the pure lifecycle rules (``privdesk.domain.workflow``), which refuse an
+impossible step with the reason; this module loads, applies, stores, audits, queues letters and
+keeps the case's tasks in step.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from privdesk.domain import verification as verification_rules
+from privdesk.domain import workflow
+from privdesk.domain.errors import ConflictError, NotFound, TransitionRefused, ValidationError
+from privdesk.domain.types import DenialReason, ItemStatus, LetterStatus, Outcome, RequestType, VerificationLevel
+from privdesk.services import audit
+from privdesk.services.cases import case_dto, load_case, refresh_case_status
+from privdesk.services.context import ServiceContext
+from privdesk.services.dto import CaseDTO
+from privdesk.services.itemstate import state_of, write_back
+from privdesk.store.models import Case, Letter, Note, RequestItem, Task, Verification
+
+
+@dataclass(frozen=True)
+class DataPoint:
+    name: str
+    asked: bool = True
+    received: bool = False
+    matched: bool | None = None
+    being_corrected: bool = False
+
+
+@dataclass(frozen=True)
+class VerificationInput:
+    method: str = "data_points"  # data_points, account, declaration
+    data_points: Sequence[DataPoint] = ()
+    declaration_received: bool = False
+    account_reauthenticated: bool = False
+    final: bool = False  # nothing more will come: what is pending becomes unverifiable
+
+
+def letter_kind_for(state: workflow.ItemState) -> str | None:
+    """The response letter a responded item needs."""
+    rtype = state.handled_as
+    outcome = state.outcome
+    reasons = {r.value for r in state.denial_reasons}
+    if outcome is Outcome.REDIRECTED:
+        return "service_provider_redirect"
+    if outcome is Outcome.DENIED:
+        if DenialReason.FREQUENCY_LIMIT.value in reasons:
+            return "stl_already_answered" if rtype is RequestType.SHINE_THE_LIGHT else "frequency_limit"
+        if DenialReason.UNVERIFIABLE.value in reasons and rtype is not RequestType.DELETE:
+            return "unverifiable"
+    fulfilled = outcome in (Outcome.FULFILLED, Outcome.PARTLY_FULFILLED)
+    mapping: dict[RequestType, tuple[str | None, str | None]] = {
+        RequestType.KNOW_CATEGORIES: ("know_categories_response", "unverifiable"),
+        RequestType.KNOW_SPECIFIC: ("know_specific_response", "unverifiable"),
+        RequestType.PORTABILITY: ("know_specific_response", "unverifiable"),
+        RequestType.DELETE: ("deletion_done", "deletion_denied"),
+        RequestType.CORRECT: ("correction_done", "correction_denied"),
+        RequestType.OPT_OUT_SALE_SHARE: ("opt_out_confirmed", None),
+        RequestType.LIMIT_SENSITIVE: ("limit_confirmed", None),
+        RequestType.SHINE_THE_LIGHT: ("stl_response", None),
+        RequestType.MINOR_REMOVAL: ("minor_removal_done", None),
+        RequestType.APPEAL: (None, None),
+    }
+    done, denied = mapping[rtype]
+    if outcome is Outcome.PARTLY_FULFILLED and rtype is RequestType.DELETE:
+        return "deletion_denied"
+    return done if fulfilled else denied
+
+
+class WorkflowService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def _apply(
+        self,
+        reference: str,
+        action: str,
+        step: Callable[[Session, Case, RequestItem, workflow.ItemState], workflow.ItemState | None],
+        *,
+        item_types: Sequence[str] | None = None,
+        expected_version: int | None = None,
+        only_open: bool = True,
+        details: dict[str, object] | None = None,
+        prelude: Callable[[Session, Case], None] | None = None,
+    ) -> CaseDTO:
+        today = self.ctx.today()
+        with self.ctx.db.write() as s:
+            case = load_case(s, reference)
+            if prelude is not None:
+                prelude(s, case)
+            if expected_version is not None and case.version != expected_version:
+                raise ConflictError(
+                    f"{case.reference} was changed by someone else (version {case.version}, you had "
+                    f"{expected_version}); reload the case and apply your change again"
+                )
+            items = self._select_items(case, item_types, only_open)
+            changed: list[dict[str, object]] = []
+            for item in items:
+                new_state = step(s, case, item, state_of(item, case))
+                if new_state is None:
+                    continue
+                before = write_back(item, new_state)
+                if before:
+                    changed.append({"item": item.request_type, "before": before})
+            refresh_case_status(case, today)
+            case.updated_at = self.ctx.now()
+            s.flush()
+            audit.record(s, self.ctx, action, "case", case.id, case_reference=case.reference,
+                         before={"items": changed} if changed else None, after=details)
+            return case_dto(case, today)
+
+    @staticmethod
+    def _select_items(case: Case, item_types: Sequence[str] | None, only_open: bool) -> list[RequestItem]:
+        items = list(case.items)
+        if item_types:
+            wanted = set(item_types)
+            unknown = wanted - {i.request_type for i in items}
+            if unknown:
+                raise ValidationError(
+                    f"{case.reference} has no {', '.join(sorted(unknown))} request "
+                    f"(it has: {', '.join(i.request_type for i in items)})"
+                )
+            items = [i for i in items if i.request_type in wanted]
+        if only_open:
+            open_items = [i for i in items if ItemStatus(i.status) in workflow.OPEN_STATUSES]
+            if not open_items:
+                raise TransitionRefused(f"{case.reference} has no open request to act on")
+            items = open_items
+        return items
+
+    def _done_tasks(self, s: Session, item: RequestItem, kinds: Sequence[str], on: dt.date) -> None:
+        for task in s.scalars(select(Task).where(Task.item_id == item.id, Task.kind.in_(kinds),
+                                                 Task.done_on.is_(None))):
+            task.done_on = on
+
+    def queue_letter(self, s: Session, case: Case, kind: str, item: RequestItem | None,
+                     extra: dict[str, object] | None = None) -> Letter:
+        letter = Letter(case_id=case.id, item_id=item.id if item else None, kind=kind,
+                        status=LetterStatus.QUEUED.value, template_ref=kind, data=dict(extra or {}))
+        s.add(letter)
+        return letter
+
+    # -- steps -------------------------------------------------------------------------------
+    def acknowledge(self, reference: str, on: dt.date, method: str, *, item_types: Sequence[str] | None = None,
+                    expected_version: int | None = None, send_letter: bool | None = None) -> CaseDTO:
+        self._not_future(on)
+        queued: list[bool] = []
+
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+            if st.acknowledged_on is not None or st.acknowledge_by is None and item_types is None:
+                return None
+            self._done_tasks(s, item, ["acknowledge"], on)
+            if (send_letter if send_letter is not None else method == "letter") and not queued:
+                self.queue_letter(s, case, "acknowledgement", item)
+                queued.append(True)
+            return workflow.acknowledge(st, on, method)
+
+        return self._apply(reference, "case.acknowledged", step, item_types=item_types,
+                           expected_version=expected_version, details={"on": on.isoformat(), "method": method})
+
+    def request_verification(self, reference: str, *, expected_version: int | None = None) -> CaseDTO:
+        queued: list[bool] = []
+
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+            if not st.verification_required:
+                return None
+            if not queued:
+                self.queue_letter(s, case, "verification_request", item)
+                queued.append(True)
+            return workflow.request_verification(st)
+
+        return self._apply(reference, "case.verification_requested", step, expected_version=expected_version)
+
+    def verify(self, reference: str, data: VerificationInput, *, expected_version: int | None = None) -> CaseDTO:
+        """Record the identity check and judge each item at the level its rule requires."""
+        rulebook = self.ctx.rulebook
+        outcomes: dict[str, str] = {}
+
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+            if not st.verification_required:
+                return None
+            rule = rulebook.rule(case.jurisdiction, item.request_type)
+            record = verification_rules.VerificationRecord(
+                level_required=st.verification_level_required,
+                method=data.method,
+                checks=tuple(verification_rules.DataPointCheck(p.name, p.asked, p.received, p.matched,
+                                                               p.being_corrected) for p in data.data_points),
+                declaration_received=data.declaration_received,
+                account_reauthenticated=data.account_reauthenticated,
+            )
+            result = verification_rules.evaluate(
+                record, rule.verification.data_points, rule.verification.signed_declaration,
+                request_type=st.request_type, sells_or_shares=case.organization.sells_or_shares, final=data.final,
+            )
+            outcomes[item.request_type] = result.result
+            if result.result == "pending":
+                return workflow.request_verification(st) if st.status is not ItemStatus.AWAITING_VERIFICATION else st
+            new = workflow.record_verification(st, result.result)
+            if result.effective_type is not None and result.effective_type is not new.request_type:
+                new = replace(new, effective_type=result.effective_type)
+                s.add(Note(case_id=case.id, author="privdesk",
+                           body=f"{RequestType(item.request_type).label} could not be verified to the level "
+                                f"required; it is answered as {result.effective_type.label} "
+                                "(Cal. Code Regs. tit. 11, §7024(a))."))
+            return new
+
+        def prelude(s: Session, case: Case) -> None:
+            levels = {i.verification_level for i in case.items}
+            s.add(Verification(
+                case_id=case.id,
+                level_required=max(levels - {None}, default=VerificationLevel.REASONABLE.value,
+                                   key=_level_rank) or VerificationLevel.REASONABLE.value,
+                method=data.method,
+                checks=[p.__dict__ for p in data.data_points],
+                declaration_received=data.declaration_received,
+                account_reauthenticated=data.account_reauthenticated,
+                result="recorded",
+                decided_by=self.ctx.actor,
+                decided_at=self.ctx.now(),
+            ))
+        return self._apply(reference, "case.verification_recorded", step, expected_version=expected_version,
+                           prelude=prelude,
+                           details={"method": data.method, "results": outcomes,
+                                    "data_points": [p.name for p in data.data_points]})
+
+    def extend(self, reference: str, on: dt.date, reason: str, *, item_types: Sequence[str] | None = None,
+               expected_version: int | None = None) -> CaseDTO:
+        self._not_future(on)
+        queued: list[bool] = []
+
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+            if item_types is None and st.extended_respond_by is None:
+                return None
+            new = workflow.extend(st, on, reason)
+            self._done_tasks(s, item, ["decide_extension", "respond"], on)
+            s.add(Task(case_id=case.id, item_id=item.id, kind="respond",
+                       title=f"Respond (extended): {RequestType(item.request_type).label}",
+                       due_on=new.extended_respond_by))
+            if not queued:
+                self.queue_letter(s, case, "extension_notice", item, {"reason": reason})
+                queued.append(True)
+            return new
+
+        return self._apply(reference, "case.extended", step, item_types=item_types,
+                           expected_version=expected_version, details={"on": on.isoformat(), "reason": reason})
+
+    def respond(self, reference: str, item_type: str, on: dt.date, outcome: str, *,
+                disclose_specific_pieces: bool = False, reasons: Sequence[str] = (), explanation: str = "",
+                expected_version: int | None = None, queue_letter: bool = True) -> CaseDTO:
+        self._not_future(on)
+        try:
+            result = Outcome(outcome)
+        except ValueError:
+            raise ValidationError(f"unknown outcome {outcome!r} (fulfilled, partly_fulfilled, denied, "
+                                  "not_applicable)") from None
+        codes = _denial_reasons(reasons)
+
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
+            new = workflow.respond(st, on, result, disclose_specific_pieces, codes, explanation)
+            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
+            kind = letter_kind_for(new)
+            if queue_letter and kind:
+                self.queue_letter(s, case, kind, item)
+            return new
+
+        return self._apply(reference, "case.responded", step, item_types=[item_type],
+                           expected_version=expected_version,
+                           details={"item": item_type, "outcome": result.value,
+                                    "reasons": [c.value for c in codes], "on": on.isoformat()})
+
+    def deny(self, reference: str, item_type: str, on: dt.date, reasons: Sequence[str], explanation: str = "",
+             *, expected_version: int | None = None) -> CaseDTO:
+        if not reasons:
+            raise TransitionRefused("a denial needs at least one reason")
+        return self.respond(reference, item_type, on, Outcome.DENIED.value, reasons=reasons,
+                            explanation=explanation, expected_version=expected_version)
+
+    def redirect_to_business(self, reference: str, item_type: str, business_name: str, on: dt.date,
+                             business_address: str = "", *, expected_version: int | None = None) -> CaseDTO:
+        """Service-provider request: tell the requester to contact the business, and notify the business."""
+        self._not_future(on)
+
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
+            new = workflow.redirect_to_business(st, business_name, on)
+            extra = {"business_name": business_name, "business_address": business_address}
+            self.queue_letter(s, case, "service_provider_redirect", item, extra)
+            self.queue_letter(s, case, "service_provider_notice", item, extra)
+            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
+            return new
+
+        return self._apply(reference, "case.redirected", step, item_types=[item_type],
+                           expected_version=expected_version,
+                           details={"item": item_type, "business": business_name})
+
+    def close(self, reference: str, on: dt.date, *, expected_version: int | None = None) -> CaseDTO:
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+            if st.status in (ItemStatus.CLOSED, ItemStatus.WITHDRAWN):
+                return None
+            return workflow.close(st, on)
+
+        return self._apply(reference, "case.closed", step, expected_version=expected_version, only_open=False,
+                           details={"on": on.isoformat()})
+
+    def withdraw(self, reference: str, on: dt.date, note: str = "", *,
+                 expected_version: int | None = None) -> CaseDTO:
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
+            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
+            return workflow.withdraw(st, on)
+
+        return self._apply(reference, "case.withdrawn", step, expected_version=expected_version,
+                           details={"on": on.isoformat(), "note": note})
+
+    def start_work(self, reference: str) -> CaseDTO:
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+            if st.status in (ItemStatus.IN_PROGRESS, ItemStatus.EXTENDED):
+                return None
+            return workflow.start_work(st)
+
+        return self._apply(reference, "case.work_started", step)
+
+    def set_authorization_holds(self, s: Session, case: Case, holds: bool, problems: Sequence[str]) -> None:
+        case.authorization_holds = holds
+        for item in case.items:
+            st = state_of(item, case)
+            if st.is_open:
+                write_back(item, workflow.authorization_received(st, holds, problems))
+
+    # -- notes and tasks ---------------------------------------------------------------------
+    def add_note(self, reference: str, body: str) -> None:
+        if not body.strip():
+            raise ValidationError("a note cannot be empty")
+        with self.ctx.db.write() as s:
+            case = load_case(s, reference)
+            s.add(Note(case_id=case.id, author=self.ctx.actor, body=body.strip()))
+            audit.record(s, self.ctx, "case.note_added", "case", case.id, case_reference=case.reference)
+
+    def complete_task(self, task_id: int, on: dt.date | None = None) -> None:
+        with self.ctx.db.write() as s:
+            task = s.get(Task, task_id)
+            if task is None:
+                raise NotFound(f"no task {task_id}")
+            task.done_on = on or self.ctx.today()
+            audit.record(s, self.ctx, "task.completed", "task", task_id)
+
+    def assign_task(self, task_id: int, assignee: str | None) -> None:
+        with self.ctx.db.write() as s:
+            task = s.get(Task, task_id)
+            if task is None:
+                raise NotFound(f"no task {task_id}")
+            before = task.assignee
+            task.assignee = assignee
+            audit.record(s, self.ctx, "task.assigned", "task", task_id, before={"assignee": before},
+                         after={"assignee": assignee})
+
+    # -- helpers -----------------------------------------------------------------------------
+    def ctx_case(self, reference: str) -> CaseDTO:
+        with self.ctx.db.read() as s:
+            return case_dto(load_case(s, reference), self.ctx.today())
+
+    def _not_future(self, on: dt.date) -> None:
+        if on > self.ctx.today():
+            raise ValidationError(f"{on.isoformat()} is in the future")
+
+
+_LEVEL_ORDER = [VerificationLevel.NONE.value, VerificationLevel.REASONABLE.value, VerificationLevel.ACCOUNT.value,
+                VerificationLevel.REASONABLY_HIGH.value]
+
+
+def _level_rank(level: str | None) -> int:
+    return _LEVEL_ORDER.index(level) if level in _LEVEL_ORDER else 0
+
+
+def _denial_reasons(reasons: Sequence[str]) -> tuple[DenialReason, ...]:
+    out: list[DenialReason] = []
+    for raw in reasons:
+        try:
+            out.append(DenialReason(raw.strip()))
+        except ValueError:
+            known = ", ".join(r.value for r in DenialReason)
+            raise ValidationError(f"unknown denial reason {raw!r} (known: {known})") from None
+    return tuple(out)
