@@ -268,13 +268,27 @@ def build_parser() -> argparse.ArgumentParser:
     p = audit.add_parser("verify", parents=[common], help="check the hash chain; report the first broken link")
     p.set_defaults(handler=cmd_audit_verify)
 
-    for extend in _EXTENSIONS:
+    for extend in _extensions():
         extend(sub, common)
     return parser
 
 
-# Further command groups (workflow, intake, letters, reports, backup) register here.
-_EXTENSIONS: list[Callable[[Any, argparse.ArgumentParser], None]] = []
+def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
+    """Every module of this package with a ``register(subparsers, common)`` adds its commands."""
+    import importlib
+    import pkgutil
+
+    import privdesk.cli as package
+
+    found = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name in ("core",):
+            continue
+        module = importlib.import_module(f"privdesk.cli.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            found.append(register)
+    return found
 
 
 def demo_database() -> str:
