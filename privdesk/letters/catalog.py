@@ -17,8 +17,6 @@ class LetterKindInfo:
     families: tuple[str, ...] = ()  # families with their own template (others use the general one)
 
 
-_ALL_REQUEST_FAMILIES = (F.CCPA, F.US_STATE_WITH_APPEAL, F.US_STATE, F.GDPR, F.UK_GDPR)
-
 LETTER_KINDS: dict[str, LetterKindInfo] = {
     K.ACKNOWLEDGEMENT: LetterKindInfo(
         "Acknowledgement", "Confirms receipt, explains verification in general and when to expect an answer.",
@@ -37,7 +35,7 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
     ),
     K.EXTENSION_NOTICE: LetterKindInfo(
         "Extension notice", "Tells the consumer the response period is extended, why, and the new date.",
-        ("received_date", "items", "extension_reason", "new_due_date"), families=_ALL_REQUEST_FAMILIES,
+        ("received_date", "items", "extension_reason", "new_due_date"), families=(F.CCPA, F.GDPR, F.UK_GDPR),
     ),
     K.KNOW_CATEGORIES_RESPONSE: LetterKindInfo(
         "Response to know (categories)",

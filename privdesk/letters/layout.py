@@ -188,8 +188,7 @@ def _draw_return_address(canvas: Canvas, data: LetterData, g: PageGeometry) -> N
     sender = data.sender_address.all_lines()
     canvas.setFillColor(MUTED)
     if g.return_single_line:  # DIN 5008: one small underlined line above the address
-        text = " · ".join(sender)
-        size = _fit_lines([text], fonts.REGULAR, 7, 5.5, box.width, box.height, 1.0)
+        text, size = _return_line(sender, box.width, box.height)
         baseline = g.height - box.bottom + 1.5
         canvas.setFont(fonts.REGULAR, size)
         canvas.drawString(box.left, baseline, text)
@@ -202,13 +201,33 @@ def _draw_return_address(canvas: Canvas, data: LetterData, g: PageGeometry) -> N
     _draw_lines(canvas, sender[1:], fonts.REGULAR, size, box.left, box.top + size * 1.2, g.height)
 
 
-def _draw_recipient(canvas: Canvas, data: LetterData, g: PageGeometry) -> None:
+def _return_line(sender: Sequence[str], width: float, height: float) -> tuple[str, float]:
+    """The DIN return line: the whole address if it fits, else the name with the last lines only."""
+    candidates = [sender, [*sender[:1], *sender[-2:]], [*sender[:1], *sender[-1:]]]
+    for lines in candidates:
+        text = " · ".join(dict.fromkeys(lines))
+        try:
+            return text, _fit_lines([text], fonts.REGULAR, 7, 5.5, width, height, 1.0)
+        except ValidationError:
+            continue
+    return text, 5.5  # a very long organization name: printed small, the line is not read by the post
+
+
+def recipient_font_size(data: LetterData) -> float:
+    """The address type size that fits the window; raises ``ValidationError`` if none does."""
+    g = geometry.geometry_for(data.letterhead.page_size)
     box = g.address_box
     lines = data.recipient.all_lines()
     if not lines:
         raise ValidationError("the letter has no recipient address")
     width = box.width - g.address_text_inset - 2
-    size = _fit_lines(lines, fonts.REGULAR, geometry.ADDRESS_SIZE, geometry.ADDRESS_MIN_SIZE, width, box.height)
+    return _fit_lines(lines, fonts.REGULAR, geometry.ADDRESS_SIZE, geometry.ADDRESS_MIN_SIZE, width, box.height)
+
+
+def _draw_recipient(canvas: Canvas, data: LetterData, g: PageGeometry) -> None:
+    box = g.address_box
+    lines = data.recipient.all_lines()
+    size = recipient_font_size(data)
     canvas.setFillColor(INK)
     # Sit the block at the top of the window area (the part that shows wherever the sheet slides).
     _draw_lines(canvas, lines, fonts.REGULAR, size, box.left + g.address_text_inset, box.top + 1, g.height)
@@ -355,7 +374,7 @@ def _paragraph(text: str, style: ParagraphStyle, line: int, template_name: str, 
     try:
         return Paragraph(text, style, **kwargs)
     except ValueError as err:  # ReportLab's markup parser: an unclosed or unknown tag in the template
-        message = str(err).splitlines()[0] if str(err) else "invalid markup"
+        message = " ".join(str(err).split())[:160] or "unreadable tag"
         raise TemplateError(f"invalid markup: {message}", line, template_name) from None
 
 
@@ -371,8 +390,9 @@ def _column_widths(block: TableBlock, total: float) -> list[float]:
 
 _TABLE_STYLE = TableStyle([
     ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD),
-    ("LINEBELOW", (0, 0), (-1, 0), 0.6, ACCENT),
-    ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+    ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+    ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+    ("LINEBELOW", (0, 0), (-1, 0), 0.7, ACCENT),
     ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ("LEFTPADDING", (0, 0), (-1, -1), 4),
     ("RIGHTPADDING", (0, 0), (-1, -1), 4),

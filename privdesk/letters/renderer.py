@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from privdesk.domain.letterdata import LetterData, text_fields
 from privdesk.letters import fonts, templating
-from privdesk.letters.layout import PreparedLetter, build_pdf
+from privdesk.letters.layout import PreparedLetter, build_pdf, recipient_font_size
 from privdesk.letters.templating import (
     Block,
     BulletBlock,
@@ -32,6 +32,7 @@ def _block_texts(blocks: Sequence[Block]) -> list[tuple[str, str]]:
 def prepare(data: LetterData, template_source: str | None = None) -> PreparedLetter:
     """Check the data is printable, render the template and check its text; no PDF yet."""
     fonts.check_printable(text_fields(data))
+    recipient_font_size(data)  # an address that does not fit the window is refused before any PDF
     if template_source is None:
         name = default_template_name(data.kind, data.jurisdiction_family)
         blocks = templating.render_bundled(name, data)
