@@ -155,6 +155,9 @@ def _walk(part: Message, parts: _Parts, limits: IntakeLimits, warnings: list[str
             warnings.append(f"the email has more than {_MAX_PARTS} MIME parts; the rest were ignored")
         return
     ctype = _safe(part.get_content_type, "text/plain")
+    if ctype == "message/rfc822":
+        _forwarded_part(part, parts, limits, warnings, depth)
+        return
     if part.is_multipart():
         if depth >= _MAX_DEPTH:
             warnings.append("MIME parts nested too deeply; the innermost were ignored")
@@ -163,9 +166,6 @@ def _walk(part: Message, parts: _Parts, limits: IntakeLimits, warnings: list[str
         for sub in payload if isinstance(payload, list) else ():
             if isinstance(sub, Message):
                 _walk(sub, parts, limits, warnings, depth + 1)
-        return
-    if ctype == "message/rfc822" or isinstance(part.get_payload(), list):
-        _forwarded_part(part, parts, limits, warnings, depth)
         return
     disposition = _safe(part.get_content_disposition, None)
     raw_name = _safe(part.get_filename, None) or ""
