@@ -11,7 +11,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -295,8 +295,8 @@ class Rulebook:
         today: date | None = None,
     ) -> Deadlines:
         rule = self.rule(jurisdiction, request_type)
-        if not isinstance(received, date):
-            raise ValidationError(f"received must be a date, got {received!r}")
+        if not isinstance(received, date) or isinstance(received, datetime):
+            raise ValidationError(f"received must be a calendar date, got {received!r}")
         today = today or date.today()
         if received > today:
             raise ValidationError(f"received date {received.isoformat()} is in the future")
