@@ -123,8 +123,10 @@ def labels(addresses: Sequence[Sequence[str]]) -> bytes:
         left = LABEL_LEFT_MARGIN + column * LABEL_COLUMN_PITCH + LABEL_PADDING
         top = LABEL_TOP_MARGIN + row * LABEL_HEIGHT
         size = 9.0
-        while size > 6 and (len(lines) * size * 1.15 > LABEL_HEIGHT - 2 * 0.08 * inch
-                            or any(stringWidth(x, fonts.REGULAR, size) > usable for x in lines)):
+        while size > 6 and (
+            len(lines) * size * 1.15 > LABEL_HEIGHT - 2 * 0.08 * inch
+            or any(stringWidth(x, fonts.REGULAR, size) > usable for x in lines)
+        ):
             size -= 0.5
         block_height = len(lines) * size * 1.15
         y = page_height - top - (LABEL_HEIGHT - block_height) / 2 - size
@@ -148,7 +150,7 @@ def address_sheet(addresses: Sequence[Sequence[str]], references: Sequence[str])
     def heading() -> float:
         canvas.setFont(fonts.BOLD, 12)
         canvas.drawString(left, height - top_margin, f"Addresses ({len(addresses)} letters)")
-        return height - top_margin - 24
+        return float(height - top_margin - 24)
 
     y = heading()
     for number, (lines, reference) in enumerate(zip(addresses, references, strict=True), start=1):

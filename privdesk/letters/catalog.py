@@ -19,7 +19,8 @@ class LetterKindInfo:
 
 LETTER_KINDS: dict[str, LetterKindInfo] = {
     K.ACKNOWLEDGEMENT: LetterKindInfo(
-        "Acknowledgement", "Confirms receipt, explains verification in general and when to expect an answer.",
+        "Acknowledgement",
+        "Confirms receipt, explains verification in general and when to expect an answer.",
         ("received_date", "items"),
     ),
     K.VERIFICATION_REQUEST: LetterKindInfo(
@@ -34,8 +35,10 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         ("received_date", "items", "agent_name", "verify_by"),
     ),
     K.EXTENSION_NOTICE: LetterKindInfo(
-        "Extension notice", "Tells the consumer the response period is extended, why, and the new date.",
-        ("received_date", "items", "extension_reason", "new_due_date"), families=(F.CCPA, F.GDPR, F.UK_GDPR),
+        "Extension notice",
+        "Tells the consumer the response period is extended, why, and the new date.",
+        ("received_date", "items", "extension_reason", "new_due_date"),
+        families=(F.CCPA, F.GDPR, F.UK_GDPR),
     ),
     K.KNOW_CATEGORIES_RESPONSE: LetterKindInfo(
         "Response to know (categories)",
@@ -44,11 +47,14 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         ("received_date", "disclosures", "sold_shared", "sells_or_shares", "opt_out_how"),
     ),
     K.KNOW_SPECIFIC_RESPONSE: LetterKindInfo(
-        "Response to know (specific pieces)", "Cover letter for the enclosed copy of the personal information.",
-        ("received_date", "enclosures"), families=(F.GDPR, F.UK_GDPR),
+        "Response to know (specific pieces)",
+        "Cover letter for the enclosed copy of the personal information.",
+        ("received_date", "enclosures"),
+        families=(F.GDPR, F.UK_GDPR),
     ),
     K.DELETION_DONE: LetterKindInfo(
-        "Deletion done", "Confirms the deletion, and what was kept (if anything) and why.",
+        "Deletion done",
+        "Confirms the deletion, and what was kept (if anything) and why.",
         ("received_date", "items"),
     ),
     K.DELETION_DENIED: LetterKindInfo(
@@ -58,17 +64,24 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         ("received_date", "items", "sells_or_shares", "opt_out_how", "appeal_days", "appeal_contact"),
     ),
     K.CORRECTION_DONE: LetterKindInfo(
-        "Correction done", "Confirms what was corrected.", ("received_date", "items"),
+        "Correction done",
+        "Confirms what was corrected.",
+        ("received_date", "items"),
     ),
     K.CORRECTION_DENIED: LetterKindInfo(
-        "Correction denied", "Reasons in plain words, with appeal or complaint rights.",
+        "Correction denied",
+        "Reasons in plain words, with appeal or complaint rights.",
         ("received_date", "items", "appeal_days", "appeal_contact"),
     ),
     K.OPT_OUT_CONFIRMED: LetterKindInfo(
-        "Opt-out confirmed", "Confirms the opt-out of sale and sharing has been honored.", ("received_date",),
+        "Opt-out confirmed",
+        "Confirms the opt-out of sale and sharing has been honored.",
+        ("received_date",),
     ),
     K.LIMIT_CONFIRMED: LetterKindInfo(
-        "Limit confirmed", "Confirms the use of sensitive personal information is limited.", ("received_date",),
+        "Limit confirmed",
+        "Confirms the use of sensitive personal information is limited.",
+        ("received_date",),
     ),
     K.UNVERIFIABLE: LetterKindInfo(
         "Unverifiable request",
@@ -77,7 +90,8 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         ("received_date", "items", "sells_or_shares", "opt_out_how", "appeal_days", "appeal_contact"),
     ),
     K.FREQUENCY_LIMIT: LetterKindInfo(
-        "Frequency limit reached", "Declines a repeated request the law does not require to be answered.",
+        "Frequency limit reached",
+        "Declines a repeated request the law does not require to be answered.",
         ("received_date", "items", "earlier_answer_date", "appeal_days", "appeal_contact"),
     ),
     K.STL_RESPONSE: LetterKindInfo(
@@ -87,18 +101,24 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         ("received_date", "stl_year", "stl_categories", "stl_recipients"),
     ),
     K.STL_ALREADY_ANSWERED: LetterKindInfo(
-        "Shine the Light already answered", "Once per calendar year: gives the date of the earlier answer.",
+        "Shine the Light already answered",
+        "Once per calendar year: gives the date of the earlier answer.",
         ("received_date", "earlier_answer_date", "earlier_reference"),
     ),
     K.SERVICE_PROVIDER_REDIRECT: LetterKindInfo(
-        "Service provider redirect", "Tells the requester which business to contact about the data.",
+        "Service provider redirect",
+        "Tells the requester which business to contact about the data.",
         ("received_date", "items", "business_name", "business_address"),
     ),
     K.SERVICE_PROVIDER_NOTICE: LetterKindInfo(
-        "Service provider notice to the business", "Informs the business of a request about its data.",
-        ("received_date", "items", "business_name", "consumer_name"), to_business=True,
+        "Service provider notice to the business",
+        "Informs the business of a request about its data.",
+        ("received_date", "items", "business_name", "consumer_name"),
+        to_business=True,
     ),
     K.MINOR_REMOVAL_DONE: LetterKindInfo(
-        "Minor's content removed", "Confirms content posted by a minor was removed.", ("received_date", "items"),
+        "Minor's content removed",
+        "Confirms content posted by a minor was removed.",
+        ("received_date", "items"),
     ),
 }

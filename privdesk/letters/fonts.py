@@ -41,7 +41,9 @@ class UnprintableTextError(DomainError):
         self.problems = problems
         parts = []
         for field_name, chars in problems.items():
-            shown = ", ".join(f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in sorted(chars))
+            shown = ", ".join(
+                f"{c!r} (U+{ord(c):04X} {unicodedata.name(c, 'unnamed')})" for c in sorted(chars)
+            )
             parts.append(f"{field_name}: {shown}")
         super().__init__("the letter fonts cannot print these characters; " + "; ".join(parts))
 
@@ -54,7 +56,9 @@ def register_fonts() -> None:
         folder = fonts_dir()
         for name, filename in _FACES.items():
             pdfmetrics.registerFont(TTFont(name, str(folder / filename)))
-        pdfmetrics.registerFontFamily(REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC)
+        pdfmetrics.registerFontFamily(
+            REGULAR, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
+        )
 
 
 @cache
@@ -64,7 +68,7 @@ def printable_codepoints() -> frozenset[int]:
     covered: frozenset[int] | None = None
     for name in _FACES:
         font = pdfmetrics.getFont(name)
-        codes = frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+        codes = frozenset(font.face.charToGlyph)
         covered = codes if covered is None else covered & codes
     assert covered is not None
     return covered

@@ -86,23 +86,49 @@ class _Styles:
 def _make_styles() -> _Styles:
     fonts.register_fonts()
     body = ParagraphStyle(
-        "body", fontName=fonts.REGULAR, fontSize=geometry.BODY_SIZE, leading=geometry.BODY_LEADING,
-        textColor=INK, alignment=TA_LEFT, spaceAfter=geometry.PARAGRAPH_SPACE,
+        "body",
+        fontName=fonts.REGULAR,
+        fontSize=geometry.BODY_SIZE,
+        leading=geometry.BODY_LEADING,
+        textColor=INK,
+        alignment=TA_LEFT,
+        spaceAfter=geometry.PARAGRAPH_SPACE,
     )
     return _Styles(
         body=body,
         heading=ParagraphStyle(
-            "heading", parent=body, fontName=fonts.BOLD, fontSize=geometry.HEADING_SIZE,
-            leading=geometry.HEADING_SIZE * 1.3, textColor=ACCENT, spaceBefore=6, spaceAfter=4, keepWithNext=1,
+            "heading",
+            parent=body,
+            fontName=fonts.BOLD,
+            fontSize=geometry.HEADING_SIZE,
+            leading=geometry.HEADING_SIZE * 1.3,
+            textColor=ACCENT,
+            spaceBefore=6,
+            spaceAfter=4,
+            keepWithNext=1,
         ),
         bullet=ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, spaceAfter=3),
-        cell=ParagraphStyle("cell", parent=body, fontSize=geometry.TABLE_SIZE,
-                            leading=geometry.TABLE_SIZE * 1.3, spaceAfter=0),
-        head_cell=ParagraphStyle("head_cell", parent=body, fontName=fonts.BOLD, fontSize=geometry.TABLE_SIZE,
-                                 leading=geometry.TABLE_SIZE * 1.3, spaceAfter=0, textColor=ACCENT),
+        cell=ParagraphStyle(
+            "cell", parent=body, fontSize=geometry.TABLE_SIZE, leading=geometry.TABLE_SIZE * 1.3, spaceAfter=0
+        ),
+        head_cell=ParagraphStyle(
+            "head_cell",
+            parent=body,
+            fontName=fonts.BOLD,
+            fontSize=geometry.TABLE_SIZE,
+            leading=geometry.TABLE_SIZE * 1.3,
+            spaceAfter=0,
+            textColor=ACCENT,
+        ),
         signature=ParagraphStyle("signature", parent=body, spaceAfter=0),
-        small=ParagraphStyle("small", parent=body, fontSize=geometry.SMALL_SIZE,
-                             leading=geometry.SMALL_SIZE * 1.35, textColor=MUTED, spaceAfter=0),
+        small=ParagraphStyle(
+            "small",
+            parent=body,
+            fontSize=geometry.SMALL_SIZE,
+            leading=geometry.SMALL_SIZE * 1.35,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
     )
 
 
@@ -119,8 +145,15 @@ def styles() -> _Styles:
 # --- page furniture -----------------------------------------------------------------------------
 
 
-def _fit_lines(lines: Sequence[str], font: str, size: float, min_size: float, width: float,
-               height: float, leading_factor: float = 1.2) -> float:
+def _fit_lines(
+    lines: Sequence[str],
+    font: str,
+    size: float,
+    min_size: float,
+    width: float,
+    height: float,
+    leading_factor: float = 1.2,
+) -> float:
     """The largest type size (down to ``min_size``) at which ``lines`` fit the box; raises if none."""
     while size >= min_size:
         fits_width = all(stringWidth(line, font, size) <= width for line in lines)
@@ -132,8 +165,17 @@ def _fit_lines(lines: Sequence[str], font: str, size: float, min_size: float, wi
     )
 
 
-def _draw_lines(canvas: Canvas, lines: Sequence[str], font: str, size: float, left: float, top: float,
-                page_height: float, leading_factor: float = 1.2, right_aligned: bool = False) -> float:
+def _draw_lines(
+    canvas: Canvas,
+    lines: Sequence[str],
+    font: str,
+    size: float,
+    left: float,
+    top: float,
+    page_height: float,
+    leading_factor: float = 1.2,
+    right_aligned: bool = False,
+) -> float:
     """Draw text lines downward from ``top`` (top-left coordinates); returns the top of the next line."""
     leading = size * leading_factor
     y = top
@@ -194,7 +236,9 @@ def _draw_return_address(canvas: Canvas, data: LetterData, g: PageGeometry) -> N
         canvas.drawString(box.left, baseline, text)
         canvas.setStrokeColor(MUTED)
         canvas.setLineWidth(0.3)
-        canvas.line(box.left, baseline - 1.5, box.left + stringWidth(text, fonts.REGULAR, size), baseline - 1.5)
+        canvas.line(
+            box.left, baseline - 1.5, box.left + stringWidth(text, fonts.REGULAR, size), baseline - 1.5
+        )
         return
     size = _fit_lines(sender, fonts.REGULAR, 7.5, 5.5, box.width, box.height, 1.2)
     _draw_lines(canvas, sender[:1], fonts.BOLD, size, box.left, box.top, g.height)
@@ -221,7 +265,9 @@ def recipient_font_size(data: LetterData) -> float:
     if not lines:
         raise ValidationError("the letter has no recipient address")
     width = box.width - g.address_text_inset - 2
-    return _fit_lines(lines, fonts.REGULAR, geometry.ADDRESS_SIZE, geometry.ADDRESS_MIN_SIZE, width, box.height)
+    return _fit_lines(
+        lines, fonts.REGULAR, geometry.ADDRESS_SIZE, geometry.ADDRESS_MIN_SIZE, width, box.height
+    )
 
 
 def _draw_recipient(canvas: Canvas, data: LetterData, g: PageGeometry) -> None:
@@ -276,7 +322,7 @@ def _draw_later_header(canvas: Canvas, data: LetterData, g: PageGeometry) -> Non
 # --- the document -------------------------------------------------------------------------------
 
 
-class _NumberedCanvas(Canvas):
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Holds pages back until ``save`` so each footer can say "Page x of y" within its letter."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -284,7 +330,7 @@ class _NumberedCanvas(Canvas):
         self._held: list[dict[str, Any]] = []
         self.letter_footer: tuple[int, str, str, PageGeometry] | None = None
 
-    def showPage(self) -> None:  # noqa: N802 (ReportLab's name)
+    def showPage(self) -> None:
         self._held.append(dict(self.__dict__))
         self._startPage()
 
@@ -316,7 +362,7 @@ class _NumberedCanvas(Canvas):
         self.drawRightString(g.width - g.margin_right, y, f"Reference {reference} · Page {number} of {total}")
 
 
-class _LetterDoc(BaseDocTemplate):
+class _LetterDoc(BaseDocTemplate):  # type: ignore[misc]
     """One or many letters. ``ActionFlowable(('letter', i))`` switches to letter ``i`` before its page."""
 
     def __init__(self, stream: io.BytesIO, letters: Sequence[PreparedLetter], **kwargs: Any) -> None:
@@ -326,14 +372,42 @@ class _LetterDoc(BaseDocTemplate):
         super().__init__(stream, pagesize=(first_geometry.width, first_geometry.height), **kwargs)
         templates = []
         for g in (geometry.US_LETTER, geometry.A4_DIN_B):
-            first_frame = Frame(g.margin_left, g.height - g.body_bottom, g.body_width,
-                                g.body_bottom - g.first_body_top, 0, 0, 0, 0, id=f"first-{g.name}")
-            later_frame = Frame(g.margin_left, g.height - g.body_bottom, g.body_width,
-                                g.body_bottom - g.later_body_top, 0, 0, 0, 0, id=f"later-{g.name}")
-            templates.append(PageTemplate(f"first-{g.name}", [first_frame], onPage=self._first_page,
-                                          pagesize=(g.width, g.height), autoNextPageTemplate=f"later-{g.name}"))
-            templates.append(PageTemplate(f"later-{g.name}", [later_frame], onPage=self._later_page,
-                                          pagesize=(g.width, g.height)))
+            first_frame = Frame(
+                g.margin_left,
+                g.height - g.body_bottom,
+                g.body_width,
+                g.body_bottom - g.first_body_top,
+                0,
+                0,
+                0,
+                0,
+                id=f"first-{g.name}",
+            )
+            later_frame = Frame(
+                g.margin_left,
+                g.height - g.body_bottom,
+                g.body_width,
+                g.body_bottom - g.later_body_top,
+                0,
+                0,
+                0,
+                0,
+                id=f"later-{g.name}",
+            )
+            templates.append(
+                PageTemplate(
+                    f"first-{g.name}",
+                    [first_frame],
+                    onPage=self._first_page,
+                    pagesize=(g.width, g.height),
+                    autoNextPageTemplate=f"later-{g.name}",
+                )
+            )
+            templates.append(
+                PageTemplate(
+                    f"later-{g.name}", [later_frame], onPage=self._later_page, pagesize=(g.width, g.height)
+                )
+            )
         if first_geometry is geometry.A4_DIN_B:  # the first template in the list is used for page 1
             templates = templates[2:] + templates[:2]
         self.addPageTemplates(templates)
@@ -356,7 +430,7 @@ class _LetterDoc(BaseDocTemplate):
         _draw_info(canvas, prepared.data, g, prepared.date_style)
         _draw_marks(canvas, g)
         canvas.restoreState()
-        canvas.letter_footer = self._footer_info(g)  # type: ignore[attr-defined]
+        canvas.letter_footer = self._footer_info(g)
 
     def _later_page(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         prepared = self.letters[self.current]
@@ -364,7 +438,7 @@ class _LetterDoc(BaseDocTemplate):
         canvas.saveState()
         _draw_later_header(canvas, prepared.data, g)
         canvas.restoreState()
-        canvas.letter_footer = self._footer_info(g)  # type: ignore[attr-defined]
+        canvas.letter_footer = self._footer_info(g)
 
 
 # --- the story ----------------------------------------------------------------------------------
@@ -388,26 +462,35 @@ def _column_widths(block: TableBlock, total: float) -> list[float]:
     return [w * scale for w in weights]
 
 
-_TABLE_STYLE = TableStyle([
-    ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD),
-    ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
-    ("BOX", (0, 0), (-1, -1), 0.5, RULE),
-    ("LINEBELOW", (0, 0), (-1, 0), 0.7, ACCENT),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 4),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-    ("TOPPADDING", (0, 0), (-1, -1), 3),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-])
+_TABLE_STYLE = TableStyle(
+    [
+        ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD),
+        ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.7, ACCENT),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+    ]
+)
 
 
 def _table(block: TableBlock, width: float, template_name: str) -> Flowable:
     st = styles()
     header = [_paragraph(c, st.head_cell, block.line, template_name) for c in block.header]
-    body = [[_paragraph(c, st.cell, block.line + i, template_name) for c in row]
-            for i, row in enumerate(block.rows, start=1)]
-    table = Table([header, *body], colWidths=_column_widths(block, width), repeatRows=1, hAlign="LEFT",
-                  style=_TABLE_STYLE)
+    body = [
+        [_paragraph(c, st.cell, block.line + i, template_name) for c in row]
+        for i, row in enumerate(block.rows, start=1)
+    ]
+    table = Table(
+        [header, *body],
+        colWidths=_column_widths(block, width),
+        repeatRows=1,
+        hAlign="LEFT",
+        style=_TABLE_STYLE,
+    )
     table.spaceAfter = geometry.PARAGRAPH_SPACE + 2
     return table
 
@@ -456,15 +539,19 @@ def build_story(prepared: PreparedLetter, g: PageGeometry) -> list[Flowable]:
     return story
 
 
-def build_pdf(letters: Sequence[PreparedLetter],
-              between: Callable[[int], None] | None = None) -> bytes:
+def build_pdf(letters: Sequence[PreparedLetter], between: Callable[[int], None] | None = None) -> bytes:
     """Lay out one or more prepared letters into one PDF; ``between(i)`` runs before letter ``i``."""
     if not letters:
         raise ValidationError("no letters to render")
     stream = io.BytesIO()
     first = letters[0].data
-    doc = _LetterDoc(stream, letters, title=f"{first.reference} {first.kind}" if len(letters) == 1 else "Letters",
-                     author=first.letterhead.org_name if len(letters) == 1 else "", invariant=1)
+    doc = _LetterDoc(
+        stream,
+        letters,
+        title=f"{first.reference} {first.kind}" if len(letters) == 1 else "Letters",
+        author=first.letterhead.org_name if len(letters) == 1 else "",
+        invariant=1,
+    )
     story: list[Flowable] = []
     for index, prepared in enumerate(letters):
         g = geometry.geometry_for(prepared.data.letterhead.page_size)
@@ -479,7 +566,7 @@ def build_pdf(letters: Sequence[PreparedLetter],
     return stream.getvalue()
 
 
-class _Callback(Flowable):
+class _Callback(Flowable):  # type: ignore[misc]
     """A zero-size flowable that reports progress (and lets a cancel request stop the build)."""
 
     def __init__(self, callback: Callable[[int], None], index: int) -> None:

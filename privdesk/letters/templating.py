@@ -35,7 +35,8 @@ from functools import lru_cache
 from typing import Any
 
 import jinja2
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from privdesk.domain.errors import DomainError
@@ -110,8 +111,12 @@ Block = HeadingBlock | ParagraphBlock | BulletBlock | TableBlock | RuleBlock | P
 # --- plain words for codes ----------------------------------------------------------------------
 
 REASON_WORDS: dict[DenialReason, str] = {
-    DenialReason.UNVERIFIABLE: "We could not verify your identity to the degree the law requires for this request.",
-    DenialReason.NOT_A_CONSUMER: "The law that grants this right does not apply to you or to this information.",
+    DenialReason.UNVERIFIABLE: (
+        "We could not verify your identity to the degree the law requires for this request."
+    ),
+    DenialReason.NOT_A_CONSUMER: (
+        "The law that grants this right does not apply to you or to this information."
+    ),
     DenialReason.EXEMPTION_GLBA: (
         "The information is covered by the federal Gramm-Leach-Bliley Act and the California Financial "
         "Information Privacy Act, which exempt it from this request; it remains protected under our separate "
@@ -122,10 +127,13 @@ REASON_WORDS: dict[DenialReason, str] = {
         "Medical Information Act, which exempt it from this request."
     ),
     DenialReason.EXEMPTION_FCRA: (
-        "The information is governed by the federal Fair Credit Reporting Act, which exempts it from this request."
+        "The information is governed by the federal Fair Credit Reporting Act, which exempts it from "
+        "this request."
     ),
     DenialReason.LEGAL_OBLIGATION: "We are required by law to keep the information.",
-    DenialReason.FREQUENCY_LIMIT: "The law does not require us to answer more requests of this kind from you this year.",
+    DenialReason.FREQUENCY_LIMIT: (
+        "The law does not require us to answer more requests of this kind from you this year."
+    ),
     DenialReason.MANIFESTLY_UNFOUNDED: "The request is manifestly unfounded or excessive.",
     DenialReason.FRAUD: "We have a good-faith, documented reason to believe the request is fraudulent.",
     DenialReason.OTHER: "Another reason applies, as explained below.",
@@ -202,7 +210,7 @@ def _and_list(values: Iterable[Any], conjunction: str = "and") -> Markup:
     parts = [_finalize(v) for v in values]
     if len(parts) <= 1:
         return Markup("").join(parts)
-    return Markup(", ").join(parts[:-1]) + Markup(f" {conjunction} ") + parts[-1]
+    return Markup(Markup(", ").join(parts[:-1]) + Markup(f" {conjunction} ") + parts[-1])
 
 
 def _isodate(value: date | None) -> str:
@@ -297,7 +305,7 @@ def _error_line(err: BaseException) -> tuple[int | None, str]:
         if frame.filename == INLINE_TEMPLATE_NAME:
             return frame.lineno, ""
         if frame.filename.startswith(folder) and frame.filename.endswith(".j2"):
-            return frame.lineno, frame.filename[len(folder):].lstrip("/\\")
+            return frame.lineno, frame.filename[len(folder) :].lstrip("/\\")
     return None, ""
 
 
@@ -365,8 +373,11 @@ def _source_line(rendered_line: str, source: str | None, fallback: int) -> int:
 def _inline(text: str, line: int, source: str | None, template_name: str) -> str:
     converted = _BOLD.sub(r"<b>\1</b>", text)
     if "**" in converted:
-        raise TemplateError("'**' opens bold text that is not closed on the same line",
-                            _source_line(text, source, line), template_name)
+        raise TemplateError(
+            "'**' opens bold text that is not closed on the same line",
+            _source_line(text, source, line),
+            template_name,
+        )
     return converted
 
 
@@ -399,7 +410,9 @@ def parse_markup(text: str, source: str | None = None, template_name: str = "") 
                 if len(row) != len(header):
                     raise TemplateError(
                         f"table row has {len(row)} cells but the header has {len(header)}",
-                        table_line + offset, template_name)
+                        table_line + offset,
+                        template_name,
+                    )
             blocks.append(TableBlock(tuple(header), tuple(tuple(r) for r in rows), table_line))
             table_rows = []
 

@@ -8,8 +8,8 @@ from datetime import date
 from privdesk.domain.letterdata import (
     DisclosureRow,
     KeptData,
-    Letterhead,
     LetterData,
+    Letterhead,
     LetterItem,
     LetterKind,
     PostalAddress,
@@ -27,7 +27,8 @@ MSTIS = Letterhead(
     signatory_title="Privacy Compliance Officer",
 )
 MSTIS_RETURN = PostalAddress(
-    "MSTIS", ("ATTN: Privacy Compliance Officer", "21241 South Western Avenue, Suite 200", "Torrance, CA 90501")
+    "MSTIS",
+    ("ATTN: Privacy Compliance Officer", "21241 South Western Avenue, Suite 200", "Torrance, CA 90501"),
 )
 COVERYS = Letterhead(
     org_name="Coverys",
@@ -81,12 +82,17 @@ COVERYS_DISCLOSURES = (
 COVERYS_SOLD = (
     DisclosureRow("Identifiers", (), ("Targeted advertising",), ("Advertising partners and networks",)),
     DisclosureRow(
-        "Internet or other electronic network activity", (), ("Targeted advertising",), ("Advertising networks",)
+        "Internet or other electronic network activity",
+        (),
+        ("Targeted advertising",),
+        ("Advertising networks",),
     ),
 )
 
 
-def base(kind: LetterKind, letterhead: Letterhead = MSTIS, family: str = "ccpa", **changes: object) -> LetterData:
+def base(
+    kind: LetterKind, letterhead: Letterhead = MSTIS, family: str = "ccpa", **changes: object
+) -> LetterData:
     fields: dict[str, object] = dict(
         kind=kind,
         jurisdiction="US-CA",
@@ -121,28 +127,58 @@ def sample(kind: LetterKind) -> LetterData:
             kind,
             items=(item(RequestType.KNOW_SPECIFIC),),
             verification_level=VerificationLevel.REASONABLY_HIGH,
-            data_points_requested=("Your date of birth", "The email address on your account", "Your policy number"),
+            data_points_requested=(
+                "Your date of birth",
+                "The email address on your account",
+                "Your policy number",
+            ),
             verify_by=date(2026, 12, 15),
         )
     if kind is K.AGENT_AUTHORIZATION_REQUEST:
-        return base(kind, items=(item(RequestType.DELETE),), agent_name="Privacy Advocates LLC",
-                    verify_by=date(2026, 12, 15))
+        return base(
+            kind,
+            items=(item(RequestType.DELETE),),
+            agent_name="Privacy Advocates LLC",
+            verify_by=date(2026, 12, 15),
+        )
     if kind is K.EXTENSION_NOTICE:
         return base(
             kind,
             items=(item(RequestType.KNOW_SPECIFIC),),
-            extension_reason="Your request covers records held in several claims systems that must be searched.",
+            extension_reason="Your request covers records in several claims systems that must be searched.",
             new_due_date=date(2027, 2, 18),
         )
     if kind is K.KNOW_CATEGORIES_RESPONSE:
-        return base(kind, COVERYS, disclosures=COVERYS_DISCLOSURES, sold_shared=COVERYS_SOLD, sells_or_shares=True,
-                    opt_out_how="Use the cookie preference center on our website or call 866-432-6700.")
+        return base(
+            kind,
+            COVERYS,
+            disclosures=COVERYS_DISCLOSURES,
+            sold_shared=COVERYS_SOLD,
+            sells_or_shares=True,
+            opt_out_how="Use the cookie preference center on our website or call 866-432-6700.",
+        )
     if kind is K.KNOW_SPECIFIC_RESPONSE:
-        return base(kind, LOSSEXPRESS, enclosures=("Account and usage data export (12 pages)",
-                                                   "Support communications (4 pages)"))
+        return base(
+            kind,
+            LOSSEXPRESS,
+            enclosures=("Account and usage data export (12 pages)", "Support communications (4 pages)"),
+        )
     if kind is K.DELETION_DONE:
-        return base(kind, LOSSEXPRESS, items=(item(RequestType.DELETE, outcome=Outcome.FULFILLED, kept=(
-            KeptData("Business account contact details", "Needed to keep your employer's account open"),)),))
+        return base(
+            kind,
+            LOSSEXPRESS,
+            items=(
+                item(
+                    RequestType.DELETE,
+                    outcome=Outcome.FULFILLED,
+                    kept=(
+                        KeptData(
+                            "Business account contact details", "Needed to keep your employer's account open"
+                        ),
+                    ),
+                ),
+            ),
+        )
     if kind is K.DELETION_DENIED:
         return base(
             kind,
@@ -152,51 +188,109 @@ def sample(kind: LetterKind) -> LetterData:
             appeal_days=60,
             appeal_contact="the Data Protection Officer, One Financial Center, Boston, MA 02111",
             sells_or_shares=True,
-            items=(item(RequestType.DELETE, outcome=Outcome.PARTLY_FULFILLED,
-                        reasons=(DenialReason.LEGAL_OBLIGATION, DenialReason.EXEMPTION_HIPAA_CMIA),
-                        reason_text="Claim file 2024-0577 is subject to a litigation hold.",
-                        kept=(KeptData("Claim file 2024-0577", "Litigation hold ordered by the court"),)),),
+            items=(
+                item(
+                    RequestType.DELETE,
+                    outcome=Outcome.PARTLY_FULFILLED,
+                    reasons=(DenialReason.LEGAL_OBLIGATION, DenialReason.EXEMPTION_HIPAA_CMIA),
+                    reason_text="Claim file 2024-0577 is subject to a litigation hold.",
+                    kept=(KeptData("Claim file 2024-0577", "Litigation hold ordered by the court"),),
+                ),
+            ),
         )
     if kind is K.CORRECTION_DONE:
-        return base(kind, items=(item(RequestType.CORRECT, outcome=Outcome.FULFILLED,
-                                      details="Your mailing address now reads 1458 Alvarado Street, Apt 3."),))
+        return base(
+            kind,
+            items=(
+                item(
+                    RequestType.CORRECT,
+                    outcome=Outcome.FULFILLED,
+                    details="Your mailing address now reads 1458 Alvarado Street, Apt 3.",
+                ),
+            ),
+        )
     if kind is K.CORRECTION_DENIED:
-        return base(kind, items=(item(RequestType.CORRECT, outcome=Outcome.DENIED,
-                                      reasons=(DenialReason.EXEMPTION_GLBA,),
-                                      reason_text="Please contact us under our GLBA privacy notice."),))
+        return base(
+            kind,
+            items=(
+                item(
+                    RequestType.CORRECT,
+                    outcome=Outcome.DENIED,
+                    reasons=(DenialReason.EXEMPTION_GLBA,),
+                    reason_text="Please contact us under our GLBA privacy notice.",
+                ),
+            ),
+        )
     if kind is K.OPT_OUT_CONFIRMED:
         return base(kind, COVERYS, items=(item(RequestType.OPT_OUT_SALE_SHARE),))
     if kind is K.LIMIT_CONFIRMED:
         return base(kind, COVERYS, items=(item(RequestType.LIMIT_SENSITIVE),))
     if kind is K.UNVERIFIABLE:
-        return base(kind, COVERYS, sells_or_shares=True,
-                    items=(item(RequestType.KNOW_SPECIFIC, reasons=(DenialReason.UNVERIFIABLE,)),
-                           item(RequestType.DELETE, reasons=(DenialReason.UNVERIFIABLE,))))
+        return base(
+            kind,
+            COVERYS,
+            sells_or_shares=True,
+            items=(
+                item(RequestType.KNOW_SPECIFIC, reasons=(DenialReason.UNVERIFIABLE,)),
+                item(RequestType.DELETE, reasons=(DenialReason.UNVERIFIABLE,)),
+            ),
+        )
     if kind is K.FREQUENCY_LIMIT:
-        return base(kind, items=(item(RequestType.KNOW_CATEGORIES, reasons=(DenialReason.FREQUENCY_LIMIT,)),),
-                    earlier_answer_date=date(2026, 9, 2), earlier_reference="PD-2026-000077")
+        return base(
+            kind,
+            items=(item(RequestType.KNOW_CATEGORIES, reasons=(DenialReason.FREQUENCY_LIMIT,)),),
+            earlier_answer_date=date(2026, 9, 2),
+            earlier_reference="PD-2026-000077",
+        )
     if kind is K.STL_RESPONSE:
         return base(
-            kind, family="stl", stl_year=2025, stl_categories=("Name", "Postal address", "Email address"),
+            kind,
+            family="stl",
+            stl_year=2025,
+            stl_categories=("Name", "Postal address", "Email address"),
             stl_recipients=(
-                StlRecipient("Pacific Mailers Inc.", "500 Harbor Blvd, Long Beach, CA 90802",
-                             "Direct mail marketing of home insurance", ("Name", "Postal address")),
-                StlRecipient("Golden State Auto Club", "12 Market Street, San Francisco, CA 94105",
-                             "Roadside assistance memberships", ("Name", "Email address")),
+                StlRecipient(
+                    "Pacific Mailers Inc.",
+                    "500 Harbor Blvd, Long Beach, CA 90802",
+                    "Direct mail marketing of home insurance",
+                    ("Name", "Postal address"),
+                ),
+                StlRecipient(
+                    "Golden State Auto Club",
+                    "12 Market Street, San Francisco, CA 94105",
+                    "Roadside assistance memberships",
+                    ("Name", "Email address"),
+                ),
             ),
         )
     if kind is K.STL_ALREADY_ANSWERED:
-        return base(kind, family="stl", earlier_answer_date=date(2026, 3, 14), earlier_reference="PD-2026-000031")
+        return base(
+            kind, family="stl", earlier_answer_date=date(2026, 3, 14), earlier_reference="PD-2026-000031"
+        )
     if kind is K.SERVICE_PROVIDER_REDIRECT:
-        return base(kind, LOSSEXPRESS, items=(item(RequestType.DELETE),), business_name="Lone Star Auto Finance",
-                    business_address=PostalAddress("Lone Star Auto Finance", ("Privacy Office", "800 Main St",
-                                                                              "Houston, TX 77002")))
+        return base(
+            kind,
+            LOSSEXPRESS,
+            items=(item(RequestType.DELETE),),
+            business_name="Lone Star Auto Finance",
+            business_address=PostalAddress(
+                "Lone Star Auto Finance", ("Privacy Office", "800 Main St", "Houston, TX 77002")
+            ),
+        )
     if kind is K.SERVICE_PROVIDER_NOTICE:
-        return base(kind, LOSSEXPRESS, items=(item(RequestType.DELETE),), consumer_name="Maria Delgado",
-                    business_name="Lone Star Auto Finance",
-                    recipient=PostalAddress("Lone Star Auto Finance", ("Privacy Office", "800 Main St",
-                                                                       "Houston, TX 77002")),
-                    salutation="Dear Privacy Office,")
+        return base(
+            kind,
+            LOSSEXPRESS,
+            items=(item(RequestType.DELETE),),
+            consumer_name="Maria Delgado",
+            business_name="Lone Star Auto Finance",
+            recipient=PostalAddress(
+                "Lone Star Auto Finance", ("Privacy Office", "800 Main St", "Houston, TX 77002")
+            ),
+            salutation="Dear Privacy Office,",
+        )
     if kind is K.MINOR_REMOVAL_DONE:
-        return base(kind, items=(item(RequestType.MINOR_REMOVAL, details="Two forum posts made on 2026-10-03."),))
+        return base(
+            kind, items=(item(RequestType.MINOR_REMOVAL, details="Two forum posts made on 2026-10-03."),)
+        )
     raise AssertionError(kind)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from dataclasses import replace
 
 import pytest
 from pypdf import PdfReader
-import io
 
 from privdesk.domain.letterdata import LetterKind, PostalAddress
 from privdesk.letters.batch import Cancelled, letter_filename, render_batch
@@ -16,13 +16,25 @@ from tests.letters.sample_letters import COVERYS, LOSSEXPRESS, MSTIS, sample
 
 def _letters() -> list:  # type: ignore[type-arg]
     return [
-        replace(sample(LetterKind.DELETION_DONE), reference="PD-2026-000300", letterhead=MSTIS,
-                recipient=PostalAddress("Ana Pérez", ("9 Elm St", "Oakland, CA 94601"))),
-        replace(sample(LetterKind.ACKNOWLEDGEMENT), reference="PD-2026-000200", letterhead=COVERYS,
-                recipient=PostalAddress("Γιώργος Παπαδόπουλος", ("3 Oak Ave", "Sacramento, CA 95814"))),
+        replace(
+            sample(LetterKind.DELETION_DONE),
+            reference="PD-2026-000300",
+            letterhead=MSTIS,
+            recipient=PostalAddress("Ana Pérez", ("9 Elm St", "Oakland, CA 94601")),
+        ),
+        replace(
+            sample(LetterKind.ACKNOWLEDGEMENT),
+            reference="PD-2026-000200",
+            letterhead=COVERYS,
+            recipient=PostalAddress("Γιώργος Παπαδόπουλος", ("3 Oak Ave", "Sacramento, CA 95814")),
+        ),
         replace(sample(LetterKind.KNOW_CATEGORIES_RESPONSE), reference="PD-2026-000100", letterhead=COVERYS),
-        replace(sample(LetterKind.STL_RESPONSE), reference="PD-2026-000050", letterhead=LOSSEXPRESS,
-                recipient=PostalAddress("Nguyễn Thị Hương", ("77 Pine Rd", "San Jose, CA 95112"))),
+        replace(
+            sample(LetterKind.STL_RESPONSE),
+            reference="PD-2026-000050",
+            letterhead=LOSSEXPRESS,
+            recipient=PostalAddress("Nguyễn Thị Hương", ("77 Pine Rd", "San Jose, CA 95112")),
+        ),
     ]
 
 
@@ -31,8 +43,12 @@ def test_batch_produces_all_outputs_in_print_order() -> None:
     result = render_batch(_letters(), progress=lambda done, total: calls.append((done, total)))
     names = [name for name, _ in result.per_letter]
     # by organization, then reference
-    assert names == ["PD-2026-000100-know_categories_response.pdf", "PD-2026-000200-acknowledgement.pdf",
-                     "PD-2026-000050-stl_response.pdf", "PD-2026-000300-deletion_done.pdf"]
+    assert names == [
+        "PD-2026-000100-know_categories_response.pdf",
+        "PD-2026-000200-acknowledgement.pdf",
+        "PD-2026-000050-stl_response.pdf",
+        "PD-2026-000300-deletion_done.pdf",
+    ]
     combined_pages = page_texts(result.combined_pdf)
     assert len(combined_pages) == sum(len(PdfReader(io.BytesIO(pdf)).pages) for _, pdf in result.per_letter)
     # each letter is numbered on its own within the combined file
@@ -42,7 +58,13 @@ def test_batch_produces_all_outputs_in_print_order() -> None:
     assert "Nguyễn Thị Hương" in combined_pages[3]
     assert calls[-1][0] == calls[-1][1] and len(calls) == calls[-1][1]
     labels = flat_text(result.labels_pdf)
-    for expected in ("Maria Delgado", "Γιώργος Παπαδόπουλος", "Nguyễn Thị Hương", "Ana Pérez", "Oakland, CA 94601"):
+    for expected in (
+        "Maria Delgado",
+        "Γιώργος Παπαδόπουλος",
+        "Nguyễn Thị Hương",
+        "Ana Pérez",
+        "Oakland, CA 94601",
+    ):
         assert expected in labels
     sheet = flat_text(result.address_sheet_pdf)
     assert "Addresses (4 letters)" in sheet and "PD-2026-000300" in sheet and "9 Elm St" in sheet
@@ -51,8 +73,14 @@ def test_batch_produces_all_outputs_in_print_order() -> None:
 def test_labels_follow_the_avery_5160_grid() -> None:
     import pdfplumber
 
-    letters = [replace(sample(LetterKind.OPT_OUT_CONFIRMED), reference=f"PD-2026-{i:06d}",
-                       recipient=PostalAddress(f"Person{i:02d}", ("1 Main St",))) for i in range(31)]
+    letters = [
+        replace(
+            sample(LetterKind.OPT_OUT_CONFIRMED),
+            reference=f"PD-2026-{i:06d}",
+            recipient=PostalAddress(f"Person{i:02d}", ("1 Main St",)),
+        )
+        for i in range(31)
+    ]
     result = render_batch(letters)
     with pdfplumber.open(io.BytesIO(result.labels_pdf)) as doc:
         assert len(doc.pages) == 2
@@ -78,7 +106,9 @@ def test_cancel_during_layout_of_the_combined_file() -> None:
     seen: list[int] = []
     letters = _letters()
     with pytest.raises(Cancelled):
-        render_batch(letters, progress=lambda d, t: seen.append(d), cancelled=lambda: len(seen) >= len(letters) + 1)
+        render_batch(
+            letters, progress=lambda d, t: seen.append(d), cancelled=lambda: len(seen) >= len(letters) + 1
+        )
     assert len(seen) == len(letters) + 1
 
 

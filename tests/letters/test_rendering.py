@@ -11,45 +11,103 @@ from privdesk.domain.letterdata import LetterKind, PostalAddress
 from privdesk.letters import LETTER_KINDS, LetterRenderer
 from privdesk.letters.templating import default_template_name
 from tests.letters.pdftext import flat_text, page_texts, tables
-from tests.letters.sample_letters import LOSSEXPRESS_EU, base, sample
+from tests.letters.sample_letters import LOSSEXPRESS_EU, sample
 
 RENDERER = LetterRenderer()
 
 # What each kind must print (beyond the consumer, reference and letter date checked for all).
 EXPECTED: dict[LetterKind, tuple[str, ...]] = {
-    LetterKind.ACKNOWLEDGEMENT: ("received your request on November 20, 2026", "Deletion: we will respond by January 4, 2027",
-                                 "Right to know (categories)"),
-    LetterKind.VERIFICATION_REQUEST: ("Your date of birth", "Your policy number", "by December 15, 2026",
-                                      "Declaration under penalty of perjury",
-                                      "under the laws of the State of California", "Signature:"),
-    LetterKind.AGENT_AUTHORIZATION_REQUEST: ("Privacy Advocates LLC", "Permission for an authorized agent",
-                                             "Consumer's signature:", "Agent's signature:", "Probate Code"),
-    LetterKind.EXTENSION_NOTICE: ("Why we need more time:", "several claims systems", "February 18, 2027",
-                                  "90 days in total"),
-    LetterKind.KNOW_CATEGORIES_RESPONSE: ("Identifiers", "Advertising partners and networks",
-                                          "Personal information sold or shared", "cookie preference center"),
-    LetterKind.KNOW_SPECIFIC_RESPONSE: ("Enclosures:", "Account and usage data export (12 pages)",
-                                        "Support communications (4 pages)", "never disclose Social Security numbers"),
-    LetterKind.DELETION_DONE: ("We have deleted the personal information", "Business account contact details",
-                               "Needed to keep your employer's account open"),
-    LetterKind.DELETION_DENIED: ("We are required by law to keep the information.", "HIPAA",
-                                 "litigation hold", "Claim file 2024-0577", "Would you like to opt out?",
-                                 "appeal it within 60 days", "Attorney General"),
+    LetterKind.ACKNOWLEDGEMENT: (
+        "received your request on November 20, 2026",
+        "Deletion: we will respond by January 4, 2027",
+        "Right to know (categories)",
+    ),
+    LetterKind.VERIFICATION_REQUEST: (
+        "Your date of birth",
+        "Your policy number",
+        "by December 15, 2026",
+        "Declaration under penalty of perjury",
+        "under the laws of the State of California",
+        "Signature:",
+    ),
+    LetterKind.AGENT_AUTHORIZATION_REQUEST: (
+        "Privacy Advocates LLC",
+        "Permission for an authorized agent",
+        "Consumer's signature:",
+        "Agent's signature:",
+        "Probate Code",
+    ),
+    LetterKind.EXTENSION_NOTICE: (
+        "Why we need more time:",
+        "several claims systems",
+        "February 18, 2027",
+        "90 days in total",
+    ),
+    LetterKind.KNOW_CATEGORIES_RESPONSE: (
+        "Identifiers",
+        "Advertising partners and networks",
+        "Personal information sold or shared",
+        "cookie preference center",
+    ),
+    LetterKind.KNOW_SPECIFIC_RESPONSE: (
+        "Enclosures:",
+        "Account and usage data export (12 pages)",
+        "Support communications (4 pages)",
+        "never disclose Social Security numbers",
+    ),
+    LetterKind.DELETION_DONE: (
+        "We have deleted the personal information",
+        "Business account contact details",
+        "Needed to keep your employer's account open",
+    ),
+    LetterKind.DELETION_DENIED: (
+        "We are required by law to keep the information.",
+        "HIPAA",
+        "litigation hold",
+        "Claim file 2024-0577",
+        "Would you like to opt out?",
+        "appeal it within 60 days",
+        "Attorney General",
+    ),
     LetterKind.CORRECTION_DONE: ("What we corrected:", "1458 Alvarado Street, Apt 3."),
     LetterKind.CORRECTION_DENIED: ("Gramm-Leach-Bliley Act", "GLBA privacy notice", "250 words"),
     LetterKind.OPT_OUT_CONFIRMED: ("Opt-Out Request Honored", "no longer sells or shares"),
     LetterKind.LIMIT_CONFIRMED: ("limit the use and disclosure of your sensitive personal information",),
-    LetterKind.UNVERIFIABLE: ("could not verify", "treated it as a request to know the categories",
-                              "Would you like to opt out?"),
-    LetterKind.FREQUENCY_LIMIT: ("September 2, 2026", "PD-2026-000077", "more than twice in a 12-month period"),
-    LetterKind.STL_RESPONSE: ("calendar year 2025", "Pacific Mailers Inc.", "500 Harbor Blvd, Long Beach, CA 90802",
-                              "Direct mail marketing of home insurance", "Golden State Auto Club", "Postal address"),
+    LetterKind.UNVERIFIABLE: (
+        "could not verify",
+        "treated it as a request to know the categories",
+        "Would you like to opt out?",
+    ),
+    LetterKind.FREQUENCY_LIMIT: (
+        "September 2, 2026",
+        "PD-2026-000077",
+        "more than twice in a 12-month period",
+    ),
+    LetterKind.STL_RESPONSE: (
+        "calendar year 2025",
+        "Pacific Mailers Inc.",
+        "500 Harbor Blvd, Long Beach, CA 90802",
+        "Direct mail marketing of home insurance",
+        "Golden State Auto Club",
+        "Postal address",
+    ),
     LetterKind.STL_ALREADY_ANSWERED: ("March 14, 2026", "PD-2026-000031", "January 1, 2027"),
-    LetterKind.SERVICE_PROVIDER_REDIRECT: ("Lone Star Auto Finance", "800 Main St", "Houston, TX 77002",
-                                           "service provider"),
-    LetterKind.SERVICE_PROVIDER_NOTICE: ("Dear Privacy Office,", "Maria Delgado", "We have not acted on the request"),
-    LetterKind.MINOR_REMOVAL_DONE: ("Removal of Minor Information", "Two forum posts",
-                                    "does not ensure complete or comprehensive removal"),
+    LetterKind.SERVICE_PROVIDER_REDIRECT: (
+        "Lone Star Auto Finance",
+        "800 Main St",
+        "Houston, TX 77002",
+        "service provider",
+    ),
+    LetterKind.SERVICE_PROVIDER_NOTICE: (
+        "Dear Privacy Office,",
+        "Maria Delgado",
+        "We have not acted on the request",
+    ),
+    LetterKind.MINOR_REMOVAL_DONE: (
+        "Removal of Minor Information",
+        "Two forum posts",
+        "does not ensure complete or comprehensive removal",
+    ),
 }
 
 
@@ -85,8 +143,12 @@ def test_california_letters_invent_no_appeal_right() -> None:
 
 
 def test_gdpr_denial_gives_complaint_right_and_day_first_dates() -> None:
-    data = replace(sample(LetterKind.DELETION_DENIED), jurisdiction="EU", jurisdiction_family="gdpr",
-                   letterhead=LOSSEXPRESS_EU)
+    data = replace(
+        sample(LetterKind.DELETION_DENIED),
+        jurisdiction="EU",
+        jurisdiction_family="gdpr",
+        letterhead=LOSSEXPRESS_EU,
+    )
     text = flat_text(RENDERER.render(data))
     assert "lodge a complaint with a data protection supervisory authority" in text
     assert "judicial remedy" in text
@@ -95,8 +157,12 @@ def test_gdpr_denial_gives_complaint_right_and_day_first_dates() -> None:
 
 
 def test_uk_access_response_names_the_ico() -> None:
-    data = replace(sample(LetterKind.KNOW_SPECIFIC_RESPONSE), jurisdiction="GB", jurisdiction_family="uk_gdpr",
-                   letterhead=LOSSEXPRESS_EU)
+    data = replace(
+        sample(LetterKind.KNOW_SPECIFIC_RESPONSE),
+        jurisdiction="GB",
+        jurisdiction_family="uk_gdpr",
+        letterhead=LOSSEXPRESS_EU,
+    )
     text = flat_text(RENDERER.render(data))
     assert "Article 15 of the UK GDPR" in text
     assert "Information Commissioner's Office" in text
@@ -107,14 +173,25 @@ def test_categories_and_sold_shared_are_separate_tables() -> None:
     assert len(found) == 2
     collected, sold = found
     flat = [[(c or "").replace("\n", " ") for c in row] for row in collected]
-    assert flat[0] == ["Category of personal information", "Sources", "Business or commercial purposes",
-                       "Disclosed for a business purpose to"]
-    assert flat[1] == ["Identifiers", "Directly from you; Our website", "Providing our services; Communicating with you",
-                       "Subsidiaries and affiliates; Service providers"]
+    assert flat[0] == [
+        "Category of personal information",
+        "Sources",
+        "Business or commercial purposes",
+        "Disclosed for a business purpose to",
+    ]
+    assert flat[1] == [
+        "Identifiers",
+        "Directly from you; Our website",
+        "Providing our services; Communicating with you",
+        "Subsidiaries and affiliates; Service providers",
+    ]
     assert [row[0] for row in flat[1:]][-1] == "Sensitive personal information"
     sold_flat = [[(c or "").replace("\n", " ") for c in row] for row in sold]
     assert sold_flat[0][1] == "Categories of third parties"
-    assert [row[0] for row in sold_flat[1:]] == ["Identifiers", "Internet or other electronic network activity"]
+    assert [row[0] for row in sold_flat[1:]] == [
+        "Identifiers",
+        "Internet or other electronic network activity",
+    ]
 
 
 def test_stl_table_lists_third_parties_with_addresses() -> None:
@@ -137,7 +214,10 @@ def test_multi_page_letter_has_page_x_of_y_and_reference_on_every_page() -> None
 
 def test_vietnamese_and_greek_names_print() -> None:
     for name in ("Nguyễn Thị Hương", "Γιώργος Παπαδόπουλος"):
-        data = replace(sample(LetterKind.ACKNOWLEDGEMENT), recipient=PostalAddress(name, ("12 Main St", "Fresno, CA 93721")))
+        data = replace(
+            sample(LetterKind.ACKNOWLEDGEMENT),
+            recipient=PostalAddress(name, ("12 Main St", "Fresno, CA 93721")),
+        )
         text = flat_text(RENDERER.render(data))
         assert name in text
         assert f"Dear {name}," in text
@@ -152,10 +232,15 @@ def test_decomposed_vietnamese_is_accepted() -> None:
 
 
 def test_a4_letter_renders_on_a4() -> None:
-    from pypdf import PdfReader
     import io
 
-    data = replace(sample(LetterKind.ACKNOWLEDGEMENT), letterhead=LOSSEXPRESS_EU, jurisdiction_family="gdpr",
-                   letter_date=date(2026, 11, 24))
+    from pypdf import PdfReader
+
+    data = replace(
+        sample(LetterKind.ACKNOWLEDGEMENT),
+        letterhead=LOSSEXPRESS_EU,
+        jurisdiction_family="gdpr",
+        letter_date=date(2026, 11, 24),
+    )
     page = PdfReader(io.BytesIO(RENDERER.render(data))).pages[0]
     assert round(float(page.mediabox.width)) == 595 and round(float(page.mediabox.height)) == 842

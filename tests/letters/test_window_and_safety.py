@@ -8,8 +8,13 @@ import pytest
 
 from privdesk.domain.errors import ValidationError
 from privdesk.domain.letterdata import LetterKind, PostalAddress
-from privdesk.letters import LetterRenderer, TemplateError, UnprintableTextError, render_template_text
-from privdesk.letters import geometry
+from privdesk.letters import (
+    LetterRenderer,
+    TemplateError,
+    UnprintableTextError,
+    geometry,
+    render_template_text,
+)
 from privdesk.letters.fonts import unsupported_characters
 from privdesk.letters.templating import BulletBlock, HeadingBlock, ParagraphBlock, TableBlock
 from tests.letters.pdftext import flat_text, words
@@ -22,11 +27,19 @@ LONG_ADDRESS = PostalAddress(
 )
 
 
-def _address_words(pdf: bytes, address: PostalAddress, g: geometry.PageGeometry) -> list[dict[str, float | str]]:
+def _address_words(
+    pdf: bytes, address: PostalAddress, g: geometry.PageGeometry
+) -> list[dict[str, float | str]]:
     """The recipient's words printed in the page head (above the body, left of the date block)."""
     wanted = {w for line in address.all_lines() for w in line.split()}
-    found = [w for w in words(pdf) if w["text"] in wanted and float(w["top"]) < g.first_body_top
-             and float(w["x0"]) < g.info_box.left and float(w["top"]) > g.return_box.bottom - 0.5]
+    found = [
+        w
+        for w in words(pdf)
+        if w["text"] in wanted
+        and float(w["top"]) < g.first_body_top
+        and float(w["x0"]) < g.info_box.left
+        and float(w["top"]) > g.return_box.bottom - 0.5
+    ]
     assert {w["text"] for w in found} == wanted
     return found
 
@@ -39,7 +52,9 @@ def _address_words(pdf: bytes, address: PostalAddress, g: geometry.PageGeometry)
     ],
     ids=["us-letter-10", "a4-din-b"],
 )
-@pytest.mark.parametrize("address", [sample(LetterKind.ACKNOWLEDGEMENT).recipient, LONG_ADDRESS], ids=["short", "long"])
+@pytest.mark.parametrize(
+    "address", [sample(LetterKind.ACKNOWLEDGEMENT).recipient, LONG_ADDRESS], ids=["short", "long"]
+)
 def test_recipient_address_lies_inside_the_window(letterhead_change, box, window, address) -> None:  # type: ignore[no-untyped-def]
     data = sample(LetterKind.ACKNOWLEDGEMENT)
     data = replace(data, recipient=address, letterhead=replace(data.letterhead, **letterhead_change))
@@ -73,14 +88,18 @@ def test_an_address_too_long_for_the_window_is_refused() -> None:
 def test_markup_in_data_prints_literally() -> None:
     name = "Smith & <b>Jones</b>"
     data = replace(sample(LetterKind.DELETION_DENIED), recipient=PostalAddress(name, ("1 Main St",)))
-    data = replace(data, items=(replace(data.items[0], reason_text="| fake | cell |\n# not a heading **x** <i>y</i>"),))
+    data = replace(
+        data, items=(replace(data.items[0], reason_text="| fake | cell |\n# not a heading **x** <i>y</i>"),)
+    )
     text = flat_text(RENDERER.render(data))
     assert "Dear Smith & <b>Jones</b>," in text
     assert "| fake | cell | # not a heading **x** <i>y</i>" in text
 
 
 def test_values_cannot_inject_line_markup() -> None:
-    blocks = render_template_text("Name: {{ a }}\n{{ b }}\n{{ c }}", {"a": "x | y", "b": "# H", "c": "- item\n===\n@signature"})
+    blocks = render_template_text(
+        "Name: {{ a }}\n{{ b }}\n{{ c }}", {"a": "x | y", "b": "# H", "c": "- item\n===\n@signature"}
+    )
     assert [type(b) for b in blocks] == [ParagraphBlock]
 
 
@@ -148,7 +167,8 @@ def test_unprintable_template_text_is_refused() -> None:
 
 def test_officer_edited_template_is_used() -> None:
     source = RENDERER.default_template_source("acknowledgement", "ccpa").replace(
-        "Thank you for contacting", "We appreciate you writing to")
+        "Thank you for contacting", "We appreciate you writing to"
+    )
     text = flat_text(RENDERER.render(sample(LetterKind.ACKNOWLEDGEMENT), source))
     assert "We appreciate you writing to MST Insurance Solutions" in text
 
