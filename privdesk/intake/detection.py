@@ -72,10 +72,10 @@ def detect(
     }
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
-    for rule in rules.rules:
-        _apply(rule, texts, scores, evidence)
     if parsed:
         _header_signals(parsed, scores, evidence)
+    for rule in rules.rules:
+        _apply(rule, texts, scores, evidence)
 
     threshold = rules.threshold
     not_request = _strongest(scores, "not_request:", threshold)
