@@ -268,13 +268,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = audit.add_parser("verify", parents=[common], help="check the hash chain; report the first broken link")
     p.set_defaults(handler=cmd_audit_verify)
 
+    groups = {"case": case, "org": org, "audit": audit}
     for extend in _extensions():
-        extend(sub, common)
+        extend(sub, common, groups)
     return parser
 
 
-def _extensions() -> list[Callable[[Any, argparse.ArgumentParser], None]]:
-    """Every module of this package with a ``register(subparsers, common)`` adds its commands."""
+def _extensions() -> list[Callable[[Any, argparse.ArgumentParser, dict[str, Any]], None]]:
+    """Every module of this package with ``register(subparsers, common, groups)`` adds its commands;
+    ``groups`` holds the existing command groups (``case``, ``org``, ``audit``) to add sub-commands to."""
     import importlib
     import pkgutil
 

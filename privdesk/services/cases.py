@@ -133,7 +133,17 @@ def refresh_case_status(case: Case, today: dt.date) -> None:
         case.closed_on = today
 
 
-def case_dto(case: Case, today: dt.date, warnings: Sequence[WarningDTO] = ()) -> CaseDTO:
+def stored_warnings(case: Case) -> list[WarningDTO]:
+    return [
+        WarningDTO(w["code"], w["message"], w.get("basis", ""), w.get("earlier_reference"),
+                   dt.date.fromisoformat(w["earlier_date"]) if w.get("earlier_date") else None)
+        for w in case.warnings
+    ]
+
+
+def case_dto(case: Case, today: dt.date, warnings: Sequence[WarningDTO] | None = None) -> CaseDTO:
+    if warnings is None:
+        warnings = stored_warnings(case)
     states = [item_state(i, case) for i in case.items]
     action = workflow.case_next_action(states, today)
     consumer = case.consumer
@@ -328,6 +338,12 @@ class CaseService:
                 subject=new.subject,
                 summary=new.summary,
                 designated_channel=new.designated_channel,
+                warnings=[
+                    {"code": w.code, "message": w.message, "basis": w.basis,
+                     "earlier_reference": w.earlier_reference,
+                     "earlier_date": w.earlier_date.isoformat() if w.earlier_date else None}
+                    for w in warnings
+                ],
             )
             s.add(case)
             for rtype in types:
@@ -351,9 +367,6 @@ class CaseService:
             s.flush()
             refresh_case_status(case, today)
             self._generate_tasks(s, case)
-            if warnings:
-                s.add(Note(case_id=case.id, author="privdesk",
-                           body="Warnings at intake:\n" + "\n".join(f"- {w.message}" for w in warnings)))
             audit.record(
                 s, self.ctx, "case.created", "case", case.id, case_reference=reference,
                 after={"organization": org.slug, "jurisdiction": new.jurisdiction, "channel": channel.value,

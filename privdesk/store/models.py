@@ -206,6 +206,8 @@ class Case(Base):
     subject: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     designated_channel: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Coded warnings found at intake (limits, facial checks, possible same person), kept for the case view.
+    warnings: Mapped[list[Any]] = mapped_column(default=list)
     next_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
     authorization_holds: Mapped[bool] = mapped_column(Boolean, default=False)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -251,6 +251,7 @@ def upgrade() -> None:
     sa.Column('subject', sa.Text(), nullable=False),
     sa.Column('summary', sa.Text(), nullable=False),
     sa.Column('designated_channel', sa.Boolean(), nullable=False),
+    sa.Column('warnings', sa.JSON(), nullable=False),
     sa.Column('next_due_on', sa.Date(), nullable=True),
     sa.Column('authorization_holds', sa.Boolean(), nullable=False),
     sa.Column('legal_hold', sa.Boolean(), nullable=False),

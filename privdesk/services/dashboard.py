@@ -1,0 +1,97 @@
+"""Read-only figures for the dashboard: what is due, what waits, and the weekly flow of requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from privdesk.domain.types import OPEN_STATUSES, ItemStatus
+from privdesk.services.context import ServiceContext
+from privdesk.store.models import Case, Organization, RequestItem
+
+WAITING_ON_CONSUMER = (ItemStatus.AWAITING_VERIFICATION.value, ItemStatus.AWAITING_AUTHORIZATION.value)
+
+
+@dataclass(frozen=True)
+class WeekFlow:
+    week_start: dt.date  # the Monday
+    received: int
+    closed: int
+
+
+@dataclass(frozen=True)
+class DashboardDTO:
+    today: dt.date
+    open_cases: int
+    due_today: int
+    due_this_week: int  # from today to Sunday, inclusive
+    overdue: int
+    waiting_on_consumer: int
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_type: dict[str, int] = field(default_factory=dict)  # open request items per type
+    by_organization: dict[str, int] = field(default_factory=dict)  # open cases per organization slug
+    weeks: list[WeekFlow] = field(default_factory=list)
+    next_deadline: dt.date | None = None
+
+
+def week_start(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+class DashboardService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def summary(self, weeks: int = 12) -> DashboardDTO:
+        today = self.ctx.today()
+        sunday = week_start(today) + dt.timedelta(days=6)
+        first_week = week_start(today) - dt.timedelta(weeks=weeks - 1)
+        open_values = [s.value for s in OPEN_STATUSES]
+        is_open = Case.status.in_(open_values)
+        with self.ctx.db.read() as s:
+            def count(*conditions: object) -> int:
+                return int(s.scalar(select(func.count(Case.id)).where(is_open, *conditions)) or 0)  # type: ignore[arg-type]
+
+            by_status = {str(k): int(v) for k, v in s.execute(
+                select(Case.status, func.count(Case.id)).group_by(Case.status)).all()}
+            by_type = {str(k): int(v) for k, v in s.execute(
+                select(RequestItem.request_type, func.count(RequestItem.id))
+                .where(RequestItem.status.in_(open_values)).group_by(RequestItem.request_type)).all()}
+            by_org = {str(k): int(v) for k, v in s.execute(
+                select(Organization.slug, func.count(Case.id)).join(Case, Case.organization_id == Organization.id)
+                .where(is_open).group_by(Organization.slug)).all()}
+            received = s.execute(select(Case.received_on).where(Case.received_on >= first_week)).scalars().all()
+            closed = s.execute(select(Case.closed_on).where(Case.closed_on >= first_week)).scalars().all()
+            next_deadline = s.scalar(select(func.min(Case.next_due_on)).where(is_open, Case.next_due_on >= today))
+            summary = DashboardDTO(
+                today=today,
+                open_cases=count(),
+                due_today=count(Case.next_due_on == today),
+                due_this_week=count(Case.next_due_on >= today, Case.next_due_on <= sunday),
+                overdue=count(Case.next_due_on < today),
+                waiting_on_consumer=count(Case.status.in_(WAITING_ON_CONSUMER)),
+                by_status=by_status,
+                by_type=by_type,
+                by_organization=by_org,
+                weeks=_weekly(first_week, weeks, received, closed),
+                next_deadline=next_deadline,
+            )
+        return summary
+
+
+def _weekly(first: dt.date, weeks: int, received: list[dt.date], closed: list[dt.date | None]) -> list[WeekFlow]:
+    got = dict.fromkeys(range(weeks), 0)
+    done = dict.fromkeys(range(weeks), 0)
+    for day in received:
+        index = (day - first).days // 7
+        if 0 <= index < weeks:
+            got[index] += 1
+    for maybe in closed:
+        if maybe is None:
+            continue
+        index = (maybe - first).days // 7
+        if 0 <= index < weeks:
+            done[index] += 1
+    return [WeekFlow(first + dt.timedelta(weeks=i), got[i], done[i]) for i in range(weeks)]
