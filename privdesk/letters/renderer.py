@@ -31,6 +31,7 @@ def _block_texts(blocks: Sequence[Block]) -> list[tuple[str, str]]:
 
 def prepare(data: LetterData, template_source: str | None = None) -> PreparedLetter:
     """Check the data is printable, render the template and check its text; no PDF yet."""
+    fonts.register_fonts()
     fonts.check_printable(text_fields(data))
     recipient_font_size(data)  # an address that does not fit the window is refused before any PDF
     if template_source is None:
