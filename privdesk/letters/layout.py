@@ -529,7 +529,11 @@ def build_story(prepared: PreparedLetter, g: PageGeometry) -> list[Flowable]:
     name = prepared.template_name
     story: list[Flowable] = []
     signed = False
+    previous: Block | None = None
     for block in prepared.blocks:
+        if isinstance(previous, BulletBlock) and not isinstance(block, BulletBlock):
+            story.append(Spacer(1, geometry.PARAGRAPH_SPACE - 3))  # the list's end, as after a paragraph
+        previous = block
         if isinstance(block, ParagraphBlock):
             story.append(_paragraph(block.text, st.body, block.line, name))
         elif isinstance(block, HeadingBlock):
@@ -545,8 +549,11 @@ def build_story(prepared: PreparedLetter, g: PageGeometry) -> list[Flowable]:
             story.append(PageBreak())
         elif isinstance(block, SignatureBlock):
             signed = True
-            closing = story.pop() if story and isinstance(story[-1], Paragraph) else None
-            story.append(KeepTogether([x for x in (closing, *_signature(prepared.data, g)) if x is not None]))
+            # Keep the closing ("Sincerely,") and the paragraph before it with the signature.
+            kept: list[Flowable] = []
+            while story and isinstance(story[-1], Paragraph) and len(kept) < 2:
+                kept.insert(0, story.pop())
+            story.append(KeepTogether([*kept, *_signature(prepared.data, g)]))
     if not signed:
         story.append(KeepTogether(_signature(prepared.data, g)))
     return story
