@@ -84,7 +84,9 @@ def detect(
     warnings: list[str] = []
     if not_request or not types:
         if not_request and types:
-            warnings.append(f"request wording found, but the message looks like {not_request.replace('_', ' ')}")
+            warnings.append(
+                f"request wording found, but the message looks like {not_request.replace('_', ' ')}"
+            )
         return Detection(
             is_request=False,
             types=[],
@@ -123,7 +125,11 @@ def split_quoted(body: str) -> tuple[str, str]:
     in_reply_tail = False
     for line in body.split("\n"):
         stripped = line.strip()
-        if not in_reply_tail and _REPLY_HEADER.match(fold(stripped).folded):
+        if (
+            not in_reply_tail
+            and _might_be_reply_header(stripped)
+            and _REPLY_HEADER.match(fold(stripped).folded)
+        ):
             in_reply_tail = True
             continue
         if in_reply_tail or stripped.startswith(">"):
@@ -133,9 +139,20 @@ def split_quoted(body: str) -> tuple[str, str]:
     return "\n".join(fresh), "\n".join(quoted)
 
 
-def _apply(rule: DetectionRule, texts: dict[str, FoldedText], scores: dict[str, float],
-           evidence: dict[str, list[str]]) -> None:
-    places = {"any": ("subject", "fresh", "quoted"), "subject": ("subject",), "body": ("fresh", "quoted")}[rule.where]
+def _might_be_reply_header(line: str) -> bool:
+    lowered = line.lower()
+    return lowered.endswith(":") or "original message" in lowered or "sent:" in lowered
+
+
+def _apply(
+    rule: DetectionRule,
+    texts: dict[str, FoldedText],
+    scores: dict[str, float],
+    evidence: dict[str, list[str]],
+) -> None:
+    places = {"any": ("subject", "fresh", "quoted"), "subject": ("subject",), "body": ("fresh", "quoted")}[
+        rule.where
+    ]
     best = 0.0
     for place in places:
         text = texts[place]
@@ -176,7 +193,12 @@ def _header_signals(parsed: ParsedEmail, scores: dict[str, float], evidence: dic
     if precedence in {"bulk", "list", "junk"}:
         add("not_request:newsletter", 3.0, f"header Precedence: {precedence}")
     auto = headers.get("auto-submitted", "").lower()
-    if (auto and auto != "no") or "x-autoreply" in headers or "x-autorespond" in headers or precedence == "auto_reply":
+    if (
+        (auto and auto != "no")
+        or "x-autoreply" in headers
+        or "x-autorespond" in headers
+        or precedence == "auto_reply"
+    ):
         add("not_request:auto_reply", 3.0, "header Auto-Submitted")
     for link in parsed.links:
         shown = _domain_in_text(link.text)
@@ -203,7 +225,9 @@ def _host(href: str) -> str | None:
 
 
 def _strongest(scores: dict[str, float], prefix: str, threshold: float) -> str | None:
-    candidates = [(score, code) for code, score in scores.items() if code.startswith(prefix) and score >= threshold]
+    candidates = [
+        (score, code) for code, score in scores.items() if code.startswith(prefix) and score >= threshold
+    ]
     if not candidates:
         return None
     candidates.sort(key=lambda item: (-item[0], item[1]))
@@ -219,14 +243,22 @@ def _resolve_types(scores: dict[str, float], threshold: float, evidence: dict[st
     if RequestType.APPEAL in chosen:
         chosen = {RequestType.APPEAL.value}
     # A bare "request to know" with no detail is a request for the personal information itself.
-    if scores.get("know", 0.0) >= threshold and not chosen & {RequestType.KNOW_SPECIFIC, RequestType.KNOW_CATEGORIES}:
+    if scores.get("know", 0.0) >= threshold and not chosen & {
+        RequestType.KNOW_SPECIFIC,
+        RequestType.KNOW_CATEGORIES,
+    }:
         chosen.add(RequestType.KNOW_SPECIFIC)
         evidence.setdefault(RequestType.KNOW_SPECIFIC.value, []).extend(evidence.get("know", []))
     return [code for code in _TYPE_ORDER if code in chosen]
 
 
-def _evidence_for(evidence: dict[str, list[str]], types: list[str], jurisdiction: str | None, agent: bool,
-                  not_request: str | None) -> dict[str, list[str]]:
+def _evidence_for(
+    evidence: dict[str, list[str]],
+    types: list[str],
+    jurisdiction: str | None,
+    agent: bool,
+    not_request: str | None,
+) -> dict[str, list[str]]:
     keys = list(types)
     if jurisdiction:
         keys.append(f"jurisdiction:{jurisdiction}")
@@ -237,8 +269,9 @@ def _evidence_for(evidence: dict[str, list[str]], types: list[str], jurisdiction
     return {key: evidence[key][:_MAX_EVIDENCE] for key in keys if evidence.get(key)}
 
 
-def _organization(parsed: ParsedEmail | None, texts: dict[str, FoldedText],
-                  organizations: Sequence[OrgAddressing]) -> str | None:
+def _organization(
+    parsed: ParsedEmail | None, texts: dict[str, FoldedText], organizations: Sequence[OrgAddressing]
+) -> str | None:
     if not organizations:
         return None
     if parsed:

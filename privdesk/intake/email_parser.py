@@ -13,45 +13,77 @@ import email.policy
 import email.utils
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.message import Message
 from pathlib import Path, PurePath
+from typing import TypeVar
 
 from privdesk.domain.errors import ValidationError
 from privdesk.intake.filenames import clean_display_name, sanitize_filename
 from privdesk.intake.html_text import html_to_text
-from privdesk.intake.model import MB, Attachment, ForwardedMessage, IntakeLimits, Link, ParsedEmail
+from privdesk.intake.model import (
+    DEFAULT_LIMITS,
+    MB,
+    Attachment,
+    ForwardedMessage,
+    IntakeLimits,
+    Link,
+    ParsedEmail,
+)
 from privdesk.intake.sniff import CLAIMED_DOCUMENT_KIND, sniff_document
 from privdesk.intake.text_decoding import decode_text
 
+_T = TypeVar("_T")
+_D = TypeVar("_D")
 _MAX_PARTS = 2000
 _MAX_DEPTH = 8
-_KEY_HEADERS = {"from", "to", "subject", "date", "message-id", "received", "return-path", "delivered-to", "sender"}
+_KEY_HEADERS = {
+    "from",
+    "to",
+    "subject",
+    "date",
+    "message-id",
+    "received",
+    "return-path",
+    "delivered-to",
+    "sender",
+}
 # Headers kept for detection (newsletters, auto-replies) and display.
 _KEPT_HEADERS = (
-    "list-unsubscribe", "list-id", "precedence", "auto-submitted", "x-autoreply", "x-autorespond",
-    "x-auto-response-suppress", "x-original-to", "delivered-to", "x-mailer", "content-language",
+    "list-unsubscribe",
+    "list-id",
+    "precedence",
+    "auto-submitted",
+    "x-autoreply",
+    "x-autorespond",
+    "x-auto-response-suppress",
+    "x-original-to",
+    "delivered-to",
+    "x-mailer",
+    "content-language",
 )
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
 
 
-def parse_email(data: bytes, filename: str = "", limits: IntakeLimits = IntakeLimits()) -> ParsedEmail:
+def parse_email(data: bytes, filename: str = "", limits: IntakeLimits = DEFAULT_LIMITS) -> ParsedEmail:
     """Parse one email file. Raises ValidationError only when ``data`` is not an email at all."""
     label = f"'{PurePath(filename).name}'" if filename else "the file"
     if len(data) > limits.max_file_bytes:
         raise ValidationError(f"{label} is {_size(len(data))}, over the {_size(limits.max_file_bytes)} limit")
     warnings = _check_looks_like_email(data, label)
     try:
-        msg = email.message_from_bytes(data, policy=email.policy.default)
-    except Exception as exc:  # noqa: BLE001 - the stdlib parser is lenient; anything escaping means junk
+        # compat32 with our own header decoding: several times faster than the header registry, and lenient.
+        msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    except Exception as exc:
         raise ValidationError(f"{label} could not be read as an email ({type(exc).__name__})") from exc
-    if not any(name.lower() in _KEY_HEADERS for name in msg.keys()):
+    if not any(name.lower() in _KEY_HEADERS for name in msg):
         raise ValidationError(f"{label} is not an email: it has no From, To, Subject or Date header")
     return _build(msg, limits, warnings, depth=0)
 
 
-def parse_intake_file(path: Path, limits: IntakeLimits = IntakeLimits()) -> ParsedEmail:
+def parse_intake_file(path: Path, limits: IntakeLimits = DEFAULT_LIMITS) -> ParsedEmail:
     """Read an .eml or .msg file, recognised by its content rather than its extension."""
     from privdesk.intake.msg_parser import parse_msg
     from privdesk.intake.sniff import is_msg
@@ -59,7 +91,9 @@ def parse_intake_file(path: Path, limits: IntakeLimits = IntakeLimits()) -> Pars
     try:
         size = path.stat().st_size
         if size > limits.max_file_bytes:
-            raise ValidationError(f"'{path.name}' is {_size(size)}, over the {_size(limits.max_file_bytes)} limit")
+            raise ValidationError(
+                f"'{path.name}' is {_size(size)}, over the {_size(limits.max_file_bytes)} limit"
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ValidationError(f"'{path.name}' cannot be read: {exc.strerror or type(exc).__name__}") from exc
@@ -67,7 +101,9 @@ def parse_intake_file(path: Path, limits: IntakeLimits = IntakeLimits()) -> Pars
         return parse_msg(data, path.name, limits)
     document = sniff_document(data)
     if document is not None:
-        raise ValidationError(f"'{path.name}' is a {document.upper()} file, not an email; add it to a case as a document")
+        raise ValidationError(
+            f"'{path.name}' is a {document.upper()} file, not an email; add it to a case as a document"
+        )
     parsed = parse_email(data, path.name, limits)
     if path.suffix.lower() == ".msg":
         parsed.warnings.append(f"'{path.name}' is named .msg but contains a plain email; read as .eml")
@@ -168,7 +204,7 @@ def _walk(part: Message, parts: _Parts, limits: IntakeLimits, warnings: list[str
                 _walk(sub, parts, limits, warnings, depth + 1)
         return
     disposition = _safe(part.get_content_disposition, None)
-    raw_name = _safe(part.get_filename, None) or ""
+    raw_name = decode_header_value(_safe(part.get_filename, None) or "")
     if ctype in ("text/plain", "text/html") and disposition != "attachment" and not raw_name:
         payload = _payload_bytes(part, warnings)
         text = decode_text(payload, _safe(part.get_content_charset, None), f"the {ctype} body", warnings)
@@ -177,7 +213,9 @@ def _walk(part: Message, parts: _Parts, limits: IntakeLimits, warnings: list[str
     _attachment(part, ctype, raw_name, parts, limits, warnings)
 
 
-def _forwarded_part(part: Message, parts: _Parts, limits: IntakeLimits, warnings: list[str], depth: int) -> None:
+def _forwarded_part(
+    part: Message, parts: _Parts, limits: IntakeLimits, warnings: list[str], depth: int
+) -> None:
     payload = part.get_payload()
     inner = payload[0] if isinstance(payload, list) and payload else None
     if not isinstance(inner, Message) or depth >= _MAX_DEPTH:
@@ -222,8 +260,8 @@ def add_attachment(
             warnings.append(f"attachment name '{display}' contained unsafe characters; stored as '{safe}'")
     if len(data) > limits.max_attachment_bytes:
         warnings.append(
-            f"attachment '{safe}' ({_size(len(data))}) exceeds the {_size(limits.max_attachment_bytes)} limit "
-            "and was not kept"
+            f"attachment '{safe}' ({_size(len(data))}) exceeds the "
+            f"{_size(limits.max_attachment_bytes)} limit and was not kept"
         )
         return
     if len(kept) >= limits.max_attachments:
@@ -250,7 +288,7 @@ def add_attachment(
 def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
     try:
         payload = part.get_payload(decode=True)
-    except Exception:  # noqa: BLE001 - undecodable transfer encoding: keep what is there
+    except Exception:
         warnings.append("a MIME part could not be decoded and was read as is")
         payload = None
     if isinstance(payload, bytes):
@@ -265,27 +303,31 @@ def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
 def _header(msg: Message, name: str) -> str:
     try:
         value = msg.get(name)
-        return "" if value is None else _one_line(str(value))
-    except Exception:  # noqa: BLE001 - malformed header: fall back to the raw text
-        pass
-    for raw_name, raw_value in msg.raw_items():
-        if raw_name.lower() == name:
-            try:
-                decoded = str(email.header.make_header(email.header.decode_header(str(raw_value))))
-            except Exception:  # noqa: BLE001
-                decoded = str(raw_value)
-            return _one_line(decoded)
-    return ""
+    except Exception:
+        return ""
+    return "" if value is None else _one_line(decode_header_value(value))
+
+
+def decode_header_value(value: object) -> str:
+    """Decode RFC 2047 encoded words; undecodable bytes become replacement characters, never errors."""
+    if isinstance(value, email.header.Header):
+        text = _safe(lambda: str(value), "")
+    else:
+        raw = str(value)
+        text = raw
+        if "=?" in raw:
+            text = _safe(lambda: str(email.header.make_header(email.header.decode_header(raw))), raw)
+    if any("\udc80" <= ch <= "\udcff" for ch in text):  # raw 8-bit bytes carried as surrogates
+        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return text
 
 
 def _header_values(msg: Message, name: str) -> list[str]:
-    values = []
     try:
         found = msg.get_all(name) or []
-        values = [str(v) for v in found]
-    except Exception:  # noqa: BLE001
-        values = [str(v) for n, v in msg.raw_items() if n.lower() == name]
-    return [_one_line(v) for v in values]
+    except Exception:
+        return []
+    return [" ".join(str(v).split()) for v in found]
 
 
 def _one_line(text: str) -> str:
@@ -295,10 +337,14 @@ def _one_line(text: str) -> str:
 def _parse_addresses(values: list[str], name: str, warnings: list[str]) -> list[tuple[str, str]]:
     try:
         pairs = email.utils.getaddresses(values)
-    except Exception:  # noqa: BLE001
+    except Exception:
         warnings.append(f"the {name} header could not be read as addresses")
         return []
-    return [(clean_display_name(n), a.strip()) for n, a in pairs if a and "@" in a]
+    return [
+        (_one_line(decode_header_value(n)), decode_header_value(a).strip())
+        for n, a in pairs
+        if a and "@" in a
+    ]
 
 
 def _addresses(msg: Message, name: str, warnings: list[str]) -> list[str]:
@@ -312,7 +358,7 @@ def _first_address(msg: Message, name: str, warnings: list[str]) -> tuple[str, s
         return pairs[0]
     if values and values[0]:
         warnings.append(f"the {name} header has no valid address")
-        return values[0], ""
+        return _one_line(decode_header_value(values[0])), ""
     return "", ""
 
 
@@ -335,7 +381,7 @@ def parse_date(raw: str) -> datetime | None:
         return None
     if parsed is None:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 _DEFECT_WARNINGS = {
@@ -361,14 +407,25 @@ def _note_defects(msg: Message, warnings: list[str]) -> None:
 # --- inline forwards ----------------------------------------------------------------------------------
 
 _FORWARD_MARKER = re.compile(
-    r"^[ >]*(?:-{2,}\s*(?:forwarded message|original message|forwarded message|mensaje reenviado|mensaje original)"
+    r"^[ >]*(?:-{2,}\s*(?:forwarded message|original message|mensaje reenviado|mensaje original)"
     r"\s*-{2,}|begin forwarded message:|inicio del mensaje reenviado:)[ \t]*$",
     re.IGNORECASE | re.MULTILINE,
 )
-_FORWARD_FIELD = re.compile(r"^[ >]*(from|de|date|sent|fecha|enviado|subject|asunto|to|para|cc)\s*:\s*(.*)$", re.I)
+_FORWARD_FIELD = re.compile(
+    r"^[ >]*(from|de|date|sent|fecha|enviado|subject|asunto|to|para|cc)\s*:\s*(.*)$", re.I
+)
 _FIELD_KEYS = {
-    "from": "from", "de": "from", "date": "date", "sent": "date", "fecha": "date", "enviado": "date",
-    "subject": "subject", "asunto": "subject", "to": "to", "para": "to", "cc": "cc",
+    "from": "from",
+    "de": "from",
+    "date": "date",
+    "sent": "date",
+    "fecha": "date",
+    "enviado": "date",
+    "subject": "subject",
+    "asunto": "subject",
+    "to": "to",
+    "para": "to",
+    "cc": "cc",
 }
 
 
@@ -413,10 +470,10 @@ def inline_forwards(body: str) -> list[ForwardedMessage]:
 # --- small helpers ------------------------------------------------------------------------------------
 
 
-def _safe(call, default):  # type: ignore[no-untyped-def]
+def _safe(call: Callable[[], _T], default: _D) -> _T | _D:
     try:
         return call()
-    except Exception:  # noqa: BLE001 - header parameters of a malformed part
+    except Exception:
         return default
 
 

@@ -7,7 +7,14 @@ import unicodedata
 _MAX_NAME_CHARS = 150
 # Characters Windows refuses in names, besides the path separators handled separately.
 _RESERVED = set('<>:"|?*')
-_WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_DEVICES = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 def _is_invisible(char: str) -> bool:

@@ -9,8 +9,30 @@ from privdesk.intake.model import Link
 
 _SKIPPED = {"script", "style", "head", "title", "template", "noscript", "object", "iframe", "svg", "math"}
 _BLOCKS = {
-    "p", "div", "br", "tr", "table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
-    "blockquote", "pre", "hr", "section", "article", "header", "footer", "address", "dd", "dt",
+    "p",
+    "div",
+    "br",
+    "tr",
+    "table",
+    "ul",
+    "ol",
+    "li",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "hr",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "address",
+    "dd",
+    "dt",
 }
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
 
@@ -76,7 +98,7 @@ def html_to_text(html: str) -> tuple[str, list[Link]]:
     try:
         parser.feed(html)
         parser.close()
-    except Exception:  # noqa: BLE001 - html.parser is lenient, but a broken body must not stop intake
+    except Exception:
         pass
     text = "".join(parser.chunks)
     lines = [line.strip() for line in text.splitlines()]

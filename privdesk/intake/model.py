@@ -17,9 +17,12 @@ class IntakeLimits:
     max_attachments: int = 50
 
 
+DEFAULT_LIMITS = IntakeLimits()
+
+
 @dataclass(frozen=True)
 class Attachment:
-    """A file carried by an email. ``filename`` is safe to use on disk; ``original_filename`` is for display."""
+    """A file carried by an email: ``filename`` is safe on disk, ``original_filename`` is for display."""
 
     filename: str
     original_filename: str
@@ -66,7 +69,9 @@ class ParsedEmail:
     attachments: list[Attachment]
     forwarded: list[ForwardedMessage]
     warnings: list[str]
-    headers: dict[str, str] = field(default_factory=dict)  # selected headers detection needs (lower-case names)
+    headers: dict[str, str] = field(
+        default_factory=dict
+    )  # selected headers detection needs (lower-case names)
     delivered_to: list[str] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     source_format: str = "eml"  # "eml" or "msg"

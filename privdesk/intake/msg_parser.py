@@ -10,14 +10,14 @@ import email
 import email.policy
 import io
 import struct
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import olefile
 
 from privdesk.domain.errors import ValidationError
 from privdesk.intake import email_parser as ep
 from privdesk.intake.html_text import html_to_text
-from privdesk.intake.model import Attachment, IntakeLimits, Link, ParsedEmail
+from privdesk.intake.model import DEFAULT_LIMITS, Attachment, IntakeLimits, Link, ParsedEmail
 from privdesk.intake.text_decoding import decode_text
 
 # MAPI property ids (MS-OXPROPS).
@@ -46,7 +46,7 @@ _PT_SYSTIME = 0x0040
 _PT_STRING8 = 0x001E
 _PT_UNICODE = 0x001F
 _PT_BINARY = 0x0102
-_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=timezone.utc)
+_FILETIME_EPOCH = datetime(1601, 1, 1, tzinfo=UTC)
 
 
 class _Storage:
@@ -56,7 +56,7 @@ class _Storage:
         self._ole = ole
         self._prefix = prefix
         self.fixed: dict[int, tuple[int, bytes]] = {}
-        stream = prefix + ["__properties_version1.0"]
+        stream = [*prefix, "__properties_version1.0"]
         if ole.exists("/".join(stream)):
             raw = ole.openstream(stream).read()
             for offset in range(header_size, len(raw) - 15, 16):
@@ -64,7 +64,7 @@ class _Storage:
                 self.fixed[pid] = (ptype, value)
 
     def _stream(self, pid: int, ptype: int) -> bytes | None:
-        path = self._prefix + [f"__substg1.0_{pid:04X}{ptype:04X}"]
+        path = [*self._prefix, f"__substg1.0_{pid:04X}{ptype:04X}"]
         if not self._ole.exists("/".join(path)):
             return None
         return bytes(self._ole.openstream(path).read())
@@ -98,14 +98,14 @@ class _Storage:
             return None
 
 
-def parse_msg(data: bytes, filename: str = "", limits: IntakeLimits = IntakeLimits()) -> ParsedEmail:
+def parse_msg(data: bytes, filename: str = "", limits: IntakeLimits = DEFAULT_LIMITS) -> ParsedEmail:
     """Parse an Outlook .msg file; ValidationError when it is not a readable Outlook message."""
     label = f"'{filename}'" if filename else "the file"
     if len(data) > limits.max_file_bytes:
         raise ValidationError(f"{label} is over the {ep._size(limits.max_file_bytes)} limit")
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - olefile raises OSError and assorted struct errors on junk
+    except Exception as exc:
         raise ValidationError(f"{label} is not a readable Outlook message ({type(exc).__name__})") from exc
     try:
         if not ole.exists("__properties_version1.0") and not ole.exists("__substg1.0_0037001F"):
@@ -113,7 +113,7 @@ def parse_msg(data: bytes, filename: str = "", limits: IntakeLimits = IntakeLimi
         return _read(ole, limits)
     except ValidationError:
         raise
-    except Exception as exc:  # noqa: BLE001 - a damaged compound file
+    except Exception as exc:
         raise ValidationError(f"{label} is a damaged Outlook message ({type(exc).__name__})") from exc
     finally:
         ole.close()
@@ -148,7 +148,9 @@ def _read(ole: olefile.OleFileIO, limits: IntakeLimits) -> ParsedEmail:
         html_text = root.text(_HTML, codepage)
         html = html_text.encode("utf-8") if html_text else None
     if html:
-        text, links = html_to_text(decode_text(html, "utf-8" if cpid in (None, 65001) else codepage, "the HTML body", []))
+        text, links = html_to_text(
+            decode_text(html, "utf-8" if cpid in (None, 65001) else codepage, "the HTML body", [])
+        )
         body = body or text
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
 
@@ -172,7 +174,8 @@ def _read(ole: olefile.OleFileIO, limits: IntakeLimits) -> ParsedEmail:
         if value:
             kept[key] = value
     return ParsedEmail(
-        message_id=(ep._header(head, "message-id") if headers_text else "") or root.text(_MESSAGE_ID, codepage).strip(),
+        message_id=(ep._header(head, "message-id") if headers_text else "")
+        or root.text(_MESSAGE_ID, codepage).strip(),
         from_name=from_name,
         from_address=from_address,
         to=to,

@@ -6,13 +6,14 @@ File format (one file per language, any number of files per directory)::
     [define]                       # reusable fragments, written {name} inside patterns
     pi = "(?:personal (?:information|data))"
     [[rule]]
-    id = "delete.verb_pi"          # unique within the loaded set; a firm file may replace a bundled rule by id
+    id = "delete.verb_pi"          # unique; a firm file may replace a bundled rule by its id
     suggests = "delete"            # a request type code, "know", "agent", "jurisdiction:US-CA",
-                                   # or "not_request:newsletter|auto_reply|phishing|other"
+                                   # or "not_request:" + newsletter, auto_reply, phishing or other
     weight = 2.0                   # scores add up per code; 1.0 or more makes a suggestion; may be negative
     pattern = '\\bdelete\\b.{0,60}{pi}'
     where = "any"                  # "any" (subject and body), "subject" or "body"
-    negatable = true               # skip a match preceded in its clause by not/never/no/without (default: weight > 0)
+    negatable = true               # skip a match after not/never/no/without in its clause
+                                   # (default: true when weight > 0)
 
 Patterns are matched case-insensitively against folded text: lower case, accents removed, curly quotes
 straightened and every run of whitespace (line breaks included) reduced to one space.
@@ -151,6 +152,7 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
 
 def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:
     for _ in range(5):  # fragments may use fragments, a few levels deep
+
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if name not in defines:

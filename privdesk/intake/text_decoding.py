@@ -12,7 +12,9 @@ def decode_text(payload: bytes, charset: str | None, what: str, warnings: list[s
         try:
             codec = codecs.lookup(label).name
         except (LookupError, ValueError):
-            warnings.append(f"charset '{_printable(label)}' of {what} not recognised; decoded as UTF-8 with replacement")
+            warnings.append(
+                f"charset '{_printable(label)}' of {what} not recognised; decoded as UTF-8 with replacement"
+            )
             return payload.decode("utf-8", errors="replace")
     else:
         codec = "ascii"

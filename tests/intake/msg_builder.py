@@ -6,8 +6,9 @@ the MS-OXMSG layout: property streams, a recipient storage and an attachment sto
 
 from __future__ import annotations
 
+import itertools
 import struct
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 ENDOFCHAIN = 0xFFFFFFFE
 FREESECT = 0xFFFFFFFF
@@ -31,8 +32,14 @@ def build_cfb(tree: Tree) -> bytes:
         for name in sorted(subtree, key=_sort_key):
             value = subtree[name]
             index = len(entries)
-            entries.append({"name": name, "type": 2 if isinstance(value, bytes) else 1,
-                            "data": value if isinstance(value, bytes) else b"", "kids": []})
+            entries.append(
+                {
+                    "name": name,
+                    "type": 2 if isinstance(value, bytes) else 1,
+                    "data": value if isinstance(value, bytes) else b"",
+                    "kids": [],
+                }
+            )
             entries[storage_index]["kids"].append(index)  # type: ignore[attr-defined]
             if not isinstance(value, bytes):
                 add(index, value)
@@ -58,8 +65,11 @@ def build_cfb(tree: Tree) -> bytes:
             big.append((index, data))
 
     dir_bytes_len = len(entries) * 128
-    groups = [("dir", -(-dir_bytes_len // SECTOR)), ("minifat", -(-len(minifat) * 4 // SECTOR)),
-              ("mini", -(-len(mini) // SECTOR))] + [(f"big{i}", -(-len(d) // SECTOR)) for i, (_, d) in enumerate(big)]
+    groups = [
+        ("dir", -(-dir_bytes_len // SECTOR)),
+        ("minifat", -(-len(minifat) * 4 // SECTOR)),
+        ("mini", -(-len(mini) // SECTOR)),
+    ] + [(f"big{i}", -(-len(d) // SECTOR)) for i, (_, d) in enumerate(big)]
     others = sum(n for _, n in groups)
     fat_count = 1
     while fat_count * 128 < others + fat_count:
@@ -78,7 +88,7 @@ def build_cfb(tree: Tree) -> bytes:
         entries[index]["start"] = starts[f"big{i}"]
 
     def chain(kids: list[int]) -> None:
-        for a, b in zip(kids, kids[1:]):
+        for a, b in itertools.pairwise(kids):
             entries[a]["right"] = b
 
     for entry in entries:
@@ -93,9 +103,20 @@ def build_cfb(tree: Tree) -> bytes:
         name = str(entry["name"]).encode("utf-16-le") + b"\0\0"
         size = int(entry.get("data_len", len(entry["data"])))  # type: ignore[arg-type]
         directory += struct.pack(
-            "<64sHBBIII16sIQQIQ", name, len(name), int(entry["type"]), 1,  # type: ignore[call-overload]
-            NOSTREAM, int(entry.get("right", NOSTREAM)), int(entry.get("child", NOSTREAM)),  # type: ignore[call-overload]
-            b"\0" * 16, 0, 0, 0, int(entry["start"]), size,  # type: ignore[call-overload]
+            "<64sHBBIII16sIQQIQ",
+            name,
+            len(name),
+            int(entry["type"]),
+            1,  # type: ignore[call-overload]
+            NOSTREAM,
+            int(entry.get("right", NOSTREAM)),
+            int(entry.get("child", NOSTREAM)),  # type: ignore[call-overload]
+            b"\0" * 16,
+            0,
+            0,
+            0,
+            int(entry["start"]),
+            size,  # type: ignore[call-overload]
         )
     directory += b"\0" * (-len(directory) % SECTOR)
     minifat_bytes = b"".join(struct.pack("<I", v) for v in minifat)
@@ -103,9 +124,24 @@ def build_cfb(tree: Tree) -> bytes:
 
     difat = list(range(fat_count)) + [FREESECT] * (109 - fat_count)
     header = struct.pack(
-        "<8s16sHHHHH6sIIIIIIIII", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"\0" * 16, 0x3E, 3, 0xFFFE, 9, 6,
-        b"\0" * 6, 0, fat_count, starts["dir"], 0, CUTOFF, starts["minifat"],
-        -(-len(minifat) * 4 // SECTOR), ENDOFCHAIN, 0,
+        "<8s16sHHHHH6sIIIIIIIII",
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        b"\0" * 16,
+        0x3E,
+        3,
+        0xFFFE,
+        9,
+        6,
+        b"\0" * 6,
+        0,
+        fat_count,
+        starts["dir"],
+        0,
+        CUTOFF,
+        starts["minifat"],
+        -(-len(minifat) * 4 // SECTOR),
+        ENDOFCHAIN,
+        0,
     ) + b"".join(struct.pack("<I", v) for v in difat)
     body = b"".join(struct.pack("<I", v) for v in fat) + bytes(directory) + minifat_bytes
     body += bytes(mini) + b"\0" * (-len(mini) % SECTOR)
@@ -126,7 +162,7 @@ def _props(header: bytes, entries: list[tuple[int, int, bytes]]) -> bytes:
 
 
 def _filetime(moment: datetime) -> bytes:
-    ticks = int((moment - datetime(1601, 1, 1, tzinfo=timezone.utc)).total_seconds() * 10_000_000)
+    ticks = int((moment - datetime(1601, 1, 1, tzinfo=UTC)).total_seconds() * 10_000_000)
     return struct.pack("<Q", ticks)
 
 
@@ -149,14 +185,17 @@ def build_msg(
         "__substg1.0_5D01001F": _unicode(sender_address),
         "__substg1.0_001A001F": _unicode("IPM.Note"),
         "__nameid_version1.0": {
-            "__substg1.0_00020102": b"", "__substg1.0_00030102": b"", "__substg1.0_00040102": b"",
+            "__substg1.0_00020102": b"",
+            "__substg1.0_00030102": b"",
+            "__substg1.0_00040102": b"",
         },
     }
     if transport_headers is not None:
         root["__substg1.0_007D001F"] = _unicode(transport_headers)
     header = struct.pack("<8sIIII8s", b"", len(to), len(attachments), len(to), len(attachments), b"")
-    root["__properties_version1.0"] = _props(header, [(0x0040, 0x0039, _filetime(sent_at)),
-                                                      (0x0040, 0x0E06, _filetime(sent_at))])
+    root["__properties_version1.0"] = _props(
+        header, [(0x0040, 0x0039, _filetime(sent_at)), (0x0040, 0x0E06, _filetime(sent_at))]
+    )
     for index, address in enumerate(to):
         root[f"__recip_version1.0_#{index:08X}"] = {
             "__substg1.0_3001001F": _unicode(address),

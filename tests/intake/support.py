@@ -20,7 +20,9 @@ DEMO_ORGS = (
         ("Coverys", "Medical Professional Mutual", "Med-IQ"),
         ("coverysprivacy@coverys.example", "coverysprivacy@coverys.com"),
     ),
-    OrgAddressing("lossexpress", ("LossExpress", "Loss Express"), ("info@lossexpress.example", "info@lossexpress.com")),
+    OrgAddressing(
+        "lossexpress", ("LossExpress", "Loss Express"), ("info@lossexpress.example", "info@lossexpress.com")
+    ),
 )
 
 

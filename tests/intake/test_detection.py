@@ -35,11 +35,16 @@ def test_evidence_quotes_the_sender() -> None:
     [
         ("I want a copy of my personal information.", ["know_specific"]),
         ("I do not need copies, only the categories of personal information you hold.", ["know_categories"]),
-        ("Please tell me the categories of personal information you collected. I don't want a copy.",
-         ["know_categories"]),
+        (
+            "Please tell me the categories of personal information you collected. I don't want a copy.",
+            ["know_categories"],
+        ),
         ("I do not want you to delete my account, just correct my address which is wrong.", ["correct"]),
         ("Do not sell or share my personal information.", ["opt_out_sale_share"]),
-        ("Quiero que eliminen mis datos personales y no vendan mi información.", ["delete", "opt_out_sale_share"]),
+        (
+            "Quiero que eliminen mis datos personales y no vendan mi información.",
+            ["delete", "opt_out_sale_share"],
+        ),
         ("Solicito una copia de mis datos personales. Soy residente de Texas.", ["know_specific"]),
         ("Under Article 20 GDPR send my data in a machine-readable format.", ["portability"]),
         ("I wish to appeal your decision to deny my deletion request.", ["appeal"]),
@@ -102,7 +107,7 @@ def test_firm_rules_extend_and_override(tmp_path: Path) -> None:
     firm.mkdir()
     (firm / "firm.toml").write_text(
         'language = "en"\n'
-        "[[rule]]\nid = \"firm.forget\"\nsuggests = \"delete\"\nweight = 2\npattern = '\\bforget me\\b'\n"
+        '[[rule]]\nid = "firm.forget"\nsuggests = "delete"\nweight = 2\npattern = \'\\bforget me\\b\'\n'
         '[[rule]]\nid = "delete.subject"\nsuggests = "delete"\nweight = 0\npattern = "x"\n',
         encoding="utf-8",
     )
@@ -121,8 +126,11 @@ def test_firm_rules_extend_and_override(tmp_path: Path) -> None:
         ("[[rule]]\nid='a'\nsuggests='delete'\nweight=1\npattern='{nope}'\n", "undefined fragment"),
         ("[[rule]]\nid='a'\nsuggests='delete'\nweight=1\npattern='x*'\n", "empty text"),
         ("[[rule]]\nid='a'\nsuggests='delete'\nweight=1\npattern='x'\ncolour='red'\n", "unknown key"),
-        ("[[rule]]\nid='a'\nsuggests='delete'\nweight=1\npattern='x'\n[[rule]]\nid='a'\nsuggests='delete'\n"
-         "weight=1\npattern='y'\n", "defined twice"),
+        (
+            "[[rule]]\nid='a'\nsuggests='delete'\nweight=1\npattern='x'\n[[rule]]\nid='a'\nsuggests='delete'\n"
+            "weight=1\npattern='y'\n",
+            "defined twice",
+        ),
         ("this is = not toml [", "TOML"),
     ],
 )

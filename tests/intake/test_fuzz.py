@@ -9,8 +9,24 @@ from tests.intake.support import DATA
 
 SAMPLE = (DATA / "sample-04.eml").read_bytes()
 HEADERISH = st.lists(
-    st.sampled_from([b"From: ", b"To: ", b"Subject: =?utf-8?q?", b"Content-Type: multipart/mixed; boundary=", b"\n",
-                     b"\r\n", b"--", b"=?", b"?=", b"charset=x", b"Content-Transfer-Encoding: base64", b"<", b">", b"@"])
+    st.sampled_from(
+        [
+            b"From: ",
+            b"To: ",
+            b"Subject: =?utf-8?q?",
+            b"Content-Type: multipart/mixed; boundary=",
+            b"\n",
+            b"\r\n",
+            b"--",
+            b"=?",
+            b"?=",
+            b"charset=x",
+            b"Content-Transfer-Encoding: base64",
+            b"<",
+            b">",
+            b"@",
+        ]
+    )
     | st.binary(max_size=20),
     max_size=40,
 ).map(b"".join)
@@ -40,4 +56,4 @@ def test_header_like_bytes(data: bytes) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.integers(0, len(SAMPLE)), st.binary(max_size=30))
 def test_mutated_real_email(cut: int, noise: bytes) -> None:
-    _parse(SAMPLE[:cut] + noise + SAMPLE[cut + len(noise):])
+    _parse(SAMPLE[:cut] + noise + SAMPLE[cut + len(noise) :])

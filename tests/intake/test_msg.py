@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from tests.intake.msg_builder import build_cfb, build_msg
 from tests.intake.support import DEMO_ORGS
 
 PDF = b"%PDF-1.4\n" + b"0" * 6000 + b"\n%%EOF\n"  # over 4 KB: stored in regular sectors, not the mini stream
-SENT = datetime(2025, 3, 1, 17, 30, tzinfo=timezone.utc)
+SENT = datetime(2025, 3, 1, 17, 30, tzinfo=UTC)
 
 
 def _msg(**overrides: object) -> bytes:
@@ -23,7 +23,10 @@ def _msg(**overrides: object) -> bytes:
         sender_address="agnes@example.com",
         to=["privacy@mstis.example"],
         sent_at=SENT,
-        attachments=[("ID card.pdf", "application/pdf", PDF), ("../../evil.sh", "application/x-sh", b"#!/bin/sh")],
+        attachments=[
+            ("ID card.pdf", "application/pdf", PDF),
+            ("../../evil.sh", "application/x-sh", b"#!/bin/sh"),
+        ],
     )
     args.update(overrides)
     return build_msg(**args)  # type: ignore[arg-type]
@@ -36,7 +39,10 @@ def test_msg_fields_and_attachments() -> None:
     assert (parsed.from_name, parsed.from_address) == ("Agnes Moreau", "agnes@example.com")
     assert parsed.to == ["privacy@mstis.example"] and parsed.sent_at == SENT
     assert parsed.body_text == "I am a California resident.\nPlease delete my personal information.\nAgnes"
-    assert [(a.filename, a.sniffed_type) for a in parsed.attachments] == [("ID card.pdf", "pdf"), ("evil.sh", None)]
+    assert [(a.filename, a.sniffed_type) for a in parsed.attachments] == [
+        ("ID card.pdf", "pdf"),
+        ("evil.sh", None),
+    ]
     assert parsed.attachments[0].data == PDF
     assert any("contained a path" in w for w in parsed.warnings)
     found = detect(parsed, DEMO_ORGS)
@@ -44,8 +50,10 @@ def test_msg_fields_and_attachments() -> None:
 
 
 def test_msg_transport_headers_win() -> None:
-    headers = ("From: Agnes M <agnes.real@example.org>\r\nTo: info@lossexpress.example\r\n"
-               "Message-ID: <abc@example.org>\r\nDate: Sat, 01 Mar 2025 09:30:00 -0800\r\n")
+    headers = (
+        "From: Agnes M <agnes.real@example.org>\r\nTo: info@lossexpress.example\r\n"
+        "Message-ID: <abc@example.org>\r\nDate: Sat, 01 Mar 2025 09:30:00 -0800\r\n"
+    )
     parsed = parse_msg(_msg(transport_headers=headers))
     assert parsed.from_address == "agnes.real@example.org"
     assert parsed.to == ["info@lossexpress.example"] and parsed.message_id == "<abc@example.org>"
