@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -13,10 +14,9 @@ from privdesk.paths import data_dir
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
+    # A read-only home must not stop the app; it then runs without a log file.
+    with contextlib.suppress(OSError):
         configure_logging(data_dir() / "logs")
-    except OSError:
-        pass  # a read-only home must not stop the app; it just runs without a log file
     parser = cli.build_parser()
     try:
         namespace, _ = parser.parse_known_args(args)

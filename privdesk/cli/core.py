@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md §7): scripting, scheduled jobs and support; every command goes through services.
+"""The command line (DESIGN.md §7): scripting, scheduled jobs and support, always through services.
 
 With ``--json`` a command prints JSON on stdout. Bad input gives a one-line reason on stderr and a
 non-zero exit code, never a traceback.
@@ -53,9 +53,7 @@ def emit(args: argparse.Namespace, payload: Any, text: str) -> None:
 
 
 def case_json(case: CaseDTO) -> dict[str, Any]:
-    data = to_json(case)
-    for item in data["items"]:
-        item["type"] = item["type"]
+    data: dict[str, Any] = to_json(case)
     return data
 
 
@@ -117,16 +115,24 @@ def cmd_case_show(services: Services, args: argparse.Namespace) -> int:
 def cmd_case_list(services: Services, args: argparse.Namespace) -> int:
     rows = services.cases.list(
         CaseFilter(
-            status=args.status, organization=args.org, request_type=args.type, due_before=args.due_before,
-            overdue=args.overdue, search=args.search, open_only=args.open,
+            status=args.status,
+            organization=args.org,
+            request_type=args.type,
+            due_before=args.due_before,
+            overdue=args.overdue,
+            search=args.search,
+            open_only=args.open,
         )
     )
-    text = "\n".join(
-        f"{r.reference}  {r.status:<22} {r.organization:<12} {r.jurisdiction:<6} "
-        f"{(r.next_due_on.isoformat() if r.next_due_on else '-'):<10} {'OVERDUE ' if r.overdue else ''}"
-        f"{r.consumer_name}  [{', '.join(r.types)}]"
-        for r in rows
-    ) or "no cases"
+    text = (
+        "\n".join(
+            f"{r.reference}  {r.status:<22} {r.organization:<12} {r.jurisdiction:<6} "
+            f"{(r.next_due_on.isoformat() if r.next_due_on else '-'):<10} {'OVERDUE ' if r.overdue else ''}"
+            f"{r.consumer_name}  [{', '.join(r.types)}]"
+            for r in rows
+        )
+        or "no cases"
+    )
     emit(args, [to_json(r) for r in rows], text)
     return EXIT_OK
 
@@ -194,11 +200,13 @@ Handler = Callable[[Services, argparse.Namespace], int]
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", help="print JSON on stdout")
 
     parser = _Parser(prog="privdesk", description="Case management for consumer privacy requests.")
-    parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL (or PRIVDESK_DB)")
+    parser.add_argument(
+        "--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL (or PRIVDESK_DB)"
+    )
     parser.add_argument("--demo", action="store_true", help="use the demo database with sample data")
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -211,8 +219,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--type", required=True)
     p.add_argument("--received", required=True, type=iso_date)
     p.add_argument("--count-saturdays", action="store_true", help="count Saturdays as business days")
-    p.add_argument("--not-designated", action="store_true",
-                   help="Shine the Light request not sent to the designated address")
+    p.add_argument(
+        "--not-designated",
+        action="store_true",
+        help="Shine the Light request not sent to the designated address",
+    )
     p.set_defaults(no_db=cmd_deadlines)
 
     case = sub.add_parser("case", help="create, show and list cases").add_subparsers(
@@ -232,8 +243,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subject")
     p.add_argument("--summary")
     p.add_argument("--ca-resident", action="store_true", help="the consumer attests California residency")
-    p.add_argument("--not-designated", action="store_true",
-                   help="Shine the Light request not sent to the designated address")
+    p.add_argument(
+        "--not-designated",
+        action="store_true",
+        help="Shine the Light request not sent to the designated address",
+    )
     p.set_defaults(handler=cmd_case_new)
 
     p = case.add_parser("show", parents=[common], help="show one case")
@@ -265,7 +279,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit = sub.add_parser("audit", help="the audit trail").add_subparsers(
         dest="audit_command", parser_class=_Parser, required=True
     )
-    p = audit.add_parser("verify", parents=[common], help="check the hash chain; report the first broken link")
+    p = audit.add_parser(
+        "verify", parents=[common], help="check the hash chain; report the first broken link"
+    )
     p.set_defaults(handler=cmd_audit_verify)
 
     groups = {"case": case, "org": org, "audit": audit}
@@ -329,7 +345,10 @@ def run(argv: Sequence[str]) -> int:
         return 130
     except Exception as exc:  # the last guard: a reason, never a traceback
         log_exception(log, f"unexpected error in command {getattr(args, 'command', '?')}", exc)
-        print(f"privdesk: unexpected error ({type(exc).__name__}); see the log file for details", file=sys.stderr)
+        print(
+            f"privdesk: unexpected error ({type(exc).__name__}); see the log file for details",
+            file=sys.stderr,
+        )
         return EXIT_ERROR
     finally:
         if services is not None:

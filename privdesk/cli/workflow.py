@@ -1,4 +1,4 @@
-"""Workflow commands: case ack/verify/extend/respond/deny/redirect/close/withdraw/note, agent add/authorize."""
+"""Workflow commands: case ack/verify/extend/respond/deny/redirect/close/withdraw/note; agents."""
 
 from __future__ import annotations
 
@@ -57,10 +57,18 @@ def cmd_extend(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_respond(services: Services, args: argparse.Namespace) -> int:
-    return _show(args, services.workflow.respond(
-        args.reference, args.item, _today(services, args), args.outcome,
-        disclose_specific_pieces=args.specific_pieces, reasons=_reasons(args), explanation=args.explanation or "",
-    ))
+    return _show(
+        args,
+        services.workflow.respond(
+            args.reference,
+            args.item,
+            _today(services, args),
+            args.outcome,
+            disclose_specific_pieces=args.specific_pieces,
+            reasons=_reasons(args),
+            explanation=args.explanation or "",
+        ),
+    )
 
 
 def _reasons(args: argparse.Namespace) -> list[str]:
@@ -68,13 +76,21 @@ def _reasons(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_deny(services: Services, args: argparse.Namespace) -> int:
-    return _show(args, services.workflow.deny(args.reference, args.item, _today(services, args), _reasons(args),
-                                              args.explanation or ""))
+    return _show(
+        args,
+        services.workflow.deny(
+            args.reference, args.item, _today(services, args), _reasons(args), args.explanation or ""
+        ),
+    )
 
 
 def cmd_redirect(services: Services, args: argparse.Namespace) -> int:
-    return _show(args, services.workflow.redirect_to_business(
-        args.reference, args.item, args.business, _today(services, args), args.business_address or ""))
+    return _show(
+        args,
+        services.workflow.redirect_to_business(
+            args.reference, args.item, args.business, _today(services, args), args.business_address or ""
+        ),
+    )
 
 
 def cmd_close(services: Services, args: argparse.Namespace) -> int:
@@ -93,14 +109,21 @@ def cmd_note(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_agent_add(services: Services, args: argparse.Namespace) -> int:
     agent = services.agents.add(args.name, args.kind, args.sos, args.email, args.phone, args.address or "")
-    emit(args, to_json(agent), f"agent {agent.id}: {agent.name}" + "".join(f"\n  warning: {w}" for w in agent.warnings))
+    emit(
+        args,
+        to_json(agent),
+        f"agent {agent.id}: {agent.name}" + "".join(f"\n  warning: {w}" for w in agent.warnings),
+    )
     return EXIT_OK
 
 
 def cmd_agent_list(services: Services, args: argparse.Namespace) -> int:
     agents = services.agents.list()
-    emit(args, [to_json(a) for a in agents],
-         "\n".join(f"{a.id:>4}  {a.kind:<8} {a.name}  ({a.case_count} cases)" for a in agents) or "no agents")
+    emit(
+        args,
+        [to_json(a) for a in agents],
+        "\n".join(f"{a.id:>4}  {a.kind:<8} {a.name}  ({a.case_count} cases)" for a in agents) or "no agents",
+    )
     return EXIT_OK
 
 
@@ -112,14 +135,23 @@ def cmd_agent_authorize(services: Services, args: argparse.Namespace) -> int:
         raise ValidationError("give --consumer ID or --case REF")
     poa = None
     if args.poa:
-        poa = PoaInput(dated=args.poa_dated, signed_by_principal=args.poa_signed, notarized=args.poa_notarized,
-                       witness_count=args.poa_witnesses)
+        poa = PoaInput(
+            dated=args.poa_dated,
+            signed_by_principal=args.poa_signed,
+            notarized=args.poa_notarized,
+            witness_count=args.poa_witnesses,
+        )
     auth = services.agents.authorize(
         AuthorizationInput(
-            agent_id=args.agent, consumer_id=consumer_id, signed_permission=args.signed_permission,
-            signed_by=args.signed_by or "", signed_on=args.signed_on,
-            scope=[s for s in (args.scope or "").split(",") if s.strip()], expires_on=args.expires,
-            power_of_attorney=poa, consumer_confirmed_on=args.consumer_confirmed,
+            agent_id=args.agent,
+            consumer_id=consumer_id,
+            signed_permission=args.signed_permission,
+            signed_by=args.signed_by or "",
+            signed_on=args.signed_on,
+            scope=[s for s in (args.scope or "").split(",") if s.strip()],
+            expires_on=args.expires,
+            power_of_attorney=poa,
+            consumer_confirmed_on=args.consumer_confirmed,
             consumer_confirm_method=args.confirm_method,
         ),
         case_reference=args.case,
@@ -128,8 +160,13 @@ def cmd_agent_authorize(services: Services, args: argparse.Namespace) -> int:
     text = f"authorization {auth.id}: agent {auth.agent_name} for {auth.consumer_name}"
     if args.case:
         case, problems, warnings = services.agents.check_case(args.case)
-        payload["case"] = {"reference": case.reference, "status": case.status, "holds": not problems,
-                           "problems": problems, "warnings": warnings}
+        payload["case"] = {
+            "reference": case.reference,
+            "status": case.status,
+            "holds": not problems,
+            "problems": problems,
+            "warnings": warnings,
+        }
         text += f"\n  {case.reference}: " + ("authorization holds" if not problems else "; ".join(problems))
     emit(args, payload, text)
     return EXIT_OK
@@ -157,8 +194,12 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("--reason", required=True)
     p = step("respond", "record the response to one request item", cmd_respond)
     p.add_argument("--item", required=True, help="request type of the item")
-    p.add_argument("--outcome", required=True, choices=["fulfilled", "partly_fulfilled", "denied", "not_applicable"])
-    p.add_argument("--specific-pieces", action="store_true", help="specific pieces of information are disclosed")
+    p.add_argument(
+        "--outcome", required=True, choices=["fulfilled", "partly_fulfilled", "denied", "not_applicable"]
+    )
+    p.add_argument(
+        "--specific-pieces", action="store_true", help="specific pieces of information are disclosed"
+    )
     p.add_argument("--reason", help="denial reason codes, comma-separated")
     p.add_argument("--explanation")
     p = step("deny", "deny one request item with coded reasons", cmd_deny)
@@ -177,7 +218,9 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("text")
     p.set_defaults(handler=cmd_note)
 
-    agent = sub.add_parser("agent", help="authorized agents").add_subparsers(dest="agent_command", required=True)
+    agent = sub.add_parser("agent", help="authorized agents").add_subparsers(
+        dest="agent_command", required=True
+    )
     p = agent.add_parser("add", parents=[common], help="add an agent to the registry")
     p.add_argument("--name", required=True)
     p.add_argument("--kind", choices=["person", "business"], default="business")
@@ -188,7 +231,9 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.set_defaults(handler=cmd_agent_add)
     p = agent.add_parser("list", parents=[common])
     p.set_defaults(handler=cmd_agent_list)
-    p = agent.add_parser("authorize", parents=[common], help="record an authorization (and attach it to a case)")
+    p = agent.add_parser(
+        "authorize", parents=[common], help="record an authorization (and attach it to a case)"
+    )
     p.add_argument("--agent", type=int, required=True)
     p.add_argument("--consumer", type=int)
     p.add_argument("--case")

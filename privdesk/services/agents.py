@@ -3,6 +3,7 @@ check that lets a case brought by an agent go ahead."""
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -76,10 +77,20 @@ class AuthorizationDTO:
 
 
 def _agent_dto(agent: Agent, case_count: int = 0) -> AgentDTO:
-    info = agent_rules.AgentInfo(kind=cast(agent_rules.AgentKind, agent.kind), name=agent.name,
-                                 sos_registration=agent.sos_registration)
-    return AgentDTO(agent.id, agent.kind, agent.name, agent.sos_registration, agent.email, agent.phone,
-                    agent.postal_address, case_count, list(info.warnings()))
+    info = agent_rules.AgentInfo(
+        kind=cast(agent_rules.AgentKind, agent.kind), name=agent.name, sos_registration=agent.sos_registration
+    )
+    return AgentDTO(
+        agent.id,
+        agent.kind,
+        agent.name,
+        agent.sos_registration,
+        agent.email,
+        agent.phone,
+        agent.postal_address,
+        case_count,
+        list(info.warnings()),
+    )
 
 
 def _auth_info(auth: Authorization) -> agent_rules.AuthorizationInfo:
@@ -100,40 +111,74 @@ class AgentService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
 
-    def add(self, name: str, kind: str = "business", sos_registration: str | None = None,
-            email: str | None = None, phone: str | None = None, address: str = "") -> AgentDTO:
+    def add(
+        self,
+        name: str,
+        kind: str = "business",
+        sos_registration: str | None = None,
+        email: str | None = None,
+        phone: str | None = None,
+        address: str = "",
+    ) -> AgentDTO:
         if not name.strip():
             raise ValidationError("an agent needs a name")
         if kind not in ("person", "business"):
             raise ValidationError("agent kind must be 'person' or 'business'")
         with self.ctx.db.write() as s:
-            agent = Agent(kind=kind, name=name.strip(), sos_registration=sos_registration or None,
-                          email=email or None, phone=phone or None, postal_address=address)
+            agent = Agent(
+                kind=kind,
+                name=name.strip(),
+                sos_registration=sos_registration or None,
+                email=email or None,
+                phone=phone or None,
+                postal_address=address,
+            )
             s.add(agent)
             s.flush()
             audit.record(s, self.ctx, "agent.added", "agent", agent.id, after={"kind": kind})
             return _agent_dto(agent)
 
-    def list(self) -> list[AgentDTO]:
+    def list(self) -> builtins.list[AgentDTO]:
         with self.ctx.db.read() as s:
-            counts = dict(s.execute(select(Case.agent_id, func.count()).where(Case.agent_id.is_not(None))
-                                    .group_by(Case.agent_id)).all())
+            counts = dict(
+                s.execute(
+                    select(Case.agent_id, func.count())
+                    .where(Case.agent_id.is_not(None))
+                    .group_by(Case.agent_id)
+                ).all()
+            )
             return [_agent_dto(a, counts.get(a.id, 0)) for a in s.scalars(select(Agent).order_by(Agent.name))]
 
-    def authorizations(self, agent_id: int | None = None, consumer_id: int | None = None
-                       ) -> list[AuthorizationDTO]:
+    def authorizations(
+        self, agent_id: int | None = None, consumer_id: int | None = None
+    ) -> builtins.list[AuthorizationDTO]:
         today = self.ctx.today()
         with self.ctx.db.read() as s:
-            query = select(Authorization, Agent.name, Consumer.full_name).join(
-                Agent, Agent.id == Authorization.agent_id).join(Consumer, Consumer.id == Authorization.consumer_id)
+            query = (
+                select(Authorization, Agent.name, Consumer.full_name)
+                .join(Agent, Agent.id == Authorization.agent_id)
+                .join(Consumer, Consumer.id == Authorization.consumer_id)
+            )
             if agent_id is not None:
                 query = query.where(Authorization.agent_id == agent_id)
             if consumer_id is not None:
                 query = query.where(Authorization.consumer_id == consumer_id)
             return [
-                AuthorizationDTO(a.id, a.agent_id, agent_name, a.consumer_id, consumer_name, a.signed_permission,
-                                 a.signed_by, a.signed_on, list(a.scope), a.expires_on, a.power_of_attorney,
-                                 a.consumer_confirmed_on, bool(a.expires_on and a.expires_on < today))
+                AuthorizationDTO(
+                    a.id,
+                    a.agent_id,
+                    agent_name,
+                    a.consumer_id,
+                    consumer_name,
+                    a.signed_permission,
+                    a.signed_by,
+                    a.signed_on,
+                    list(a.scope),
+                    a.expires_on,
+                    a.power_of_attorney,
+                    a.consumer_confirmed_on,
+                    bool(a.expires_on and a.expires_on < today),
+                )
                 for a, agent_name, consumer_name in s.execute(query.order_by(Authorization.id))
             ]
 
@@ -152,8 +197,12 @@ class AgentService:
             if consumer is None:
                 raise NotFound(f"no consumer with id {data.consumer_id}")
             auth = Authorization(
-                agent_id=agent.id, consumer_id=consumer.id, signed_permission=data.signed_permission,
-                signed_by=data.signed_by or None, signed_on=data.signed_on, scope=list(data.scope),
+                agent_id=agent.id,
+                consumer_id=consumer.id,
+                signed_permission=data.signed_permission,
+                signed_by=data.signed_by or None,
+                signed_on=data.signed_on,
+                scope=list(data.scope),
                 expires_on=data.expires_on,
                 power_of_attorney=data.power_of_attorney.__dict__ if data.power_of_attorney else None,
                 consumer_confirmed_on=data.consumer_confirmed_on,
@@ -162,10 +211,20 @@ class AgentService:
             )
             s.add(auth)
             s.flush()
-            audit.record(s, self.ctx, "authorization.recorded", "authorization", auth.id,
-                         case_reference=case_reference,
-                         after={"agent_id": agent.id, "consumer_id": consumer.id, "scope": list(data.scope),
-                                "power_of_attorney": data.power_of_attorney is not None})
+            audit.record(
+                s,
+                self.ctx,
+                "authorization.recorded",
+                "authorization",
+                auth.id,
+                case_reference=case_reference,
+                after={
+                    "agent_id": agent.id,
+                    "consumer_id": consumer.id,
+                    "scope": list(data.scope),
+                    "power_of_attorney": data.power_of_attorney is not None,
+                },
+            )
             if case_reference:
                 case = load_case(s, case_reference)
                 if case.consumer_id != consumer.id:
@@ -173,12 +232,23 @@ class AgentService:
                 case.authorization_id = auth.id
                 case.agent_id = agent.id
                 self._recheck(s, case, auth)
-            return AuthorizationDTO(auth.id, agent.id, agent.name, consumer.id, consumer.full_name,
-                                    auth.signed_permission, auth.signed_by, auth.signed_on, list(auth.scope),
-                                    auth.expires_on, auth.power_of_attorney, auth.consumer_confirmed_on,
-                                    bool(auth.expires_on and auth.expires_on < self.ctx.today()))
+            return AuthorizationDTO(
+                auth.id,
+                agent.id,
+                agent.name,
+                consumer.id,
+                consumer.full_name,
+                auth.signed_permission,
+                auth.signed_by,
+                auth.signed_on,
+                list(auth.scope),
+                auth.expires_on,
+                auth.power_of_attorney,
+                auth.consumer_confirmed_on,
+                bool(auth.expires_on and auth.expires_on < self.ctx.today()),
+            )
 
-    def check_case(self, reference: str) -> tuple[CaseDTO, list[str], list[str]]:
+    def check_case(self, reference: str) -> tuple[CaseDTO, builtins.list[str], builtins.list[str]]:
         """Re-check the case's authorization (e.g. after the consumer confirmed); problems and warnings."""
         with self.ctx.db.write() as s:
             case = load_case(s, reference)
@@ -200,22 +270,37 @@ class AgentService:
             auth.consumer_confirmed_on = on
             auth.consumer_confirm_method = method
             self._recheck(s, case, auth)
-            audit.record(s, self.ctx, "authorization.consumer_confirmed", "authorization", auth.id,
-                         case_reference=case.reference, after={"on": on, "method": method})
+            audit.record(
+                s,
+                self.ctx,
+                "authorization.consumer_confirmed",
+                "authorization",
+                auth.id,
+                case_reference=case.reference,
+                after={"on": on, "method": method},
+            )
             return case_dto(case, self.ctx.today())
 
-    def _recheck(self, s: Any, case: Case, auth: Authorization) -> tuple[list[str], list[str]]:
+    def _recheck(
+        self, s: Any, case: Case, auth: Authorization
+    ) -> tuple[builtins.list[str], builtins.list[str]]:
         info = _auth_info(auth)
-        requires_confirmation = bool(case.organization.profile.get("agent_requires_consumer_confirmation", False))
+        requires_confirmation = bool(
+            case.organization.profile.get("agent_requires_consumer_confirmation", False)
+        )
         agent = s.get(Agent, auth.agent_id)
-        agent_info = agent_rules.AgentInfo(kind=agent.kind, name=agent.name,
-                                           sos_registration=agent.sos_registration) if agent else None
+        agent_info = (
+            agent_rules.AgentInfo(kind=agent.kind, name=agent.name, sos_registration=agent.sos_registration)
+            if agent
+            else None
+        )
         problems: list[str] = []
         warnings: list[str] = []
         holds_all = True
         for item in case.items:
-            check = agent_rules.authorization_holds(info, RequestType(item.request_type), self.ctx.today(),
-                                                    requires_confirmation, agent_info)
+            check = agent_rules.authorization_holds(
+                info, RequestType(item.request_type), self.ctx.today(), requires_confirmation, agent_info
+            )
             holds_all = holds_all and check.holds
             problems += [p for p in check.problems if p not in problems]
             warnings += [w for w in check.warnings if w not in warnings]
@@ -228,6 +313,14 @@ class AgentService:
             if st.is_open and st.agent_case:
                 write_back(item, workflow.authorization_received(st, holds_all, problems))
         refresh_case_status(case, self.ctx.today())
-        audit.record(s, self.ctx, "authorization.checked", "case", case.id, case_reference=case.reference,
-                     before={"holds": before}, after={"holds": holds_all, "problems": problems})
+        audit.record(
+            s,
+            self.ctx,
+            "authorization.checked",
+            "case",
+            case.id,
+            case_reference=case.reference,
+            before={"holds": before},
+            after={"holds": holds_all, "problems": problems},
+        )
         return problems, warnings

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, Unpack
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
@@ -19,7 +21,6 @@ from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestTyp
 from privdesk.services import audit
 from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer
 from privdesk.services.context import ServiceContext
-from privdesk.services.itemstate import state_of
 from privdesk.services.dto import (
     CaseDTO,
     CaseFilter,
@@ -28,6 +29,7 @@ from privdesk.services.dto import (
     NextActionDTO,
     WarningDTO,
 )
+from privdesk.services.itemstate import state_of
 from privdesk.services.organizations import get_organization
 from privdesk.store.models import (
     Agent,
@@ -135,8 +137,13 @@ def refresh_case_status(case: Case, today: dt.date) -> None:
 
 def stored_warnings(case: Case) -> list[WarningDTO]:
     return [
-        WarningDTO(w["code"], w["message"], w.get("basis", ""), w.get("earlier_reference"),
-                   dt.date.fromisoformat(w["earlier_date"]) if w.get("earlier_date") else None)
+        WarningDTO(
+            w["code"],
+            w["message"],
+            w.get("basis", ""),
+            w.get("earlier_reference"),
+            dt.date.fromisoformat(w["earlier_date"]) if w.get("earlier_date") else None,
+        )
         for w in case.warnings
     ]
 
@@ -173,7 +180,9 @@ def case_dto(case: Case, today: dt.date, warnings: Sequence[WarningDTO] | None =
         items=[item_dto(i) for i in case.items],
         warnings=list(warnings),
         next_action=(
-            NextActionDTO(action.code, action.label, action.due, action.overdue) if action is not None else None
+            NextActionDTO(action.code, action.label, action.due, action.overdue)
+            if action is not None
+            else None
         ),
     )
 
@@ -208,13 +217,21 @@ def load_case(session: Session, reference: str) -> Case:
     return case
 
 
-def earlier_requests(session: Session, consumer_ids: Sequence[int], exclude_case: int | None = None
-                     ) -> list[request_limits.EarlierRequest]:
+def earlier_requests(
+    session: Session, consumer_ids: Sequence[int], exclude_case: int | None = None
+) -> list[request_limits.EarlierRequest]:
     if not consumer_ids:
         return []
     rows = session.execute(
-        select(Case.reference, Organization.slug, RequestItem.request_type, Case.received_on,
-               RequestItem.responded_on, RequestItem.outcome, Case.id)
+        select(
+            Case.reference,
+            Organization.slug,
+            RequestItem.request_type,
+            Case.received_on,
+            RequestItem.responded_on,
+            RequestItem.outcome,
+            Case.id,
+        )
         .join(RequestItem, RequestItem.case_id == Case.id)
         .join(Organization, Organization.id == Case.organization_id)
         .where(Case.consumer_id.in_(consumer_ids))
@@ -222,8 +239,12 @@ def earlier_requests(session: Session, consumer_ids: Sequence[int], exclude_case
     ).all()
     return [
         request_limits.EarlierRequest(
-            reference=ref, organization=slug, request_type=rtype, received=received,
-            responded=responded, outcome=outcome,
+            reference=ref,
+            organization=slug,
+            request_type=rtype,
+            received=received,
+            responded=responded,
+            outcome=outcome,
         )
         for ref, slug, rtype, received, responded, outcome, case_id in rows
         if case_id != exclude_case
@@ -231,7 +252,11 @@ def earlier_requests(session: Session, consumer_ids: Sequence[int], exclude_case
 
 
 def rule_warnings(
-    ctx: ServiceContext, org: Organization, new: NewCase, types: Sequence[RequestType], channel: Channel,
+    ctx: ServiceContext,
+    org: Organization,
+    new: NewCase,
+    types: Sequence[RequestType],
+    channel: Channel,
     history: Sequence[request_limits.EarlierRequest],
 ) -> list[WarningDTO]:
     out: list[WarningDTO] = []
@@ -240,7 +265,10 @@ def rule_warnings(
         found = request_limits.check_limits(
             ctx.rulebook,
             request_limits.NewRequest(
-                organization=org.slug, request_type=rtype, received=new.received, jurisdiction=new.jurisdiction
+                organization=org.slug,
+                request_type=rtype,
+                received=new.received,
+                jurisdiction=new.jurisdiction,
             ),
             history,
         )
@@ -305,8 +333,12 @@ class CaseService:
                 candidates = []
             else:
                 person = ConsumerInput(
-                    name=new.name, email=new.email, phone=new.phone, address=new.address,
-                    ca_residency_attested=new.ca_residency_attested, is_minor=new.is_minor,
+                    name=new.name,
+                    email=new.email,
+                    phone=new.phone,
+                    address=new.address,
+                    ca_residency_attested=new.ca_residency_attested,
+                    is_minor=new.is_minor,
                 )
                 candidates = find_candidates(s, person)
                 consumer = new_consumer(s, person)
@@ -339,9 +371,13 @@ class CaseService:
                 summary=new.summary,
                 designated_channel=new.designated_channel,
                 warnings=[
-                    {"code": w.code, "message": w.message, "basis": w.basis,
-                     "earlier_reference": w.earlier_reference,
-                     "earlier_date": w.earlier_date.isoformat() if w.earlier_date else None}
+                    {
+                        "code": w.code,
+                        "message": w.message,
+                        "basis": w.basis,
+                        "earlier_reference": w.earlier_reference,
+                        "earlier_date": w.earlier_date.isoformat() if w.earlier_date else None,
+                    }
                     for w in warnings
                 ],
             )
@@ -368,10 +404,20 @@ class CaseService:
             refresh_case_status(case, today)
             self._generate_tasks(s, case)
             audit.record(
-                s, self.ctx, "case.created", "case", case.id, case_reference=reference,
-                after={"organization": org.slug, "jurisdiction": new.jurisdiction, "channel": channel.value,
-                       "received_on": new.received, "types": [t.value for t in types],
-                       "warnings": [w.code for w in warnings]},
+                s,
+                self.ctx,
+                "case.created",
+                "case",
+                case.id,
+                case_reference=reference,
+                after={
+                    "organization": org.slug,
+                    "jurisdiction": new.jurisdiction,
+                    "channel": channel.value,
+                    "received_on": new.received,
+                    "types": [t.value for t in types],
+                    "warnings": [w.code for w in warnings],
+                },
             )
             return case_dto(case, today, warnings)
 
@@ -386,8 +432,12 @@ class CaseService:
             existing = s.scalar(select(Agent).where(func.lower(Agent.name) == name.lower()))
             if existing is not None:
                 return existing
-            agent = Agent(kind="business" if any(w in name.lower() for w in ("llc", "inc", "services", "ltd"))
-                          else "person", name=name)
+            agent = Agent(
+                kind="business"
+                if any(w in name.lower() for w in ("llc", "inc", "services", "ltd"))
+                else "person",
+                name=name,
+            )
             s.add(agent)
             return agent
         return None
@@ -396,26 +446,49 @@ class CaseService:
         for item in case.items:
             label = RequestType(item.request_type).label
             if item.acknowledge_by:
-                s.add(Task(case_id=case.id, item_id=item.id, kind="acknowledge",
-                           title=f"Acknowledge: {label}", due_on=item.acknowledge_by))
+                s.add(
+                    Task(
+                        case_id=case.id,
+                        item_id=item.id,
+                        kind="acknowledge",
+                        title=f"Acknowledge: {label}",
+                        due_on=item.acknowledge_by,
+                    )
+                )
             if item.extended_respond_by and item.respond_by:
                 decide = item.respond_by - dt.timedelta(days=EXTENSION_DECISION_LEAD_DAYS)
-                s.add(Task(case_id=case.id, item_id=item.id, kind="decide_extension",
-                           title=f"Decide on an extension: {label}", due_on=max(decide, case.received_on)))
+                s.add(
+                    Task(
+                        case_id=case.id,
+                        item_id=item.id,
+                        kind="decide_extension",
+                        title=f"Decide on an extension: {label}",
+                        due_on=max(decide, case.received_on),
+                    )
+                )
             if item.respond_by:
-                s.add(Task(case_id=case.id, item_id=item.id, kind="respond",
-                           title=f"Respond: {label}", due_on=item.respond_by))
+                s.add(
+                    Task(
+                        case_id=case.id,
+                        item_id=item.id,
+                        kind="respond",
+                        title=f"Respond: {label}",
+                        due_on=item.respond_by,
+                    )
+                )
 
     # -- read ---------------------------------------------------------------------------------
     def show(self, reference: str) -> CaseDTO:
         with self.ctx.db.read() as s:
             return case_dto(load_case(s, reference), self.ctx.today())
 
-    def list(self, filters: CaseFilter | None = None) -> list[CaseRow]:
+    def list(self, filters: CaseFilter | None = None) -> builtins.list[CaseRow]:
         filters = filters or CaseFilter()
         today = self.ctx.today()
         with self.ctx.db.read() as s:
-            query = self._filtered(filters, today).order_by(Case.next_due_on.is_(None), Case.next_due_on, Case.id)
+            query = self._filtered(filters, today).order_by(
+                Case.next_due_on.is_(None), Case.next_due_on, Case.id
+            )
             if filters.limit:
                 query = query.limit(filters.limit).offset(filters.offset)
             rows = s.execute(query).all()
@@ -424,7 +497,8 @@ class CaseService:
             if ids:
                 for case_id, rtype in s.execute(
                     select(RequestItem.case_id, RequestItem.request_type)
-                    .where(RequestItem.case_id.in_(ids)).order_by(RequestItem.id)
+                    .where(RequestItem.case_id.in_(ids))
+                    .order_by(RequestItem.id)
                 ):
                     types.setdefault(case_id, []).append(rtype)
             return [self._row(r, types.get(r.id, []), today) for r in rows]
@@ -436,7 +510,7 @@ class CaseService:
             return int(s.scalar(select(func.count()).select_from(sub)) or 0)
 
     @staticmethod
-    def _row(r: object, types: list[str], today: dt.date) -> CaseRow:
+    def _row(r: object, types: builtins.list[str], today: dt.date) -> CaseRow:
         status = r.status  # type: ignore[attr-defined]
         due = r.next_due_on  # type: ignore[attr-defined]
         is_open = status in {s.value for s in OPEN_STATUSES}
@@ -452,14 +526,25 @@ class CaseService:
             status=status,
             next_due_on=due,
             overdue=bool(is_open and due is not None and due < today),
-            due_soon=bool(is_open and due is not None and today <= due <= today + dt.timedelta(days=DUE_SOON_DAYS)),
+            due_soon=bool(
+                is_open and due is not None and today <= due <= today + dt.timedelta(days=DUE_SOON_DAYS)
+            ),
         )
 
     @staticmethod
-    def _filtered(f: CaseFilter, today: dt.date) -> Select[tuple[object, ...]]:
-        query: Select[tuple[object, ...]] = (
-            select(Case.id, Case.reference, Organization.slug, Consumer.full_name, Case.jurisdiction,
-                   Case.channel, Case.received_on, Case.status, Case.next_due_on)
+    def _filtered(f: CaseFilter, today: dt.date) -> Select[Unpack[tuple[Any, ...]]]:
+        query = (
+            select(
+                Case.id,
+                Case.reference,
+                Organization.slug,
+                Consumer.full_name,
+                Case.jurisdiction,
+                Case.channel,
+                Case.received_on,
+                Case.status,
+                Case.next_due_on,
+            )
             .join(Organization, Organization.id == Case.organization_id)
             .join(Consumer, Consumer.id == Case.consumer_id)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 from dataclasses import dataclass
 
@@ -54,7 +55,10 @@ def _person_key(consumer: Consumer) -> matching.PersonKey:
             ident.value
         )
     return matching.PersonKey(
-        consumer_id=consumer.id, names=tuple(names), emails=tuple(emails), phones=tuple(phones),
+        consumer_id=consumer.id,
+        names=tuple(names),
+        emails=tuple(emails),
+        phones=tuple(phones),
         addresses=tuple(addresses),
     )
 
@@ -78,7 +82,9 @@ def new_consumer(session: Session, person: ConsumerInput) -> Consumer:
     return consumer
 
 
-def find_candidates(session: Session, person: ConsumerInput, exclude_id: int | None = None) -> list[CandidateDTO]:
+def find_candidates(
+    session: Session, person: ConsumerInput, exclude_id: int | None = None
+) -> list[CandidateDTO]:
     """People already on file who may be this person, with why; nothing is linked or merged here."""
     email_key = matching.normalize_email(person.email) if person.email else None
     phone = matching.normalize_phone(person.phone) if person.phone else None
@@ -99,34 +105,57 @@ def find_candidates(session: Session, person: ConsumerInput, exclude_id: int | N
     )
     pool = session.scalars(
         select(Consumer)
-        .where(or_(*conditions, Consumer.id.in_(ident_ids)), Consumer.merged_into_id.is_(None),
-               Consumer.purged.is_(False))
+        .where(
+            or_(*conditions, Consumer.id.in_(ident_ids)),
+            Consumer.merged_into_id.is_(None),
+            Consumer.purged.is_(False),
+        )
         .limit(CANDIDATE_POOL)
     ).all()
     pool = [c for c in pool if c.id != exclude_id]
     if not pool:
         return []
     probe = matching.PersonKey(
-        consumer_id=0, names=(person.name,), emails=(person.email,) if person.email else (),
-        phones=(person.phone,) if person.phone else (), addresses=(person.address,) if person.address else (),
+        consumer_id=0,
+        names=(person.name,),
+        emails=(person.email,) if person.email else (),
+        phones=(person.phone,) if person.phone else (),
+        addresses=(person.address,) if person.address else (),
     )
     by_id = {c.id: c for c in pool}
     out: list[CandidateDTO] = []
     for cand in matching.match_candidates(probe, [_person_key(c) for c in pool]):
-        consumer = by_id[cand.consumer_id]
-        refs = list(session.scalars(select(Case.reference).where(Case.consumer_id == consumer.id)
-                                    .order_by(Case.received_on)))
-        out.append(CandidateDTO(consumer.id, consumer.full_name, cand.score, list(cand.reasons),
-                                cand.strength == "strong", refs))
+        consumer = by_id[int(cand.consumer_id or 0)]
+        refs = list(
+            session.scalars(
+                select(Case.reference).where(Case.consumer_id == consumer.id).order_by(Case.received_on)
+            )
+        )
+        out.append(
+            CandidateDTO(
+                consumer.id,
+                consumer.full_name,
+                cand.score,
+                list(cand.reasons),
+                cand.strength == "strong",
+                refs,
+            )
+        )
     return out
 
 
 def consumer_dto(consumer: Consumer, case_count: int = 0) -> ConsumerDTO:
     return ConsumerDTO(
-        id=consumer.id, full_name=consumer.full_name, email=consumer.email, phone=consumer.phone,
-        phone_e164=consumer.phone_e164, postal_address=consumer.postal_address,
-        ca_residency_attested=consumer.ca_residency_attested, is_minor=consumer.is_minor,
-        version=consumer.version, case_count=case_count,
+        id=consumer.id,
+        full_name=consumer.full_name,
+        email=consumer.email,
+        phone=consumer.phone,
+        phone_e164=consumer.phone_e164,
+        postal_address=consumer.postal_address,
+        ca_residency_attested=consumer.ca_residency_attested,
+        is_minor=consumer.is_minor,
+        version=consumer.version,
+        case_count=case_count,
     )
 
 
@@ -150,11 +179,9 @@ class ConsumerService:
             count = s.scalar(select(func.count()).where(Case.consumer_id == consumer_id)) or 0
             return consumer_dto(consumer, int(count))
 
-    def list(self, search: str | None = None, limit: int = 500) -> list[ConsumerDTO]:
+    def list(self, search: str | None = None, limit: int = 500) -> builtins.list[ConsumerDTO]:
         with self.ctx.db.read() as s:
-            counts = (
-                select(Case.consumer_id, func.count().label("n")).group_by(Case.consumer_id).subquery()
-            )
+            counts = select(Case.consumer_id, func.count().label("n")).group_by(Case.consumer_id).subquery()
             query = (
                 select(Consumer, func.coalesce(counts.c.n, 0))
                 .outerjoin(counts, counts.c.consumer_id == Consumer.id)
@@ -164,17 +191,23 @@ class ConsumerService:
             )
             if search and search.strip():
                 term = f"%{search.strip().lower()}%"
-                query = query.where(or_(func.lower(Consumer.full_name).like(term),
-                                        func.lower(Consumer.email).like(term),
-                                        Consumer.phone_e164.like(term)))
+                query = query.where(
+                    or_(
+                        func.lower(Consumer.full_name).like(term),
+                        func.lower(Consumer.email).like(term),
+                        Consumer.phone_e164.like(term),
+                    )
+                )
             return [consumer_dto(c, int(n)) for c, n in s.execute(query)]
 
-    def candidates(self, consumer_id: int) -> list[CandidateDTO]:
+    def candidates(self, consumer_id: int) -> builtins.list[CandidateDTO]:
         with self.ctx.db.read() as s:
             consumer = s.get(Consumer, consumer_id)
             if consumer is None:
                 raise NotFound(f"no consumer with id {consumer_id}")
-            person = ConsumerInput(consumer.full_name, consumer.email, consumer.phone, consumer.postal_address)
+            person = ConsumerInput(
+                consumer.full_name, consumer.email, consumer.phone, consumer.postal_address
+            )
             return find_candidates(s, person, exclude_id=consumer_id)
 
     def merge(self, keep_id: int, merge_id: int) -> ConsumerDTO:
@@ -187,22 +220,44 @@ class ConsumerService:
                 raise NotFound("both consumers must exist to merge them")
             if other.merged_into_id is not None:
                 raise ValidationError(f"consumer #{merge_id} was already merged")
-            for kind, value in (("name", other.full_name), ("email", other.email), ("phone", other.phone),
-                                ("address", other.postal_address)):
+            for kind, value in (
+                ("name", other.full_name),
+                ("email", other.email),
+                ("phone", other.phone),
+                ("address", other.postal_address),
+            ):
                 if value:
-                    keep.identifiers.append(ConsumerIdentifier(kind=kind, value=value,
-                                                               normalized=_normalized(kind, value)))
+                    keep.identifiers.append(
+                        ConsumerIdentifier(kind=kind, value=value, normalized=_normalized(kind, value))
+                    )
             for ident in list(other.identifiers):
-                keep.identifiers.append(ConsumerIdentifier(kind=ident.kind, value=ident.value,
-                                                           normalized=ident.normalized))
-            moved = s.execute(update(Case).where(Case.consumer_id == merge_id).values(consumer_id=keep_id)
-                              .returning(Case.reference)).scalars().all()
-            s.execute(update(Authorization).where(Authorization.consumer_id == merge_id)
-                      .values(consumer_id=keep_id))
+                keep.identifiers.append(
+                    ConsumerIdentifier(kind=ident.kind, value=ident.value, normalized=ident.normalized)
+                )
+            moved = (
+                s.execute(
+                    update(Case)
+                    .where(Case.consumer_id == merge_id)
+                    .values(consumer_id=keep_id)
+                    .returning(Case.reference)
+                )
+                .scalars()
+                .all()
+            )
+            s.execute(
+                update(Authorization).where(Authorization.consumer_id == merge_id).values(consumer_id=keep_id)
+            )
             other.merged_into_id = keep_id
             keep.ca_residency_attested = keep.ca_residency_attested or other.ca_residency_attested
-            audit.record(s, self.ctx, "consumer.merged", "consumer", keep_id,
-                         before={"merged_consumer": merge_id}, after={"cases_moved": list(moved)})
+            audit.record(
+                s,
+                self.ctx,
+                "consumer.merged",
+                "consumer",
+                keep_id,
+                before={"merged_consumer": merge_id},
+                after={"cases_moved": list(moved)},
+            )
             s.flush()
             return consumer_dto(keep)
 
@@ -216,8 +271,16 @@ class ConsumerService:
                 raise NotFound(f"no consumer with id {consumer_id}")
             before = case.consumer_id
             case.consumer_id = consumer_id
-            audit.record(s, self.ctx, "case.consumer_linked", "case", case.id, case_reference=reference,
-                         before={"consumer_id": before}, after={"consumer_id": consumer_id})
+            audit.record(
+                s,
+                self.ctx,
+                "case.consumer_linked",
+                "case",
+                case.id,
+                case_reference=reference,
+                before={"consumer_id": before},
+                after={"consumer_id": consumer_id},
+            )
 
 
 def _normalized(kind: str, value: str) -> str:

@@ -33,8 +33,12 @@ def seed_demo(services: Services, directory: Path | None = None) -> dict[str, An
     for slug in DEMO_ORGANIZATIONS:
         services.organizations.import_profile_file(folder / f"{slug}.toml")
     if existing.issuperset(DEMO_ORGANIZATIONS) and services.cases.count() > 0:
-        return {"organizations": len(DEMO_ORGANIZATIONS), "cases": 0, "skipped_steps": [],
-                "note": "demo cases were already loaded"}
+        return {
+            "organizations": len(DEMO_ORGANIZATIONS),
+            "cases": 0,
+            "skipped_steps": [],
+            "note": "demo cases were already loaded",
+        }
     data = tomllib.loads((folder / "cases.toml").read_text(encoding="utf-8"))
     today = services.ctx.today()
     by_email: dict[str, int] = {}
@@ -46,12 +50,20 @@ def seed_demo(services: Services, directory: Path | None = None) -> dict[str, An
         agent = spec.get("agent")
         case = services.cases.create(
             NewCase(
-                organization=spec["org"], jurisdiction=spec["jurisdiction"], types=spec["types"],
-                channel=spec["channel"], received=received, name=spec["name"], email=email,
-                phone=spec.get("phone"), address=spec.get("address", ""),
+                organization=spec["org"],
+                jurisdiction=spec["jurisdiction"],
+                types=spec["types"],
+                channel=spec["channel"],
+                received=received,
+                name=spec["name"],
+                email=email,
+                phone=spec.get("phone"),
+                address=spec.get("address", ""),
                 consumer_id=by_email.get(email.lower()) if email else None,
-                agent_name=agent["name"] if agent else None, subject=spec.get("subject", ""),
-                summary=spec.get("summary", ""), ca_residency_attested=bool(spec.get("ca_resident", False)),
+                agent_name=agent["name"] if agent else None,
+                subject=spec.get("subject", ""),
+                summary=spec.get("summary", ""),
+                ca_residency_attested=bool(spec.get("ca_resident", False)),
                 requester_relation=spec.get("requester_relation", "agent" if agent else "self"),
             )
         )
@@ -68,11 +80,20 @@ def seed_demo(services: Services, directory: Path | None = None) -> dict[str, An
     return {"organizations": len(DEMO_ORGANIZATIONS), "cases": created, "skipped_steps": skipped}
 
 
-PROGRESS = ["received", "acknowledged", "awaiting_verification", "verified", "extended", "responded", "closed"]
+PROGRESS = [
+    "received",
+    "acknowledged",
+    "awaiting_verification",
+    "verified",
+    "extended",
+    "responded",
+    "closed",
+]
 
 
-def _walk(services: Services, ref: str, consumer_id: int, spec: dict[str, Any], received: dt.date,
-          today: dt.date) -> None:
+def _walk(
+    services: Services, ref: str, consumer_id: int, spec: dict[str, Any], received: dt.date, today: dt.date
+) -> None:
     progress = spec.get("progress", "received")
     wf = services.workflow
 
@@ -91,9 +112,16 @@ def _walk(services: Services, ref: str, consumer_id: int, spec: dict[str, Any], 
         agents = {a.name: a for a in services.agents.list()}
         record = agents[agent["name"]]
         services.agents.authorize(
-            AuthorizationInput(agent_id=record.id, consumer_id=consumer_id, signed_permission=True,
-                               signed_by=spec["name"], signed_on=received, scope=list(spec["types"]),
-                               consumer_confirmed_on=day(4), consumer_confirm_method="phone"),
+            AuthorizationInput(
+                agent_id=record.id,
+                consumer_id=consumer_id,
+                signed_permission=True,
+                signed_by=spec["name"],
+                signed_on=received,
+                scope=list(spec["types"]),
+                consumer_confirmed_on=day(4),
+                consumer_confirm_method="phone",
+            ),
             case_reference=ref,
         )
     needs_verification = any(i.verification_level not in (None, "none") for i in case.items)
@@ -101,17 +129,26 @@ def _walk(services: Services, ref: str, consumer_id: int, spec: dict[str, Any], 
         wf.request_verification(ref)
     if level >= 3 and needs_verification:
         verified = "unverifiable" not in spec.get("denial_reasons", [])
-        wf.verify(ref, VerificationInput(
-            data_points=[DataPoint("full name", received=True, matched=True),
-                         DataPoint("postal address", received=verified, matched=verified or None),
-                         DataPoint("date of last quote", received=verified, matched=verified or None)],
-            declaration_received=verified,
-            final=not verified,
-        ))
-    if level >= 4 and progress == "extended" or spec.get("extension_reason"):
-        if any(i.extended_respond_by for i in case.items):
-            wf.extend(ref, day(30), spec.get("extension_reason") or "The request covers several systems "
-                      "and archived records that take longer to search.")
+        wf.verify(
+            ref,
+            VerificationInput(
+                data_points=[
+                    DataPoint("full name", received=True, matched=True),
+                    DataPoint("postal address", received=verified, matched=verified or None),
+                    DataPoint("date of last quote", received=verified, matched=verified or None),
+                ],
+                declaration_received=verified,
+                final=not verified,
+            ),
+        )
+    wants_extension = (level >= 4 and progress == "extended") or spec.get("extension_reason")
+    if wants_extension and any(i.extended_respond_by for i in case.items):
+        wf.extend(
+            ref,
+            day(30),
+            spec.get("extension_reason")
+            or "The request covers several systems and archived records that take longer to search.",
+        )
     if level >= 5:
         outcome = spec.get("outcome", "fulfilled")
         for item in services.cases.show(ref).items:
@@ -120,13 +157,25 @@ def _walk(services: Services, ref: str, consumer_id: int, spec: dict[str, Any], 
             if outcome == Outcome.REDIRECTED.value:
                 org = services.organizations.show(spec["org"])
                 clients = org.profile.get("service_provider_clients") or [{"name": "the business customer"}]
-                wf.redirect_to_business(ref, item.type, clients[0]["name"], day(6), clients[0].get("address", ""))
+                wf.redirect_to_business(
+                    ref, item.type, clients[0]["name"], day(6), clients[0].get("address", "")
+                )
             elif outcome == Outcome.DENIED.value:
-                wf.deny(ref, item.type, day(20), spec.get("denial_reasons", ["other"]),
-                        spec.get("denial_explanation", "Explained in the letter."))
+                wf.deny(
+                    ref,
+                    item.type,
+                    day(20),
+                    spec.get("denial_reasons", ["other"]),
+                    spec.get("denial_explanation", "Explained in the letter."),
+                )
             else:
-                wf.respond(ref, item.type, day(20), outcome,
-                           reasons=spec.get("denial_reasons", []),
-                           explanation=spec.get("denial_explanation", ""))
+                wf.respond(
+                    ref,
+                    item.type,
+                    day(20),
+                    outcome,
+                    reasons=spec.get("denial_reasons", []),
+                    explanation=spec.get("denial_explanation", ""),
+                )
     if level >= 6:
         wf.close(ref, day(25))

@@ -10,10 +10,16 @@ from collections.abc import Callable
 from privdesk.paths import default_database_path
 from privdesk.services.agents import AgentService
 from privdesk.services.audit import AuditService
+from privdesk.services.backup import BackupService
+from privdesk.services.casefile import CaseFileService
 from privdesk.services.cases import CaseService
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
+from privdesk.services.dashboard import DashboardService
 from privdesk.services.organizations import OrganizationService
+from privdesk.services.queue import QueueService
+from privdesk.services.secrets import MemorySecretStore, SecretStore, default_secret_store, unlock_key
+from privdesk.services.users import UserService
 from privdesk.services.workflow import WorkflowService
 from privdesk.store.engine import Database, make_engine
 from privdesk.store.migrate import upgrade
@@ -49,6 +55,12 @@ class Services:
         self.audit = AuditService(ctx)
         self.workflow = WorkflowService(ctx)
         self.agents = AgentService(ctx)
+        self.dashboard = DashboardService(ctx)
+        self.casefile = CaseFileService(ctx)
+        self.queue = QueueService(ctx)
+        self.users = UserService(ctx)
+        self.backups = BackupService(ctx)
+        self.secrets: SecretStore = MemorySecretStore()
 
     @property
     def db(self) -> Database:
@@ -62,15 +74,29 @@ class Services:
         actor: str | None = None,
         migrate: bool = True,
         now: Callable[[], dt.datetime] | None = None,
+        passphrase: str | None = None,
+        encrypt: bool | None = None,
+        key: bytes | None = None,
+        secrets: SecretStore | None = None,
     ) -> Services:
+        """Open (or create) the database. SQLite files may be encrypted: see ``secrets.unlock_key`` for
+        where the key comes from; ``key`` (a recovery key) overrides the lookup."""
         location = resolve_database(target)
-        engine = make_engine(location)
+        store = secrets if secrets is not None else default_secret_store()
+        if key is None and "://" not in location:
+            is_default = not target and not os.environ.get(DB_ENV)
+            key = unlock_key(
+                location, store=store, passphrase=passphrase, encrypt=encrypt, is_default_database=is_default
+            )
+        engine = make_engine(location, key=key)
         if migrate:
             upgrade(engine)
         ctx = ServiceContext(Database(engine), actor=actor or default_actor())
         if now is not None:
             ctx.now = now
-        return cls(ctx)
+        services = cls(ctx)
+        services.secrets = store
+        return services
 
     def close(self) -> None:
         self.ctx.db.dispose()

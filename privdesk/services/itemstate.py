@@ -23,7 +23,9 @@ def state_of(item: RequestItem, case: Case) -> workflow.ItemState:
         extended=item.extended_on is not None,
         extended_on=item.extended_on,
         extension_reason=item.extension_reason or "",
-        verification_level_required=VerificationLevel(item.verification_level or VerificationLevel.REASONABLE),
+        verification_level_required=VerificationLevel(
+            item.verification_level or VerificationLevel.REASONABLE
+        ),
         verification_result=cast(workflow.VerificationResult | None, item.verification_result),
         effective_type=RequestType(item.effective_type) if item.effective_type else None,
         agent_case=case.agent_id is not None,

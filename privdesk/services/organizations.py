@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,9 @@ def organization_dto(org: Organization) -> OrganizationDTO:
             for d in org.disclosures
         ],
         stl_disclosures=[
-            StlDisclosureDTO(d.year, d.recipient_name, d.recipient_address, d.nature_of_business, d.categories)
+            StlDisclosureDTO(
+                d.year, d.recipient_name, d.recipient_address, d.nature_of_business, d.categories
+            )
             for d in org.stl_disclosures
         ],
     )
@@ -146,9 +149,22 @@ class OrganizationService:
                 org.disclosures.clear()
                 org.stl_disclosures.clear()
             for key in (
-                "legal_name", "display_name", "role", "timezone", "jurisdictions", "sells_or_shares",
-                "page_size", "retention_months", "postal_address", "privacy_email", "toll_free_phone",
-                "stl_email", "stl_address", "signatory_name", "signatory_title", "profile",
+                "legal_name",
+                "display_name",
+                "role",
+                "timezone",
+                "jurisdictions",
+                "sells_or_shares",
+                "page_size",
+                "retention_months",
+                "postal_address",
+                "privacy_email",
+                "toll_free_phone",
+                "stl_email",
+                "stl_address",
+                "signatory_name",
+                "signatory_title",
+                "profile",
             ):
                 setattr(org, key, fields[key])
             position = 0
@@ -179,12 +195,17 @@ class OrganizationService:
                 )
             s.flush()
             audit.record(
-                s, self.ctx, "organization.imported" if before is None else "organization.updated",
-                "organization", org.id, before=before, after={"slug": org.slug, "source": source},
+                s,
+                self.ctx,
+                "organization.imported" if before is None else "organization.updated",
+                "organization",
+                org.id,
+                before=before,
+                after={"slug": org.slug, "source": source},
             )
             return organization_dto(org)
 
-    def list(self) -> list[OrganizationDTO]:
+    def list(self) -> builtins.list[OrganizationDTO]:
         with self.ctx.db.read() as s:
             orgs = s.scalars(
                 select(Organization)

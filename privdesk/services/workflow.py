@@ -8,7 +8,7 @@ keeps the case's tasks in step.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from sqlalchemy import select
@@ -17,7 +17,14 @@ from sqlalchemy.orm import Session
 from privdesk.domain import verification as verification_rules
 from privdesk.domain import workflow
 from privdesk.domain.errors import ConflictError, NotFound, TransitionRefused, ValidationError
-from privdesk.domain.types import DenialReason, ItemStatus, LetterStatus, Outcome, RequestType, VerificationLevel
+from privdesk.domain.types import (
+    DenialReason,
+    ItemStatus,
+    LetterStatus,
+    Outcome,
+    RequestType,
+    VerificationLevel,
+)
 from privdesk.services import audit
 from privdesk.services.cases import case_dto, load_case, refresh_case_status
 from privdesk.services.context import ServiceContext
@@ -114,8 +121,16 @@ class WorkflowService:
             refresh_case_status(case, today)
             case.updated_at = self.ctx.now()
             s.flush()
-            audit.record(s, self.ctx, action, "case", case.id, case_reference=case.reference,
-                         before={"items": changed} if changed else None, after=details)
+            audit.record(
+                s,
+                self.ctx,
+                action,
+                "case",
+                case.id,
+                case_reference=case.reference,
+                before={"items": changed} if changed else None,
+                after=details,
+            )
             return case_dto(case, today)
 
     @staticmethod
@@ -138,25 +153,48 @@ class WorkflowService:
         return items
 
     def _done_tasks(self, s: Session, item: RequestItem, kinds: Sequence[str], on: dt.date) -> None:
-        for task in s.scalars(select(Task).where(Task.item_id == item.id, Task.kind.in_(kinds),
-                                                 Task.done_on.is_(None))):
+        for task in s.scalars(
+            select(Task).where(Task.item_id == item.id, Task.kind.in_(kinds), Task.done_on.is_(None))
+        ):
             task.done_on = on
 
-    def queue_letter(self, s: Session, case: Case, kind: str, item: RequestItem | None,
-                     extra: dict[str, object] | None = None) -> Letter:
-        letter = Letter(case_id=case.id, item_id=item.id if item else None, kind=kind,
-                        status=LetterStatus.QUEUED.value, template_ref=kind, data=dict(extra or {}))
+    def queue_letter(
+        self,
+        s: Session,
+        case: Case,
+        kind: str,
+        item: RequestItem | None,
+        extra: Mapping[str, object] | None = None,
+    ) -> Letter:
+        letter = Letter(
+            case_id=case.id,
+            item_id=item.id if item else None,
+            kind=kind,
+            status=LetterStatus.QUEUED.value,
+            template_ref=kind,
+            data=dict(extra or {}),
+        )
         s.add(letter)
         return letter
 
     # -- steps -------------------------------------------------------------------------------
-    def acknowledge(self, reference: str, on: dt.date, method: str, *, item_types: Sequence[str] | None = None,
-                    expected_version: int | None = None, send_letter: bool | None = None) -> CaseDTO:
+    def acknowledge(
+        self,
+        reference: str,
+        on: dt.date,
+        method: str,
+        *,
+        item_types: Sequence[str] | None = None,
+        expected_version: int | None = None,
+        send_letter: bool | None = None,
+    ) -> CaseDTO:
         self._not_future(on)
         queued: list[bool] = []
 
-        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
-            if st.acknowledged_on is not None or st.acknowledge_by is None and item_types is None:
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
+            if st.acknowledged_on is not None or (st.acknowledge_by is None and item_types is None):
                 return None
             self._done_tasks(s, item, ["acknowledge"], on)
             if (send_letter if send_letter is not None else method == "letter") and not queued:
@@ -164,13 +202,21 @@ class WorkflowService:
                 queued.append(True)
             return workflow.acknowledge(st, on, method)
 
-        return self._apply(reference, "case.acknowledged", step, item_types=item_types,
-                           expected_version=expected_version, details={"on": on.isoformat(), "method": method})
+        return self._apply(
+            reference,
+            "case.acknowledged",
+            step,
+            item_types=item_types,
+            expected_version=expected_version,
+            details={"on": on.isoformat(), "method": method},
+        )
 
     def request_verification(self, reference: str, *, expected_version: int | None = None) -> CaseDTO:
         queued: list[bool] = []
 
-        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
             if not st.verification_required:
                 return None
             if not queued:
@@ -180,88 +226,154 @@ class WorkflowService:
 
         return self._apply(reference, "case.verification_requested", step, expected_version=expected_version)
 
-    def verify(self, reference: str, data: VerificationInput, *, expected_version: int | None = None) -> CaseDTO:
+    def verify(
+        self, reference: str, data: VerificationInput, *, expected_version: int | None = None
+    ) -> CaseDTO:
         """Record the identity check and judge each item at the level its rule requires."""
         rulebook = self.ctx.rulebook
         outcomes: dict[str, str] = {}
 
-        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
             if not st.verification_required:
                 return None
             rule = rulebook.rule(case.jurisdiction, item.request_type)
             record = verification_rules.VerificationRecord(
                 level_required=st.verification_level_required,
                 method=data.method,
-                checks=tuple(verification_rules.DataPointCheck(p.name, p.asked, p.received, p.matched,
-                                                               p.being_corrected) for p in data.data_points),
+                checks=tuple(
+                    verification_rules.DataPointCheck(
+                        p.name, p.asked, p.received, p.matched, p.being_corrected
+                    )
+                    for p in data.data_points
+                ),
                 declaration_received=data.declaration_received,
                 account_reauthenticated=data.account_reauthenticated,
             )
             result = verification_rules.evaluate(
-                record, rule.verification.data_points, rule.verification.signed_declaration,
-                request_type=st.request_type, sells_or_shares=case.organization.sells_or_shares, final=data.final,
+                record,
+                rule.verification.data_points,
+                rule.verification.signed_declaration,
+                request_type=st.request_type,
+                sells_or_shares=case.organization.sells_or_shares,
+                final=data.final,
             )
             outcomes[item.request_type] = result.result
             if result.result == "pending":
-                return workflow.request_verification(st) if st.status is not ItemStatus.AWAITING_VERIFICATION else st
+                return (
+                    workflow.request_verification(st)
+                    if st.status is not ItemStatus.AWAITING_VERIFICATION
+                    else st
+                )
             new = workflow.record_verification(st, result.result)
             if result.effective_type is not None and result.effective_type is not new.request_type:
                 new = replace(new, effective_type=result.effective_type)
-                s.add(Note(case_id=case.id, author="privdesk",
-                           body=f"{RequestType(item.request_type).label} could not be verified to the level "
-                                f"required; it is answered as {result.effective_type.label} "
-                                "(Cal. Code Regs. tit. 11, §7024(a))."))
+                s.add(
+                    Note(
+                        case_id=case.id,
+                        author="privdesk",
+                        body=f"{RequestType(item.request_type).label} could not be verified to the level "
+                        f"required; it is answered as {result.effective_type.label} "
+                        "(Cal. Code Regs. tit. 11, §7024(a)).",
+                    )
+                )
             return new
 
         def prelude(s: Session, case: Case) -> None:
             levels = {i.verification_level for i in case.items}
-            s.add(Verification(
-                case_id=case.id,
-                level_required=max(levels - {None}, default=VerificationLevel.REASONABLE.value,
-                                   key=_level_rank) or VerificationLevel.REASONABLE.value,
-                method=data.method,
-                checks=[p.__dict__ for p in data.data_points],
-                declaration_received=data.declaration_received,
-                account_reauthenticated=data.account_reauthenticated,
-                result="recorded",
-                decided_by=self.ctx.actor,
-                decided_at=self.ctx.now(),
-            ))
-        return self._apply(reference, "case.verification_recorded", step, expected_version=expected_version,
-                           prelude=prelude,
-                           details={"method": data.method, "results": outcomes,
-                                    "data_points": [p.name for p in data.data_points]})
+            s.add(
+                Verification(
+                    case_id=case.id,
+                    level_required=max(
+                        levels - {None}, default=VerificationLevel.REASONABLE.value, key=_level_rank
+                    )
+                    or VerificationLevel.REASONABLE.value,
+                    method=data.method,
+                    checks=[p.__dict__ for p in data.data_points],
+                    declaration_received=data.declaration_received,
+                    account_reauthenticated=data.account_reauthenticated,
+                    result="recorded",
+                    decided_by=self.ctx.actor,
+                    decided_at=self.ctx.now(),
+                )
+            )
 
-    def extend(self, reference: str, on: dt.date, reason: str, *, item_types: Sequence[str] | None = None,
-               expected_version: int | None = None) -> CaseDTO:
+        return self._apply(
+            reference,
+            "case.verification_recorded",
+            step,
+            expected_version=expected_version,
+            prelude=prelude,
+            details={
+                "method": data.method,
+                "results": outcomes,
+                "data_points": [p.name for p in data.data_points],
+            },
+        )
+
+    def extend(
+        self,
+        reference: str,
+        on: dt.date,
+        reason: str,
+        *,
+        item_types: Sequence[str] | None = None,
+        expected_version: int | None = None,
+    ) -> CaseDTO:
         self._not_future(on)
         queued: list[bool] = []
 
-        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
             if item_types is None and st.extended_respond_by is None:
                 return None
             new = workflow.extend(st, on, reason)
             self._done_tasks(s, item, ["decide_extension", "respond"], on)
-            s.add(Task(case_id=case.id, item_id=item.id, kind="respond",
-                       title=f"Respond (extended): {RequestType(item.request_type).label}",
-                       due_on=new.extended_respond_by))
+            s.add(
+                Task(
+                    case_id=case.id,
+                    item_id=item.id,
+                    kind="respond",
+                    title=f"Respond (extended): {RequestType(item.request_type).label}",
+                    due_on=new.extended_respond_by,
+                )
+            )
             if not queued:
                 self.queue_letter(s, case, "extension_notice", item, {"reason": reason})
                 queued.append(True)
             return new
 
-        return self._apply(reference, "case.extended", step, item_types=item_types,
-                           expected_version=expected_version, details={"on": on.isoformat(), "reason": reason})
+        return self._apply(
+            reference,
+            "case.extended",
+            step,
+            item_types=item_types,
+            expected_version=expected_version,
+            details={"on": on.isoformat(), "reason": reason},
+        )
 
-    def respond(self, reference: str, item_type: str, on: dt.date, outcome: str, *,
-                disclose_specific_pieces: bool = False, reasons: Sequence[str] = (), explanation: str = "",
-                expected_version: int | None = None, queue_letter: bool = True) -> CaseDTO:
+    def respond(
+        self,
+        reference: str,
+        item_type: str,
+        on: dt.date,
+        outcome: str,
+        *,
+        disclose_specific_pieces: bool = False,
+        reasons: Sequence[str] = (),
+        explanation: str = "",
+        expected_version: int | None = None,
+        queue_letter: bool = True,
+    ) -> CaseDTO:
         self._not_future(on)
         try:
             result = Outcome(outcome)
         except ValueError:
-            raise ValidationError(f"unknown outcome {outcome!r} (fulfilled, partly_fulfilled, denied, "
-                                  "not_applicable)") from None
+            raise ValidationError(
+                f"unknown outcome {outcome!r} (fulfilled, partly_fulfilled, denied, not_applicable)"
+            ) from None
         codes = _denial_reasons(reasons)
 
         def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
@@ -272,20 +384,52 @@ class WorkflowService:
                 self.queue_letter(s, case, kind, item)
             return new
 
-        return self._apply(reference, "case.responded", step, item_types=[item_type],
-                           expected_version=expected_version,
-                           details={"item": item_type, "outcome": result.value,
-                                    "reasons": [c.value for c in codes], "on": on.isoformat()})
+        return self._apply(
+            reference,
+            "case.responded",
+            step,
+            item_types=[item_type],
+            expected_version=expected_version,
+            details={
+                "item": item_type,
+                "outcome": result.value,
+                "reasons": [c.value for c in codes],
+                "on": on.isoformat(),
+            },
+        )
 
-    def deny(self, reference: str, item_type: str, on: dt.date, reasons: Sequence[str], explanation: str = "",
-             *, expected_version: int | None = None) -> CaseDTO:
+    def deny(
+        self,
+        reference: str,
+        item_type: str,
+        on: dt.date,
+        reasons: Sequence[str],
+        explanation: str = "",
+        *,
+        expected_version: int | None = None,
+    ) -> CaseDTO:
         if not reasons:
             raise TransitionRefused("a denial needs at least one reason")
-        return self.respond(reference, item_type, on, Outcome.DENIED.value, reasons=reasons,
-                            explanation=explanation, expected_version=expected_version)
+        return self.respond(
+            reference,
+            item_type,
+            on,
+            Outcome.DENIED.value,
+            reasons=reasons,
+            explanation=explanation,
+            expected_version=expected_version,
+        )
 
-    def redirect_to_business(self, reference: str, item_type: str, business_name: str, on: dt.date,
-                             business_address: str = "", *, expected_version: int | None = None) -> CaseDTO:
+    def redirect_to_business(
+        self,
+        reference: str,
+        item_type: str,
+        business_name: str,
+        on: dt.date,
+        business_address: str = "",
+        *,
+        expected_version: int | None = None,
+    ) -> CaseDTO:
         """Service-provider request: tell the requester to contact the business, and notify the business."""
         self._not_future(on)
 
@@ -297,30 +441,51 @@ class WorkflowService:
             self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
             return new
 
-        return self._apply(reference, "case.redirected", step, item_types=[item_type],
-                           expected_version=expected_version,
-                           details={"item": item_type, "business": business_name})
+        return self._apply(
+            reference,
+            "case.redirected",
+            step,
+            item_types=[item_type],
+            expected_version=expected_version,
+            details={"item": item_type, "business": business_name},
+        )
 
     def close(self, reference: str, on: dt.date, *, expected_version: int | None = None) -> CaseDTO:
-        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
             if st.status in (ItemStatus.CLOSED, ItemStatus.WITHDRAWN):
                 return None
             return workflow.close(st, on)
 
-        return self._apply(reference, "case.closed", step, expected_version=expected_version, only_open=False,
-                           details={"on": on.isoformat()})
+        return self._apply(
+            reference,
+            "case.closed",
+            step,
+            expected_version=expected_version,
+            only_open=False,
+            details={"on": on.isoformat()},
+        )
 
-    def withdraw(self, reference: str, on: dt.date, note: str = "", *,
-                 expected_version: int | None = None) -> CaseDTO:
+    def withdraw(
+        self, reference: str, on: dt.date, note: str = "", *, expected_version: int | None = None
+    ) -> CaseDTO:
         def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
             self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
             return workflow.withdraw(st, on)
 
-        return self._apply(reference, "case.withdrawn", step, expected_version=expected_version,
-                           details={"on": on.isoformat(), "note": note})
+        return self._apply(
+            reference,
+            "case.withdrawn",
+            step,
+            expected_version=expected_version,
+            details={"on": on.isoformat(), "note": note},
+        )
 
     def start_work(self, reference: str) -> CaseDTO:
-        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState | None:
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
             if st.status in (ItemStatus.IN_PROGRESS, ItemStatus.EXTENDED):
                 return None
             return workflow.start_work(st)
@@ -358,8 +523,15 @@ class WorkflowService:
                 raise NotFound(f"no task {task_id}")
             before = task.assignee
             task.assignee = assignee
-            audit.record(s, self.ctx, "task.assigned", "task", task_id, before={"assignee": before},
-                         after={"assignee": assignee})
+            audit.record(
+                s,
+                self.ctx,
+                "task.assigned",
+                "task",
+                task_id,
+                before={"assignee": before},
+                after={"assignee": assignee},
+            )
 
     # -- helpers -----------------------------------------------------------------------------
     def ctx_case(self, reference: str) -> CaseDTO:
@@ -371,8 +543,12 @@ class WorkflowService:
             raise ValidationError(f"{on.isoformat()} is in the future")
 
 
-_LEVEL_ORDER = [VerificationLevel.NONE.value, VerificationLevel.REASONABLE.value, VerificationLevel.ACCOUNT.value,
-                VerificationLevel.REASONABLY_HIGH.value]
+_LEVEL_ORDER = [
+    VerificationLevel.NONE.value,
+    VerificationLevel.REASONABLE.value,
+    VerificationLevel.ACCOUNT.value,
+    VerificationLevel.REASONABLY_HIGH.value,
+]
 
 
 def _level_rank(level: str | None) -> int:

@@ -45,7 +45,8 @@ def upgrade(engine: Engine) -> bool:
             script.get_revision(current)
         except Exception as exc:
             raise StoreError(
-                f"this database was written by a newer privdesk (schema {current}); update privdesk to open it"
+                f"this database was written by a newer privdesk (schema {current}); "
+                "update privdesk to open it"
             ) from exc
     if current == script.get_current_head():
         return False

@@ -39,7 +39,7 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Organization(Base):
@@ -66,7 +66,7 @@ class Organization(Base):
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
     disclosures: Mapped[list[Disclosure]] = relationship(
         back_populates="organization", cascade="all, delete-orphan", order_by="Disclosure.position"
@@ -81,7 +81,9 @@ class Disclosure(Base):
 
     __tablename__ = "disclosures"
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(20))  # collected, sold_shared
     category: Mapped[str] = mapped_column(String(300))
     sources: Mapped[str] = mapped_column(Text, default="")
@@ -97,7 +99,9 @@ class StlDisclosure(Base):
 
     __tablename__ = "stl_disclosures"
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
     year: Mapped[int] = mapped_column(Integer)
     recipient_name: Mapped[str] = mapped_column(String(300))
     recipient_address: Mapped[str] = mapped_column(Text, default="")
@@ -126,7 +130,7 @@ class Consumer(Base):
     purged: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
     identifiers: Mapped[list[ConsumerIdentifier]] = relationship(
         back_populates="consumer", cascade="all, delete-orphan"
@@ -156,7 +160,7 @@ class Agent(Base):
     postal_address: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Authorization(Base):
@@ -178,7 +182,7 @@ class Authorization(Base):
     consumer_verified_directly: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ReferenceCounter(Base):
@@ -216,7 +220,7 @@ class Case(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
     organization: Mapped[Organization] = relationship()
     consumer: Mapped[Consumer] = relationship()
@@ -257,7 +261,7 @@ class RequestItem(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="items")
 
@@ -277,7 +281,7 @@ class Verification(Base):
     decided_at: Mapped[dt.datetime | None] = mapped_column()
     purged: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class DocumentContent(Base):
@@ -322,7 +326,7 @@ class IntakeItem(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class LetterTemplate(Base):
@@ -359,7 +363,7 @@ class Letter(Base):
     tracking_number: Mapped[str | None] = mapped_column(String(80))
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Task(Base):
@@ -373,7 +377,7 @@ class Task(Base):
     assignee: Mapped[str | None] = mapped_column(String(64))
     done_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Note(Base):
@@ -430,7 +434,7 @@ class MailboxAccount(Base):
     move_to: Mapped[str | None] = mapped_column(String(255))
     interval_minutes: Mapped[int] = mapped_column(Integer, default=0)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+    __mapper_args__ = {"version_id_col": version}
 
 
 class ImportedMessage(Base):

@@ -21,27 +21,61 @@ def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_deadlines_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = cli(capsys, "deadlines", "--jurisdiction", "US-CA", "--type", "delete",
-                       "--received", "2025-09-02", "--json")
+    code, out, _ = cli(
+        capsys,
+        "deadlines",
+        "--jurisdiction",
+        "US-CA",
+        "--type",
+        "delete",
+        "--received",
+        "2025-09-02",
+        "--json",
+    )
     assert code == 0
     data = json.loads(out)
     assert data["acknowledge_by"] == "2025-09-17"
     assert data["respond_by"] == "2025-10-17"
     assert data["extended_respond_by"] == "2025-12-01"
-    assert set(data) >= {"acknowledge_by", "respond_by", "extension_notice_by", "extended_respond_by", "basis"}
+    assert set(data) >= {
+        "acknowledge_by",
+        "respond_by",
+        "extension_notice_by",
+        "extended_respond_by",
+        "basis",
+    }
     assert "7021" in json.dumps(data["basis"])
 
 
 def test_case_new_show_list(capsys: pytest.CaptureFixture[str], db: str) -> None:
     assert cli(capsys, "--db", db, "org", "import", "resources/demo/mstis.toml")[0] == 0
-    code, out, err = cli(capsys, "--db", db, "case", "new", "--org", "mstis", "--jurisdiction", "US-CA",
-                         "--type", "delete,know_categories", "--channel", "mail", "--received", "2026-11-02",
-                         "--name", "Zoé Lefèvre", "--json")
+    code, out, err = cli(
+        capsys,
+        "--db",
+        db,
+        "case",
+        "new",
+        "--org",
+        "mstis",
+        "--jurisdiction",
+        "US-CA",
+        "--type",
+        "delete,know_categories",
+        "--channel",
+        "mail",
+        "--received",
+        "2026-11-02",
+        "--name",
+        "Zoé Lefèvre",
+        "--json",
+    )
     assert code == 0, err
     case = json.loads(out)
     assert set(case) >= {"reference", "status", "items", "warnings"}
     assert [i["type"] for i in case["items"]] == ["delete", "know_categories"]
-    assert all({"acknowledge_by", "respond_by", "extended_respond_by", "status"} <= set(i) for i in case["items"])
+    assert all(
+        {"acknowledge_by", "respond_by", "extended_respond_by", "status"} <= set(i) for i in case["items"]
+    )
     code, out, _ = cli(capsys, "--db", db, "case", "show", case["reference"], "--json")
     assert json.loads(out)["consumer_name"] == "Zoé Lefèvre"
     code, out, _ = cli(capsys, "--db", db, "case", "list", "--json")
@@ -51,22 +85,91 @@ def test_case_new_show_list(capsys: pytest.CaptureFixture[str], db: str) -> None
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["case", "new", "--org", "nope", "--jurisdiction", "US-CA", "--type", "delete", "--channel", "mail",
-          "--received", "2026-11-02", "--name", "X"], "unknown organization"),
-        (["case", "new", "--org", "mstis", "--jurisdiction", "US-CA", "--type", "delete", "--channel", "mail",
-          "--received", "2025-02-30", "--name", "X"], "not a real date"),
-        (["case", "new", "--org", "mstis", "--jurisdiction", "US-CA", "--type", "forget", "--channel", "mail",
-          "--received", "2026-11-02", "--name", "X"], "unknown request type"),
-        (["case", "new", "--org", "mstis", "--jurisdiction", "US-CA", "--type", "delete", "--channel", "telex",
-          "--received", "2026-11-02", "--name", "X"], "unknown channel"),
+        (
+            [
+                "case",
+                "new",
+                "--org",
+                "nope",
+                "--jurisdiction",
+                "US-CA",
+                "--type",
+                "delete",
+                "--channel",
+                "mail",
+                "--received",
+                "2026-11-02",
+                "--name",
+                "X",
+            ],
+            "unknown organization",
+        ),
+        (
+            [
+                "case",
+                "new",
+                "--org",
+                "mstis",
+                "--jurisdiction",
+                "US-CA",
+                "--type",
+                "delete",
+                "--channel",
+                "mail",
+                "--received",
+                "2025-02-30",
+                "--name",
+                "X",
+            ],
+            "not a real date",
+        ),
+        (
+            [
+                "case",
+                "new",
+                "--org",
+                "mstis",
+                "--jurisdiction",
+                "US-CA",
+                "--type",
+                "forget",
+                "--channel",
+                "mail",
+                "--received",
+                "2026-11-02",
+                "--name",
+                "X",
+            ],
+            "unknown request type",
+        ),
+        (
+            [
+                "case",
+                "new",
+                "--org",
+                "mstis",
+                "--jurisdiction",
+                "US-CA",
+                "--type",
+                "delete",
+                "--channel",
+                "telex",
+                "--received",
+                "2026-11-02",
+                "--name",
+                "X",
+            ],
+            "unknown channel",
+        ),
         (["case", "show", "PD-2026-999999"], "no case"),
         (["case", "list", "--status", "sleeping"], "unknown status"),
     ],
 )
-def test_bad_input_gives_one_line_and_nonzero_exit(capsys: pytest.CaptureFixture[str], db: str,
-                                                   args: list[str], message: str) -> None:
+def test_bad_input_gives_one_line_and_nonzero_exit(
+    capsys: pytest.CaptureFixture[str], db: str, args: list[str], message: str
+) -> None:
     cli(capsys, "--db", db, "org", "import", "resources/demo/mstis.toml")
-    code, out, err = cli(capsys, "--db", db, *args)
+    code, _out, err = cli(capsys, "--db", db, *args)
     assert code != 0
     assert message in err
     assert len(err.strip().splitlines()) == 1

@@ -21,8 +21,13 @@ def org_services(services: Services) -> Services:
 
 def new_case(**overrides: object) -> NewCase:
     fields: dict[str, object] = dict(
-        organization="mstis", jurisdiction="US-CA", types=["delete"], channel="mail",
-        received=dt.date(2026, 11, 2), name="Dana Whitcomb", email="dana.whitcomb@example.com",
+        organization="mstis",
+        jurisdiction="US-CA",
+        types=["delete"],
+        channel="mail",
+        received=dt.date(2026, 11, 2),
+        name="Dana Whitcomb",
+        email="dana.whitcomb@example.com",
         address="2217 Elm Street\nTorrance, CA 90503",
     )
     fields.update(overrides)
@@ -72,8 +77,9 @@ def test_case_with_several_items_and_show(org_services: Services) -> None:
         ({"name": "  "}, "name is required"),
     ],
 )
-def test_bad_input_is_refused_and_nothing_is_written(org_services: Services, override: dict[str, object],
-                                                     message: str) -> None:
+def test_bad_input_is_refused_and_nothing_is_written(
+    org_services: Services, override: dict[str, object], message: str
+) -> None:
     with pytest.raises((ValidationError, NotFound), match=message):
         org_services.cases.create(new_case(**override))
     assert org_services.cases.count() == 0
@@ -81,23 +87,39 @@ def test_bad_input_is_refused_and_nothing_is_written(org_services: Services, ove
 
 def test_list_filters(org_services: Services) -> None:
     old = org_services.cases.create(new_case(received=dt.date(2026, 8, 1), name="Overdue Person"))
-    org_services.cases.create(new_case(organization="coverys", types=["know_categories"],
-                                       received=dt.date(2026, 11, 18), email="someone@example.net"))
+    org_services.cases.create(
+        new_case(
+            organization="coverys",
+            types=["know_categories"],
+            received=dt.date(2026, 11, 18),
+            email="someone@example.net",
+        )
+    )
     assert [r.reference for r in org_services.cases.list(CaseFilter(overdue=True))] == [old.reference]
-    assert {r.organization for r in org_services.cases.list(CaseFilter(organization="coverys"))} == {"coverys"}
+    assert {r.organization for r in org_services.cases.list(CaseFilter(organization="coverys"))} == {
+        "coverys"
+    }
     assert len(org_services.cases.list(CaseFilter(request_type="know_categories"))) == 1
-    assert [r.consumer_name for r in org_services.cases.list(CaseFilter(search="overdue"))] == ["Overdue Person"]
+    assert [r.consumer_name for r in org_services.cases.list(CaseFilter(search="overdue"))] == [
+        "Overdue Person"
+    ]
     rows = org_services.cases.list(CaseFilter(due_before=dt.date(2026, 9, 30)))
     assert [r.reference for r in rows] == [old.reference]
     assert rows[0].overdue
 
 
 def test_second_shine_the_light_in_a_year_is_flagged(org_services: Services) -> None:
-    stl = dict(types=["shine_the_light"], channel="email", ca_residency_attested=True,
-               subject="California Privacy Rights Direct Marketing Information Request")
+    stl = dict(
+        types=["shine_the_light"],
+        channel="email",
+        ca_residency_attested=True,
+        subject="California Privacy Rights Direct Marketing Information Request",
+    )
     first = org_services.cases.create(new_case(received=dt.date(2026, 3, 2), **stl))
     org_services.workflow.respond(first.reference, "shine_the_light", dt.date(2026, 3, 20), "fulfilled")
-    second = org_services.cases.create(new_case(received=dt.date(2026, 11, 2), consumer_id=first.consumer_id, **stl))
+    second = org_services.cases.create(
+        new_case(received=dt.date(2026, 11, 2), consumer_id=first.consumer_id, **stl)
+    )
     codes = {w.code: w for w in second.warnings}
     assert "stl_already_answered_this_year" in codes
     assert codes["stl_already_answered_this_year"].earlier_reference == first.reference
