@@ -11,10 +11,11 @@ from privdesk.domain.errors import StoreError
 from privdesk.store.base import Base
 from privdesk.store.engine import make_engine
 from privdesk.store.migrate import current_revision, head_revision, upgrade
+from tests.conftest import database_target
 
 
 def test_migrating_an_empty_database_gives_exactly_the_models(tmp_path: Path) -> None:
-    engine = make_engine(tmp_path / "fresh.db")
+    engine = make_engine(database_target(tmp_path))
     assert upgrade(engine) is True
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
