@@ -12,10 +12,12 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, IntegrityError, OperationalError
-from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import QueuePool
 
 from privdesk.domain.errors import ConflictError, StoreError
+from privdesk.store.crypto import SQLITE_HEADER, WrongKey, sqlcipher_key
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -39,7 +41,7 @@ def describe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
-def _check_sqlite_file(url: URL) -> None:
+def _check_sqlite_file(url: URL, *, encrypted: bool = False) -> None:
     database = url.database
     if not database or database == ":memory:":
         return
@@ -52,8 +54,11 @@ def _check_sqlite_file(url: URL) -> None:
             raise StoreError(f"cannot write to the database file {path} (check its permissions)")
         with path.open("rb") as fh:
             header = fh.read(16)
-        if header and header != b"SQLite format 3\x00" and len(header) >= 16:
-            raise StoreError(f"{path} is not a privdesk database (the file is damaged or of another kind)")
+        if not encrypted and header and header != SQLITE_HEADER and len(header) >= 16:
+            raise StoreError(
+                f"{path} is not a privdesk database (the file is damaged, of another kind, "
+                "or encrypted with a key this computer does not hold)"
+            )
     else:
         if not folder.exists():
             raise StoreError(f"the folder {folder} does not exist")
@@ -61,22 +66,54 @@ def _check_sqlite_file(url: URL) -> None:
             raise StoreError(f"cannot create a database in {folder} (the folder is not writable)")
 
 
-def make_engine(path_or_url: str | os.PathLike[str] | URL, *, echo: bool = False) -> Engine:
+def make_engine(
+    path_or_url: str | os.PathLike[str] | URL, *, echo: bool = False, key: bytes | None = None
+) -> Engine:
+    """An engine for a file or URL. With ``key`` (32 bytes) the SQLite file is opened with SQLCipher,
+    created encrypted when new; a wrong key raises ``WrongKey`` (a StoreError) here, not on first use."""
     url = path_or_url if isinstance(path_or_url, URL) else database_url(path_or_url)
     backend = url.get_backend_name()
     if backend == "sqlite":
-        _check_sqlite_file(url)
-        engine = create_engine(
-            url,
-            echo=echo,
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-        )
+        _check_sqlite_file(url, encrypted=key is not None)
+        connect_args = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        if key is not None:
+            if not url.database or url.database == ":memory:":
+                raise StoreError("an in-memory database cannot be encrypted")
+            # The raw key skips SQLCipher's PBKDF2; a queue pool keeps connections open all the same.
+            url = URL.create("sqlite+pysqlcipher", password=sqlcipher_key(key), database=url.database)
+            engine = create_engine(url, echo=echo, connect_args=connect_args, poolclass=QueuePool)
+        else:
+            engine = create_engine(url, echo=echo, connect_args=connect_args)
         _install_sqlite_hooks(engine)
+        if key is not None:
+            _check_key(engine)
     elif backend == "postgresql":
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
     else:
-        raise StoreError(f"unsupported database kind {backend!r}: use an SQLite file or a postgresql+psycopg URL")
+        raise StoreError(
+            f"unsupported database kind {backend!r}: use an SQLite file or a postgresql+psycopg URL"
+        )
     return engine
+
+
+def engine_key(engine: Engine) -> bytes | None:
+    """The raw key an SQLCipher engine was opened with (for backups under the same key), else None."""
+    if engine.dialect.driver != "pysqlcipher":
+        return None
+    text = engine.url.password or ""
+    if text.startswith("x'") and text.endswith("'"):
+        return bytes.fromhex(text[2:-1])
+    return None
+
+
+def _check_key(engine: Engine) -> None:
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("SELECT count(*) FROM sqlite_master").all()
+    except DatabaseError as exc:
+        engine.dispose()
+        name = Path(engine.url.database or "").name
+        raise WrongKey(f"cannot unlock {name}: wrong key or passphrase") from exc
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
@@ -85,6 +122,8 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         # Take transaction control from the sqlite3 module so that we can BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
+        if engine.dialect.driver == "pysqlcipher":
+            cursor.execute("PRAGMA cipher_log_level = NONE")  # a wrong key is reported, not logged to stderr
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         journal = os.environ.get("PRIVDESK_SQLITE_JOURNAL", "WAL").upper()

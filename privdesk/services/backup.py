@@ -1,0 +1,246 @@
+"""Online backups, rotation, verified restore, and the start-up check of an SQLite database.
+
+A backup is taken with SQLite's backup API while privdesk runs; an encrypted database gives an
+encrypted backup under the same key (a passphrase-keyed one gets a copy of its ``.salt`` header).
+Every backup is checked (``integrity_check``) under its temporary name before it is renamed, so a
+file named ``privdesk-<timestamp>.db`` in the folder is a verified one. Rotation keeps the newest
+backup of each of the last 7 days, 4 ISO weeks and 12 months.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+from typing import Any
+
+from privdesk.domain.errors import StoreError
+from privdesk.services.context import ServiceContext
+from privdesk.store import crypto
+from privdesk.store.engine import engine_key
+
+BACKUP_PREFIX = "privdesk-"
+BACKUP_PATTERN = re.compile(r"^privdesk-(\d{8}T\d{6}Z)\.db$")
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY = 7, 4, 12
+PG_MESSAGE = (
+    "this database is on a PostgreSQL server: back it up with pg_dump (for example "
+    "`pg_dump -Fc -f privdesk.dump DBNAME`) and restore with pg_restore"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    taken_at: dt.datetime
+    size: int
+
+
+@dataclasses.dataclass(frozen=True)
+class RestoreResult:
+    restored: Path
+    previous: Path | None
+    audit_events: int
+
+
+def default_backup_dir(db: Path) -> Path:
+    return db.parent / "backups"
+
+
+def backup_name(moment: dt.datetime) -> str:
+    return f"{BACKUP_PREFIX}{moment.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}.db"
+
+
+def list_backups(folder: Path) -> list[BackupInfo]:
+    """Verified backups in a folder, newest first."""
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        match = BACKUP_PATTERN.match(path.name)
+        if match and path.is_file():
+            taken = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+            found.append(BackupInfo(path, taken, path.stat().st_size))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def backups_to_keep(backups: list[BackupInfo]) -> set[Path]:
+    """Grandfather-father-son: the newest backup of each of the last N days, ISO weeks and months."""
+    keep: set[Path] = set()
+    for period_of, limit in (
+        (lambda d: d.date(), KEEP_DAILY),
+        (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
+        (lambda d: (d.year, d.month), KEEP_MONTHLY),
+    ):
+        seen: list[Any] = []
+        for b in sorted(backups, key=lambda b: b.taken_at, reverse=True):
+            period = period_of(b.taken_at)
+            if period not in seen:
+                seen.append(period)
+                if len(seen) > limit:
+                    break
+                keep.add(b.path)
+    return keep
+
+
+def rotate(folder: Path) -> list[Path]:
+    """Delete backups (and their salt headers) that rotation no longer keeps; returns what went."""
+    backups = list_backups(folder)
+    keep = backups_to_keep(backups)
+    removed = []
+    for b in backups:
+        if b.path not in keep:
+            b.path.unlink(missing_ok=True)
+            crypto.salt_path(b.path).unlink(missing_ok=True)
+            removed.append(b.path)
+    return removed
+
+
+def _tmp_name(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+
+
+def copy_database(source: Path, key: bytes | None, target: Path) -> None:
+    """Online copy with the SQLite backup API, under the same key; verified before it is renamed."""
+    import sqlcipher3
+
+    tmp = _tmp_name(target)
+    try:
+        with crypto.raw_connection(source, key) as src:
+            dest = sqlcipher3.connect(str(tmp), isolation_level=None)
+            try:
+                if key is not None:
+                    dest.execute(f'PRAGMA key = "{crypto.sqlcipher_key(key)}"')
+                src.backup(dest)
+                dest.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                dest.close()
+        problems = crypto.integrity_problems(tmp, key)
+        if problems:
+            raise StoreError(f"the backup failed its integrity check: {problems[0]}")
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        salt = crypto.salt_path(source)
+        if salt.exists():
+            crypto.write_atomically(crypto.salt_path(target), salt.read_bytes())
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        crypto.remove_sidecars(tmp)
+
+
+def restore(
+    backup_file: Path, target: Path, key: bytes | None, *, now: dt.datetime | None = None
+) -> RestoreResult:
+    """Replace ``target`` with a backup, only after the copy is proven sound.
+
+    The backup is first copied to a NEW file beside the target and checked there (integrity check and
+    audit-chain verification); only then is the live file renamed to ``<db>.before-restore-<timestamp>``
+    (with any ``-wal``/``-shm`` files) and the checked copy renamed into its place. Every connection to
+    the target must be closed first.
+    """
+    if not backup_file.is_file():
+        raise StoreError(f"no backup file {backup_file}")
+    stamp = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    candidate = target.with_name(f"{target.name}.restoring-{stamp}")
+    if candidate.exists():
+        raise StoreError(f"{candidate.name} is in the way; remove it and try again")
+    copy_database(backup_file, key, candidate)
+    try:
+        events = _verify_audit(candidate, key)
+        previous: Path | None = None
+        if target.exists():
+            previous = target.with_name(f"{target.name}.before-restore-{stamp}")
+            for suffix in ("-wal", "-shm"):
+                side = target.with_name(target.name + suffix)
+                if side.exists():
+                    os.replace(side, previous.with_name(previous.name + suffix))
+            try:
+                os.link(target, previous)  # the live name keeps a whole database until the rename below
+            except OSError:
+                shutil.copy2(target, previous)
+        os.replace(candidate, target)  # atomic: the live path always names a whole database
+        salt = crypto.salt_path(candidate)
+        if salt.exists():
+            os.replace(salt, crypto.salt_path(target))
+        return RestoreResult(target, previous, events)
+    finally:
+        candidate.unlink(missing_ok=True)
+        crypto.salt_path(candidate).unlink(missing_ok=True)
+
+
+def _verify_audit(db: Path, key: bytes | None) -> int:
+    from privdesk.services.hub import Services
+
+    services = Services.open(str(db), key=key, encrypt=key is not None, migrate=False)
+    try:
+        report = services.audit.verify()
+    finally:
+        services.close()
+    crypto.remove_sidecars(db)
+    if not report.ok:
+        raise StoreError(f"the backup's audit trail does not verify ({report.reason}); nothing was replaced")
+    return report.checked
+
+
+@dataclasses.dataclass(frozen=True)
+class StartupProblem:
+    message: str
+    latest_backup: Path | None = None
+
+
+def startup_check(db: Path, key: bytes | None, backup_dir: Path | None = None) -> list[StartupProblem]:
+    """Problems found before the app uses the database: damage (naming the newest verified backup to
+    restore), or an interrupted restore. An empty list means all is well."""
+    problems: list[StartupProblem] = []
+    if not db.exists():
+        left = sorted(db.parent.glob(f"{db.name}.before-restore-*"))
+        if left:
+            problems.append(StartupProblem(f"the database is missing but {left[-1].name} is there", None))
+        return problems
+    found = crypto.integrity_problems(db, key)
+    if found:
+        backups = list_backups(backup_dir or default_backup_dir(db))
+        latest = backups[0].path if backups else None
+        offer = f"; the latest verified backup is {latest.name}" if latest else "; no backup was found"
+        problems.append(StartupProblem(f"the database is damaged ({found[0]}){offer}", latest))
+    return problems
+
+
+class BackupService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def _live_file(self) -> Path:
+        if not self.ctx.db.is_sqlite:
+            raise StoreError(PG_MESSAGE)
+        database = self.ctx.db.url.database
+        if not database or database == ":memory:":
+            raise StoreError("an in-memory database has no file to back up")
+        return Path(database)
+
+    def backup(self, folder: Path | None = None, *, rotate_after: bool = True) -> BackupInfo:
+        """Take a verified online backup into ``folder`` (default: ``backups`` beside the database)."""
+        live = self._live_file()
+        target_dir = folder or default_backup_dir(live)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        moment = self.ctx.now().astimezone(dt.UTC).replace(microsecond=0)
+        target = target_dir / backup_name(moment)
+        while target.exists():  # two backups in one second
+            moment += dt.timedelta(seconds=1)
+            target = target_dir / backup_name(moment)
+        copy_database(live, engine_key(self.ctx.db.engine), target)
+        if rotate_after:
+            rotate(target_dir)
+        return BackupInfo(target, moment, target.stat().st_size)
+
+    def available(self, folder: Path | None = None) -> list[BackupInfo]:
+        return list_backups(folder or default_backup_dir(self._live_file()))
+
+    def startup_check(self, folder: Path | None = None) -> list[StartupProblem]:
+        if not self.ctx.db.is_sqlite:
+            return []
+        return startup_check(self._live_file(), engine_key(self.ctx.db.engine), folder)

@@ -1,0 +1,405 @@
+"""Local accounts, roles, login throttling, reviewer approvals and the lock/single-user settings.
+
+Roles rank officer < reviewer < administrator: a reviewer may do what an officer does, and an
+administrator what a reviewer does. Roles are enforced once at least one account exists; before the
+first-run wizard creates the administrator there is nobody to check against (``needs_first_run``).
+Passwords are hashed with argon2id; the hash string carries its own salt and parameters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from privdesk.domain.errors import ConflictError, DomainError, NotFound, ValidationError
+from privdesk.domain.types import Role
+from privdesk.services.audit import record
+from privdesk.services.context import ServiceContext
+from privdesk.store.models import AuditEvent, Setting, User
+
+ROLE_RANK = {Role.OFFICER: 1, Role.REVIEWER: 2, Role.ADMINISTRATOR: 3}
+MIN_PASSWORD_LENGTH = 10
+USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+FREE_ATTEMPTS = 3  # failures before the delay starts
+MAX_DELAY_SECONDS = 300.0
+DEFAULT_LOCK_MINUTES = 10
+
+# Things the lead wires into the workflow: what needs a reviewer's approval.
+APPROVE_DENIAL = "denial"
+APPROVE_SPECIFIC_PIECES = "specific_pieces"
+APPROVAL_SUBJECTS = (APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES)
+
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi defaults)
+
+
+class AccessDenied(DomainError):
+    """The acting user's role does not allow this action."""
+
+
+class LoginFailed(DomainError):
+    """Wrong user name or password, an inactive account, or too many attempts (``retry_after``)."""
+
+    def __init__(self, message: str, retry_after: float = 0.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclasses.dataclass(frozen=True)
+class UserDTO:
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class ApprovalDTO:
+    case_reference: str
+    subject: str
+    approved_by: str
+    note: str
+
+
+@dataclasses.dataclass
+class _Failures:
+    count: int = 0
+    last: float = 0.0
+
+
+class LoginThrottle:
+    """Exponential delay per user name after repeated failures; kept in memory (a restart clears it,
+    the audit trail keeps every failure)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._failures: dict[str, _Failures] = {}
+        self._lock = threading.Lock()
+
+    def wait_seconds(self, username: str) -> float:
+        with self._lock:
+            entry = self._failures.get(username)
+            if entry is None or entry.count < FREE_ATTEMPTS:
+                return 0.0
+            delay = min(2.0 ** (entry.count - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+            return max(0.0, entry.last + delay - self.clock())
+
+    def failed(self, username: str) -> None:
+        with self._lock:
+            entry = self._failures.setdefault(username, _Failures())
+            entry.count += 1
+            entry.last = self.clock()
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username, None)
+
+
+_throttle = LoginThrottle()  # process-wide, so reopening the services does not reset it
+
+
+def _dto(user: User) -> UserDTO:
+    return UserDTO(user.username, user.display_name, Role(user.role), user.active)
+
+
+def _role(value: str | Role) -> Role:
+    try:
+        return Role(value)
+    except ValueError:
+        raise ValidationError(f"unknown role {value!r}: use officer, reviewer or administrator") from None
+
+
+def _check_username(username: str) -> str:
+    name = username.strip().lower()
+    if not USERNAME_PATTERN.match(name):
+        raise ValidationError("a user name is 1-64 letters, digits, dots, dashes or underscores")
+    return name
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"choose a password of at least {MIN_PASSWORD_LENGTH} characters")
+
+
+def _users_exist(session: Session) -> bool:
+    return bool(session.scalar(select(func.count()).select_from(User)))
+
+
+def require_role(ctx: ServiceContext, role: Role | str, *, session: Session | None = None) -> None:
+    """Refuse unless ``ctx.actor`` is an active account with at least ``role``.
+
+    With no accounts at all (before the first run) there is nobody to check against and it passes.
+    """
+    needed = _role(role)
+
+    def check(s: Session) -> None:
+        if not _users_exist(s):
+            return
+        user = s.scalar(select(User).where(User.username == ctx.actor))
+        if user is None or not user.active:
+            raise AccessDenied(f"this needs a {needed} account; {ctx.actor!r} is not an active user")
+        if ROLE_RANK[Role(user.role)] < ROLE_RANK[needed]:
+            raise AccessDenied(f"this needs the {needed} role; {user.username} is {user.role}")
+
+    if session is not None:
+        check(session)
+    else:
+        with ctx.db.read() as s:
+            check(s)
+
+
+class UserService:
+    def __init__(self, ctx: ServiceContext, throttle: LoginThrottle | None = None) -> None:
+        self.ctx = ctx
+        self.throttle = throttle or _throttle
+
+    # -- accounts -------------------------------------------------------------------------------
+
+    def needs_first_run(self) -> bool:
+        with self.ctx.db.read() as s:
+            return not _users_exist(s)
+
+    def create_administrator(self, username: str, display_name: str, password: str) -> UserDTO:
+        """The first-run wizard's account; refused once any account exists. Logs the person in."""
+        with self.ctx.db.write() as s:
+            if _users_exist(s):
+                raise ConflictError("privdesk already has accounts; an administrator adds further ones")
+            user = self._add(s, username, display_name, Role.ADMINISTRATOR, password)
+            self.ctx.actor = user.username
+            record(
+                s,
+                self.ctx,
+                "user.create",
+                "user",
+                user.username,
+                after={"role": user.role, "first_run": True},
+            )
+            return _dto(user)
+
+    def create_user(self, username: str, display_name: str, role: Role | str, password: str) -> UserDTO:
+        with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
+            user = self._add(s, username, display_name, _role(role), password)
+            record(s, self.ctx, "user.create", "user", user.username, after={"role": user.role})
+            return _dto(user)
+
+    def _add(self, s: Session, username: str, display_name: str, role: Role, password: str) -> User:
+        name = _check_username(username)
+        _check_password(password)
+        if s.scalar(select(User).where(User.username == name)) is not None:
+            raise ConflictError(f"the user name {name!r} is taken")
+        user = User(
+            username=name,
+            display_name=display_name.strip() or name,
+            role=role.value,
+            password_hash=_hasher.hash(password),
+            active=True,
+        )
+        s.add(user)
+        s.flush()
+        return user
+
+    def list(self) -> list[UserDTO]:
+        with self.ctx.db.read() as s:
+            return [_dto(u) for u in s.scalars(select(User).order_by(User.username))]
+
+    def show(self, username: str) -> UserDTO:
+        with self.ctx.db.read() as s:
+            return _dto(self._get(s, username))
+
+    def _get(self, s: Session, username: str) -> User:
+        user = s.scalar(select(User).where(User.username == username.strip().lower()))
+        if user is None:
+            raise NotFound(f"no user {username!r}")
+        return user
+
+    def set_password(self, username: str, new_password: str, *, old_password: str | None = None) -> None:
+        """Users change their own password (giving the old one); administrators reset anyone's."""
+        _check_password(new_password)
+        with self.ctx.db.write() as s:
+            user = self._get(s, username)
+            if user.username == self.ctx.actor and old_password is not None:
+                if not _verify(user.password_hash, old_password):
+                    raise LoginFailed("the current password is wrong")
+            else:
+                require_role(self.ctx, Role.ADMINISTRATOR, session=s)
+            user.password_hash = _hasher.hash(new_password)
+            record(s, self.ctx, "user.password", "user", user.username)
+
+    def set_role(self, username: str, role: Role | str) -> UserDTO:
+        with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
+            user = self._get(s, username)
+            before = user.role
+            user.role = _role(role).value
+            self._keep_an_administrator(s)
+            record(
+                s,
+                self.ctx,
+                "user.role",
+                "user",
+                user.username,
+                before={"role": before},
+                after={"role": user.role},
+            )
+            return _dto(user)
+
+    def set_active(self, username: str, active: bool) -> UserDTO:
+        with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
+            user = self._get(s, username)
+            user.active = active
+            self._keep_an_administrator(s)
+            record(s, self.ctx, "user.active", "user", user.username, after={"active": active})
+            return _dto(user)
+
+    def _keep_an_administrator(self, s: Session) -> None:
+        s.flush()
+        admins = s.scalar(
+            select(func.count()).select_from(User).where(User.role == Role.ADMINISTRATOR.value, User.active)
+        )
+        if not admins:
+            raise ConflictError("privdesk needs at least one active administrator")
+
+    # -- login ----------------------------------------------------------------------------------
+
+    def authenticate(self, username: str, password: str) -> UserDTO:
+        """Check a password; after a few failures each further attempt must wait longer."""
+        name = username.strip().lower()
+        wait = self.throttle.wait_seconds(name)
+        if wait > 0:
+            raise LoginFailed(f"too many failed attempts: wait {int(wait + 0.999)} seconds", retry_after=wait)
+        with self.ctx.db.write() as s:
+            user = s.scalar(select(User).where(User.username == name))
+            ok = user is not None and user.active and _verify(user.password_hash, password)
+            if not ok or user is None:
+                self.throttle.failed(name)
+                record(s, self.ctx, "user.login_failed", "user", name[:40])
+            else:
+                self.throttle.succeeded(name)
+                if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
+                    user.password_hash = _hasher.hash(password)
+                record(s, self.ctx, "user.login", "user", user.username)
+                return _dto(user)
+        raise LoginFailed("wrong user name or password, or the account is disabled")
+
+    def login(self, username: str, password: str) -> UserDTO:
+        """Authenticate and act as that user from now on (every audit entry names them)."""
+        user = self.authenticate(username, password)
+        self.ctx.actor = user.username
+        return user
+
+    def unlock(self, password: str) -> UserDTO:
+        """After the idle lock: the same user gives their password again."""
+        return self.authenticate(self.ctx.actor, password)
+
+    # -- reviewer approvals ---------------------------------------------------------------------
+
+    def approve(self, case_reference: str, subject: str, note: str = "") -> ApprovalDTO:
+        """A reviewer approves a denial or a disclosure of specific pieces for a case (audited)."""
+        if subject not in APPROVAL_SUBJECTS:
+            raise ValidationError(f"unknown approval {subject!r}: use {', '.join(APPROVAL_SUBJECTS)}")
+        with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.REVIEWER, session=s)
+            record(
+                s,
+                self.ctx,
+                "review.approved",
+                "approval",
+                subject,
+                case_reference=case_reference,
+                after={"subject": subject, "note": note},
+            )
+        return ApprovalDTO(case_reference, subject, self.ctx.actor, note)
+
+    def is_approved(self, case_reference: str, subject: str) -> bool:
+        with self.ctx.db.read() as s:
+            found = s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(
+                    AuditEvent.action == "review.approved",
+                    AuditEvent.case_reference == case_reference,
+                    AuditEvent.entity_id == subject,
+                )
+            )
+            return bool(found)
+
+    # -- settings -------------------------------------------------------------------------------
+
+    def lock_after_minutes(self) -> int:
+        """Idle minutes before the app locks; 0 means never."""
+        value = self._setting("lock_after_minutes", DEFAULT_LOCK_MINUTES)
+        return int(value) if isinstance(value, int) and not isinstance(value, bool) else DEFAULT_LOCK_MINUTES
+
+    def set_lock_after_minutes(self, minutes: int) -> None:
+        if not 0 <= minutes <= 24 * 60:
+            raise ValidationError("the idle lock is between 0 (never) and 1440 minutes")
+        self._set_setting("lock_after_minutes", minutes)
+
+    def single_user(self) -> bool:
+        return self._setting("single_user", False) is True
+
+    def set_single_user(self, enabled: bool) -> None:
+        """One administrator and no login prompt; the database stays encrypted all the same."""
+        with self.ctx.db.read() as s:
+            users = [u for u in s.scalars(select(User)) if u.active]
+        if enabled and (len(users) != 1 or users[0].role != Role.ADMINISTRATOR.value):
+            raise ConflictError("single-user mode needs exactly one active account, an administrator")
+        self._set_setting("single_user", enabled)
+
+    def automatic_user(self) -> UserDTO | None:
+        """In single-user mode, the account to act as without a login prompt (and make it the actor)."""
+        if not self.single_user():
+            return None
+        with self.ctx.db.read() as s:
+            users = [u for u in s.scalars(select(User)) if u.active]
+        if len(users) != 1:
+            return None
+        self.ctx.actor = users[0].username
+        return _dto(users[0])
+
+    def _setting(self, key: str, default: Any) -> Any:
+        with self.ctx.db.read() as s:
+            row = s.get(Setting, key)
+            return (
+                row.value.get("value", default)
+                if row is not None and isinstance(row.value, dict)
+                else default
+            )
+
+    def _set_setting(self, key: str, value: Any) -> None:
+        with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
+            row = s.get(Setting, key)
+            before = row.value.get("value") if row is not None else None
+            if row is None:
+                s.add(Setting(key=key, value={"value": value}))
+            else:
+                row.value = {"value": value}
+            record(
+                s,
+                self.ctx,
+                "setting.change",
+                "setting",
+                key,
+                before={"value": before},
+                after={"value": value},
+            )
+
+
+def _verify(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
