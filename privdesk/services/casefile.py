@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from privdesk.domain.types import Channel, RequestType
 from privdesk.services.audit import AuditEntryDTO
 from privdesk.services.cases import NewCase, case_dto, earlier_requests, load_case, rule_warnings
 from privdesk.services.context import ServiceContext
@@ -21,7 +22,6 @@ from privdesk.store.models import (
     Task,
     Verification,
 )
-from privdesk.domain.types import Channel, RequestType
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,9 @@ def describe_event(entry: AuditEntryDTO | AuditEvent) -> str:
     """One line an officer reads: the action in words plus the few details that matter."""
     words = entry.action.replace("case.", "").replace("task.", "task ").replace("_", " ")
     after = entry.after or {}
-    details = [f"{k}: {after[k]}" for k in ("on", "method", "item", "outcome", "reason", "types") if k in after]
+    details = [
+        f"{k}: {after[k]}" for k in ("on", "method", "item", "outcome", "reason", "types") if k in after
+    ]
     return words.capitalize() + (f" ({'; '.join(str(d) for d in details)})" if details else "")
 
 
@@ -124,47 +126,85 @@ class CaseFileService:
         with self.ctx.db.read() as s:
             case = load_case(s, reference)
             warnings = self._warnings(s, case)
-            events = s.scalars(select(AuditEvent).where(AuditEvent.case_reference == case.reference)
-                               .order_by(AuditEvent.id)).all()
+            events = s.scalars(
+                select(AuditEvent).where(AuditEvent.case_reference == case.reference).order_by(AuditEvent.id)
+            ).all()
             notes = s.scalars(select(Note).where(Note.case_id == case.id).order_by(Note.id)).all()
             timeline = [TimelineEntry(e.occurred_at, e.actor, "event", describe_event(e)) for e in events]
             timeline += [TimelineEntry(n.created_at, n.author, "note", n.body) for n in notes]
             timeline.sort(key=lambda t: _aware(t.at))
-            tasks = s.scalars(select(Task).where(Task.case_id == case.id)
-                              .order_by(Task.done_on.is_not(None), Task.due_on, Task.id)).all()
+            tasks = s.scalars(
+                select(Task)
+                .where(Task.case_id == case.id)
+                .order_by(Task.done_on.is_not(None), Task.due_on, Task.id)
+            ).all()
             letters = s.scalars(select(Letter).where(Letter.case_id == case.id).order_by(Letter.id)).all()
-            documents = s.scalars(select(Document).where(Document.case_id == case.id).order_by(Document.id)).all()
-            checks = s.scalars(select(Verification).where(Verification.case_id == case.id)
-                               .order_by(Verification.id)).all()
+            documents = s.scalars(
+                select(Document).where(Document.case_id == case.id).order_by(Document.id)
+            ).all()
+            checks = s.scalars(
+                select(Verification).where(Verification.case_id == case.id).order_by(Verification.id)
+            ).all()
             auths = s.scalars(select(Authorization).where(Authorization.id == case.authorization_id)).all()
             return CaseFileDTO(
                 case=case_dto(case, today, warnings),
                 timeline=timeline,
                 tasks=[TaskDTO(t.id, t.title, t.kind, t.due_on, t.assignee, t.done_on) for t in tasks],
                 notes=[NoteDTO(n.id, n.author, n.body, n.created_at) for n in notes],
-                letters=[LetterRowDTO(x.id, x.kind, x.status, x.created_at, x.sent_on, x.method) for x in letters],
-                documents=[DocumentRowDTO(d.id, d.kind, d.filename, d.content_type, d.size, d.created_at)
-                           for d in documents],
-                verifications=[VerificationRowDTO(v.id, v.level_required, v.method, list(v.checks),
-                                                  v.declaration_received, v.account_reauthenticated, v.result,
-                                                  v.decided_by, v.decided_at) for v in checks],
-                authorizations=[AuthorizationRowDTO(a.id, a.signed_permission, a.signed_by, a.signed_on,
-                                                    list(a.scope), a.expires_on, a.consumer_confirmed_on)
-                                for a in auths],
+                letters=[
+                    LetterRowDTO(x.id, x.kind, x.status, x.created_at, x.sent_on, x.method) for x in letters
+                ],
+                documents=[
+                    DocumentRowDTO(d.id, d.kind, d.filename, d.content_type, d.size, d.created_at)
+                    for d in documents
+                ],
+                verifications=[
+                    VerificationRowDTO(
+                        v.id,
+                        v.level_required,
+                        v.method,
+                        list(v.checks),
+                        v.declaration_received,
+                        v.account_reauthenticated,
+                        v.result,
+                        v.decided_by,
+                        v.decided_at,
+                    )
+                    for v in checks
+                ],
+                authorizations=[
+                    AuthorizationRowDTO(
+                        a.id,
+                        a.signed_permission,
+                        a.signed_by,
+                        a.signed_on,
+                        list(a.scope),
+                        a.expires_on,
+                        a.consumer_confirmed_on,
+                    )
+                    for a in auths
+                ],
                 authorization_holds=case.authorization_holds,
             )
 
     def _warnings(self, s: Any, case: Any) -> list[WarningDTO]:
         """The limit and facial-check warnings of intake, recomputed against the requests received before."""
         history = [
-            e for e in earlier_requests(s, [case.consumer_id], exclude_case=case.id)
+            e
+            for e in earlier_requests(s, [case.consumer_id], exclude_case=case.id)
             if (e.received, e.reference) < (case.received_on, case.reference)
         ]
         new = NewCase(
-            organization=case.organization.slug, jurisdiction=case.jurisdiction,
-            types=[i.request_type for i in case.items], channel=case.channel, received=case.received_on,
-            name=case.consumer.full_name, address=case.consumer.postal_address, subject=case.subject,
-            ca_residency_attested=case.consumer.ca_residency_attested, designated_channel=case.designated_channel,
+            organization=case.organization.slug,
+            jurisdiction=case.jurisdiction,
+            types=[i.request_type for i in case.items],
+            channel=case.channel,
+            received=case.received_on,
+            name=case.consumer.full_name,
+            address=case.consumer.postal_address,
+            subject=case.subject,
+            ca_residency_attested=case.consumer.ca_residency_attested,
+            designated_channel=case.designated_channel,
         )
         try:
             types = [RequestType(i.request_type) for i in case.items]

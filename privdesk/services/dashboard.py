@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import statistics
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -51,20 +53,38 @@ class DashboardService:
         open_values = [s.value for s in OPEN_STATUSES]
         is_open = Case.status.in_(open_values)
         with self.ctx.db.read() as s:
+
             def count(*conditions: object) -> int:
                 return int(s.scalar(select(func.count(Case.id)).where(is_open, *conditions)) or 0)  # type: ignore[arg-type]
 
-            by_status = {str(k): int(v) for k, v in s.execute(
-                select(Case.status, func.count(Case.id)).group_by(Case.status)).all()}
-            by_type = {str(k): int(v) for k, v in s.execute(
-                select(RequestItem.request_type, func.count(RequestItem.id))
-                .where(RequestItem.status.in_(open_values)).group_by(RequestItem.request_type)).all()}
-            by_org = {str(k): int(v) for k, v in s.execute(
-                select(Organization.slug, func.count(Case.id)).join(Case, Case.organization_id == Organization.id)
-                .where(is_open).group_by(Organization.slug)).all()}
-            received = s.execute(select(Case.received_on).where(Case.received_on >= first_week)).scalars().all()
+            by_status = {
+                str(k): int(v)
+                for k, v in s.execute(select(Case.status, func.count(Case.id)).group_by(Case.status)).all()
+            }
+            by_type = {
+                str(k): int(v)
+                for k, v in s.execute(
+                    select(RequestItem.request_type, func.count(RequestItem.id))
+                    .where(RequestItem.status.in_(open_values))
+                    .group_by(RequestItem.request_type)
+                ).all()
+            }
+            by_org = {
+                str(k): int(v)
+                for k, v in s.execute(
+                    select(Organization.slug, func.count(Case.id))
+                    .join(Case, Case.organization_id == Organization.id)
+                    .where(is_open)
+                    .group_by(Organization.slug)
+                ).all()
+            }
+            received = (
+                s.execute(select(Case.received_on).where(Case.received_on >= first_week)).scalars().all()
+            )
             closed = s.execute(select(Case.closed_on).where(Case.closed_on >= first_week)).scalars().all()
-            next_deadline = s.scalar(select(func.min(Case.next_due_on)).where(is_open, Case.next_due_on >= today))
+            next_deadline = s.scalar(
+                select(func.min(Case.next_due_on)).where(is_open, Case.next_due_on >= today)
+            )
             summary = DashboardDTO(
                 today=today,
                 open_cases=count(),
@@ -80,8 +100,13 @@ class DashboardService:
             )
         return summary
 
+    def yearly(self, year: int) -> YearReport:
+        return yearly_report(self.ctx, year)
 
-def _weekly(first: dt.date, weeks: int, received: list[dt.date], closed: list[dt.date | None]) -> list[WeekFlow]:
+
+def _weekly(
+    first: dt.date, weeks: int, received: Sequence[dt.date], closed: Sequence[dt.date | None]
+) -> list[WeekFlow]:
     got = dict.fromkeys(range(weeks), 0)
     done = dict.fromkeys(range(weeks), 0)
     for day in received:
@@ -95,3 +120,45 @@ def _weekly(first: dt.date, weeks: int, received: list[dt.date], closed: list[dt
         if 0 <= index < weeks:
             done[index] += 1
     return [WeekFlow(first + dt.timedelta(weeks=i), got[i], done[i]) for i in range(weeks)]
+
+
+@dataclass(frozen=True)
+class YearReport:
+    year: int
+    cases_received: int
+    by_type_outcome: dict[str, dict[str, int]]  # request type -> outcome ("open" while unanswered) -> items
+    median_days_to_respond: dict[str, float]  # request type -> median calendar days, answered items only
+    answered_late: int  # items answered after their (extended) deadline
+
+
+def yearly_report(ctx: ServiceContext, year: int) -> YearReport:
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    table: dict[str, dict[str, int]] = {}
+    days: dict[str, list[int]] = {}
+    late = 0
+    with ctx.db.read() as s:
+        cases = int(s.scalar(select(func.count(Case.id)).where(Case.received_on.between(first, last))) or 0)
+        rows = s.execute(
+            select(
+                RequestItem.request_type,
+                RequestItem.outcome,
+                Case.received_on,
+                RequestItem.responded_on,
+                RequestItem.respond_by,
+                RequestItem.extended_respond_by,
+                RequestItem.extended_on,
+            )
+            .join(Case, Case.id == RequestItem.case_id)
+            .where(Case.received_on.between(first, last))
+        ).all()
+    for rtype, outcome, received, responded, respond_by, extended_by, extended_on in rows:
+        cell = table.setdefault(rtype, {})
+        key = outcome or "open"
+        cell[key] = cell.get(key, 0) + 1
+        if responded is not None:
+            days.setdefault(rtype, []).append((responded - received).days)
+            due = extended_by if extended_on is not None and extended_by is not None else respond_by
+            if due is not None and responded > due:
+                late += 1
+    medians = {t: float(statistics.median(v)) for t, v in days.items() if v}
+    return YearReport(year, cases, table, medians, late)

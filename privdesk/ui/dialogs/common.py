@@ -1,0 +1,77 @@
+"""Shared parts of the dialogs: a form with OK/Cancel that refuses incomplete input with a message."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+def qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def date_edit(day: dt.date, name: str, *, latest: dt.date | None = None) -> QDateEdit:
+    edit = QDateEdit(qdate(day))
+    edit.setObjectName(name)
+    edit.setAccessibleName(name.replace("_", " "))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if latest is not None:
+        edit.setMaximumDate(qdate(latest))
+    return edit
+
+
+def to_date(edit: QDateEdit) -> dt.date:
+    value = edit.date().toPython()
+    assert isinstance(value, dt.date)
+    return value
+
+
+class FormDialog(QDialog):
+    """A titled form; ``problem()`` names what is missing, shown in place, and blocks OK."""
+
+    def __init__(self, parent: QWidget | None, title: str, intro: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setObjectName(type(self).__name__)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.message = QLabel("")
+        self.message.setObjectName("form_problem")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: palette(highlight); font-weight: bold;")
+        self.message.hide()
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        if intro:
+            label = QLabel(intro)
+            label.setWordWrap(True)
+            layout.addWidget(label)
+        layout.addLayout(self.form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+    def problem(self) -> str:
+        return ""
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.message.setText(problem)
+            self.message.show()
+            return
+        super().accept()

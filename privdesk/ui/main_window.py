@@ -1,0 +1,343 @@
+"""The main window: navigation on the left, pages on the right, menus and toolbar from the action registry."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk import __version__
+from privdesk.ui import settings as ui_settings
+from privdesk.ui.actions import ACTIONS, MENUS, build_actions, shortcut_rows
+from privdesk.ui.icons import icon
+from privdesk.ui.tasks import TaskRunner
+
+if TYPE_CHECKING:
+    from privdesk.services.hub import Services
+    from privdesk.ui.pages.base import Page
+    from privdesk.ui.pages.cases import CasesPage
+
+
+class ShortcutsDialog(QDialog):
+    def __init__(self, rows: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.table = QTableWidget(len(rows), 3, self)
+        self.table.setObjectName("shortcut_table")
+        self.table.setAccessibleName("Keyboard shortcuts")
+        self.table.setHorizontalHeaderLabels(["Menu", "Action", "Keys"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for r, (menu, text, keys) in enumerate(rows):
+            for c, value in enumerate((menu, text, keys)):
+                self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeColumnsToContents()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(520, 560)
+
+    @classmethod
+    def ask(cls, rows: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:
+        cls(rows, parent).exec()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, *, database_label: str = "", runner: TaskRunner | None = None) -> None:
+        super().__init__()
+        self.setObjectName("main_window")
+        self.setWindowTitle("privdesk")
+        self.services: Services | None = None
+        self.database_label = database_label
+        self.runner = runner or TaskRunner(self)
+        self.pages: dict[str, Page] = {}
+        self._build_pages()
+        self._build_actions()
+        self._build_status_bar()
+        self.resize(1280, 800)
+        ui_settings.restore_geometry(self, "main_window")
+        ui_settings.restore_splitter(self.splitter, "main_splitter")
+        self.setEnabled(True)
+        self.show_opening()
+
+    # -- construction -------------------------------------------------------------------------
+    def _build_pages(self) -> None:
+        from privdesk.ui.pages.agents import AgentsPage
+        from privdesk.ui.pages.cases import CasesPage
+        from privdesk.ui.pages.consumers import ConsumersPage
+        from privdesk.ui.pages.dashboard import DashboardPage
+        from privdesk.ui.pages.organizations import OrganizationsPage
+        from privdesk.ui.pages.reports import ReportsPage
+        from privdesk.ui.pages.settings_page import SettingsPage
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setAccessibleName("Navigation")
+        self.nav.setIconSize(QSize(22, 22))
+        self.nav.setSpacing(2)
+        self.nav.setMinimumWidth(170)
+        self.nav.setMaximumWidth(260)
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        page_types: list[tuple[str, type[Page]]] = [
+            ("dashboard", DashboardPage),
+            ("cases", CasesPage),
+            ("consumers", ConsumersPage),
+            ("agents", AgentsPage),
+            ("organizations", OrganizationsPage),
+            ("reports", ReportsPage),
+            ("settings", SettingsPage),
+        ]
+        for key, page_type in page_types:
+            page = page_type(self)
+            self.pages[key] = page
+            self.stack.addWidget(page)
+            item = QListWidgetItem(icon(page.icon_name), page.title)
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(0, 36))
+            self.nav.addItem(item)
+        self.nav.currentRowChanged.connect(self._page_changed)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("main_splitter")
+        self.splitter.addWidget(self.nav)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([190, 1090])
+        self.setCentralWidget(self.splitter)
+
+    def _build_actions(self) -> None:
+        slots = {
+            "new_case": lambda: self.cases_page.new_case(phone=False),
+            "new_phone_case": lambda: self.cases_page.new_case(phone=True),
+            "open_case": self.ask_open_case,
+            "quit": self.close,
+            "find": self.focus_search,
+            "refresh": self.refresh_current,
+            "go_dashboard": lambda: self.go("dashboard"),
+            "go_cases": lambda: self.go("cases"),
+            "go_consumers": lambda: self.go("consumers"),
+            "go_agents": lambda: self.go("agents"),
+            "go_organizations": lambda: self.go("organizations"),
+            "go_reports": lambda: self.go("reports"),
+            "go_settings": lambda: self.go("settings"),
+            "next_action": lambda: self._case_action("next_action"),
+            "acknowledge": lambda: self._case_action("acknowledge"),
+            "verify": lambda: self._case_action("verify"),
+            "extend": lambda: self._case_action("extend"),
+            "respond": lambda: self._case_action("respond"),
+            "authorize": lambda: self._case_action("authorize"),
+            "add_note": lambda: self._case_action("add_note"),
+            "close_case": lambda: self._case_action("close_case"),
+            "close_tab": lambda: self.cases_page.close_current_tab(),
+            "shortcuts": self.show_shortcuts,
+            "about": self.show_about,
+        }
+        self.actions_by_id = build_actions(self, slots)
+        bar = self.menuBar()
+        menus = {name: bar.addMenu(f"&{name}") for name in MENUS}
+        for spec in ACTIONS:
+            menu = menus[spec.menu]
+            if (spec.menu == "File" and spec.id == "quit") or (
+                spec.menu == "Case" and spec.id == "close_tab"
+            ):
+                menu.addSeparator()
+            menu.addAction(self.actions_by_id[spec.id])
+        toolbar = QToolBar("Main toolbar", self)
+        toolbar.setObjectName("main_toolbar")
+        toolbar.setIconSize(QSize(20, 20))
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        toolbar.setMovable(False)
+        for spec in ACTIONS:
+            if spec.toolbar:
+                toolbar.addAction(self.actions_by_id[spec.id])
+        self.addToolBar(toolbar)
+        self.set_case_actions_enabled(False)
+
+    def _build_status_bar(self) -> None:
+        status = self.statusBar()
+        self.db_label = QLabel()
+        self.db_label.setObjectName("status_database")
+        self.db_label.setAccessibleName("Database in use")
+        self.deadline_label = QLabel()
+        self.deadline_label.setObjectName("status_next_deadline")
+        self.deadline_label.setAccessibleName("Next deadline")
+        self.busy = QProgressBar()
+        self.busy.setObjectName("status_busy")
+        self.busy.setAccessibleName("Working")
+        self.busy.setRange(0, 0)
+        self.busy.setMaximumWidth(90)
+        self.busy.setMaximumHeight(12)
+        self.busy.setTextVisible(False)
+        self.busy.hide()
+        status.addWidget(self.db_label, 1)
+        status.addPermanentWidget(self.busy)
+        status.addPermanentWidget(self.deadline_label)
+        self.runner.busy_changed.connect(self.busy.setVisible)
+        self._update_db_label()
+
+    # -- state --------------------------------------------------------------------------------
+    @property
+    def cases_page(self) -> CasesPage:
+        from privdesk.ui.pages.cases import CasesPage
+
+        page = self.pages["cases"]
+        assert isinstance(page, CasesPage)
+        return page
+
+    def show_opening(self) -> None:
+        self.nav.setEnabled(False)
+        self.stack.setEnabled(False)
+        for action in self.actions_by_id.values():
+            if action.objectName() not in ("action_quit", "action_shortcuts", "action_about"):
+                action.setEnabled(False)
+        self.statusBar().showMessage("Opening the database…")
+
+    def set_services(self, services: Services) -> None:
+        """The database is open: enable the window and show the dashboard."""
+        self.services = services
+        self.nav.setEnabled(True)
+        self.stack.setEnabled(True)
+        for spec in ACTIONS:
+            self.actions_by_id[spec.id].setEnabled(True)
+        self.set_case_actions_enabled(False)
+        self.statusBar().clearMessage()
+        self.statusBar().showMessage("Ready", 3000)
+        self.nav.setCurrentRow(-1)
+        self.go("dashboard")
+        self.update_next_deadline()
+
+    def update_next_deadline(self) -> None:
+        if self.services is None:
+            return
+        services = self.services
+
+        def show(summary: object) -> None:
+            from privdesk.services.dashboard import DashboardDTO
+
+            assert isinstance(summary, DashboardDTO)
+            if summary.overdue:
+                self.deadline_label.setText(
+                    f"⚠ {summary.overdue} overdue · next deadline "
+                    f"{summary.next_deadline.isoformat() if summary.next_deadline else '—'}"
+                )
+            elif summary.next_deadline:
+                self.deadline_label.setText(f"Next deadline: {summary.next_deadline.isoformat()}")
+            else:
+                self.deadline_label.setText("No open deadlines")
+
+        self.runner.run(lambda: services.dashboard.summary(weeks=1), show)
+
+    def set_case_actions_enabled(self, enabled: bool) -> None:
+        for spec in ACTIONS:
+            if spec.menu == "Case":
+                self.actions_by_id[spec.id].setEnabled(enabled)
+
+    def _update_db_label(self) -> None:
+        text = self.database_label or "no database"
+        self.db_label.setText(f"Database: {text}")
+        self.db_label.setToolTip(text)
+
+    # -- navigation ---------------------------------------------------------------------------
+    def go(self, key: str) -> None:
+        row = list(self.pages).index(key)
+        if self.nav.currentRow() != row:
+            self.nav.setCurrentRow(row)
+        else:
+            self._page_changed(row)
+
+    def _page_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        page = list(self.pages.values())[row]
+        self.stack.setCurrentWidget(page)
+        self.setWindowTitle(f"{page.title} — privdesk")
+        if self.services is not None:
+            page.refresh()
+        self.set_case_actions_enabled(
+            self.cases_page.current_case_view() is not None and page is self.cases_page
+        )
+
+    def current_page(self) -> Page:
+        return list(self.pages.values())[max(self.nav.currentRow(), 0)]
+
+    def refresh_current(self) -> None:
+        if self.services is not None:
+            self.current_page().refresh()
+            self.update_next_deadline()
+
+    def focus_search(self) -> None:
+        self.go("cases")
+        self.cases_page.focus_search()
+
+    def open_case(self, reference: str) -> None:
+        self.go("cases")
+        self.cases_page.open_case(reference)
+
+    def show_cases(self, **filters: object) -> None:
+        """Open the queue with filters set (dashboard click-through)."""
+        self.go("cases")
+        self.cases_page.apply_filters(**filters)
+
+    def ask_open_case(self) -> None:
+        reference, ok = QInputDialog.getText(
+            self, "Open case", "Case reference (for example PD-2026-000012):"
+        )
+        if ok and reference.strip():
+            self.open_case(reference.strip().upper())
+
+    def _case_action(self, name: str) -> None:
+        view = self.cases_page.current_case_view()
+        if view is not None:
+            getattr(view, name)()
+
+    # -- help ---------------------------------------------------------------------------------
+    def show_shortcuts(self) -> None:
+        ShortcutsDialog.ask(shortcut_rows(self.actions_by_id), self)
+
+    def show_about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About privdesk",
+            f"<b>privdesk {__version__}</b><p>Case management for consumer privacy requests: "
+            "intake, statutory deadlines, verification, agents and letters.</p>"
+            f"<p>Database: {self.database_label}</p>",
+        )
+
+    # -- closing ------------------------------------------------------------------------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        ui_settings.save_geometry(self, "main_window")
+        ui_settings.save_splitter(self.splitter, "main_splitter")
+        for page in self.pages.values():
+            page.save_state()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Wait for running work, then close the database."""
+        self.runner.wait(15_000)
+        if self.services is not None:
+            self.services.close()
+            self.services = None

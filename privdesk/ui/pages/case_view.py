@@ -1,0 +1,707 @@
+"""One case: header with the running clocks and their legal basis, warnings, the next step, and tabs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.errors import ConflictError
+from privdesk.domain.types import RequestType
+from privdesk.services.casefile import CaseFileDTO
+from privdesk.services.dto import CaseDTO, ItemDTO
+from privdesk.ui import settings as ui_settings
+from privdesk.ui.dialogs.steps import (
+    AcknowledgeDialog,
+    AuthorizationDialog,
+    ExtensionDialog,
+    NoteDialog,
+    RespondDialog,
+    VerificationDialog,
+)
+from privdesk.ui.icons import icon
+from privdesk.ui.models.case_table import status_label
+from privdesk.ui.models.records import display
+
+if TYPE_CHECKING:
+    from privdesk.ui.pages.cases import CasesPage
+
+CLOCKS = (
+    ("acknowledge_by", "Acknowledge by", "acknowledged_on"),
+    ("respond_by", "Respond by", "responded_on"),
+    ("extended_respond_by", "If extended, respond by", None),
+)
+
+
+def type_name(code: str) -> str:
+    try:
+        return RequestType(code).label
+    except ValueError:
+        return code
+
+
+def describe_changes(before: CaseDTO, after: CaseDTO) -> list[str]:
+    """What another workstation changed, in words, for the conflict dialog."""
+    changes = []
+    if before.status != after.status:
+        changes.append(f"Status: {status_label(before.status)} → {status_label(after.status)}")
+    if before.next_due_on != after.next_due_on:
+        changes.append(f"Next due: {display(before.next_due_on)} → {display(after.next_due_on)}")
+    old = {i.type: i for i in before.items}
+    for item in after.items:
+        prev = old.get(item.type)
+        if prev is not None and (prev.status, prev.outcome) != (item.status, item.outcome):
+            changes.append(
+                f"{type_name(item.type)}: {status_label(prev.status)} → {status_label(item.status)}"
+                + (f" ({item.outcome})" if item.outcome else "")
+            )
+    return changes or ["Details of the case (notes, tasks or letters) changed."]
+
+
+class ConflictDialog:
+    @classmethod
+    def ask(cls, parent: QWidget, action: str, before: CaseDTO, after: CaseDTO) -> bool:
+        """True to apply the change again on the fresh case, False to discard it."""
+        box = QMessageBox(parent)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Case changed elsewhere")
+        box.setText(
+            f"{after.reference} was changed by someone else while you were working on it, "
+            f"so “{action}” was not saved."
+        )
+        box.setInformativeText(
+            "What changed:\n• "
+            + "\n• ".join(describe_changes(before, after))
+            + "\n\nApply your change again on the current case, or discard it?"
+        )
+        reapply = box.addButton("Apply again", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Discard my change", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(reapply)
+        box.exec()
+        return box.clickedButton() is reapply
+
+
+class ConfirmDialog:
+    @classmethod
+    def ask(cls, parent: QWidget, title: str, text: str) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
+def _tree(name: str, headers: list[str]) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setObjectName(name)
+    tree.setAccessibleName(name.replace("_", " ").capitalize())
+    tree.setHeaderLabels(headers)
+    tree.setRootIsDecorated(False)
+    tree.setAlternatingRowColors(True)
+    tree.setUniformRowHeights(False)
+    tree.setWordWrap(True)
+    return tree
+
+
+class CaseView(QWidget):
+    def __init__(self, page: CasesPage, reference: str) -> None:
+        super().__init__()
+        self.page = page
+        self.reference = reference
+        self.file: CaseFileDTO | None = None
+        self.setObjectName(f"case_view_{reference}")
+        self._build()
+
+    @property
+    def case(self) -> CaseDTO | None:
+        return self.file.case if self.file else None
+
+    # -- layout -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self.title = QLabel(self.reference)
+        font = QFont(self.title.font())
+        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.title.setObjectName("case_title")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = QLabel("Loading…")
+        self.facts.setObjectName("case_facts")
+        self.facts.setWordWrap(True)
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.next_button = QPushButton(icon("next"), "")
+        self.next_button.setObjectName("next_action_button")
+        self.next_button.setAccessibleName("Do the next step")
+        self.next_button.setMinimumHeight(34)
+        self.next_button.clicked.connect(self.next_action)
+        self.next_label = QLabel("")
+        self.next_label.setObjectName("next_action_label")
+        step_buttons = QHBoxLayout()
+        self.step_buttons: dict[str, QPushButton] = {}
+        for key, text, slot in (
+            ("acknowledge", "Acknowledge…", self.acknowledge),
+            ("verify", "Verify…", self.verify),
+            ("extend", "Extend…", self.extend),
+            ("respond", "Respond or deny…", self.respond),
+            ("add_note", "Add note…", self.add_note),
+            ("close_case", "Close case…", self.close_case),
+        ):
+            button = QPushButton(text)
+            button.setObjectName(f"{key}_button")
+            button.clicked.connect(slot)
+            self.step_buttons[key] = button
+            step_buttons.addWidget(button)
+        step_buttons.addStretch(1)
+
+        self.clocks = QGridLayout()
+        self.clocks.setHorizontalSpacing(18)
+        clocks_box = QFrame()
+        clocks_box.setObjectName("clocks")
+        clocks_box.setFrameShape(QFrame.Shape.StyledPanel)
+        clocks_box.setLayout(self.clocks)
+
+        self.warnings = QFrame()
+        self.warnings.setObjectName("case_warnings")
+        self.warnings.setFrameShape(QFrame.Shape.StyledPanel)
+        self.warnings.setStyleSheet("#case_warnings { border: 2px solid #b26a00; border-radius: 4px; }")
+        self.warnings_layout = QVBoxLayout(self.warnings)
+        self.warnings.hide()
+
+        header = QVBoxLayout()
+        top = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.addWidget(self.title)
+        titles.addWidget(self.facts)
+        top.addLayout(titles, 1)
+        next_box = QVBoxLayout()
+        next_box.addWidget(self.next_label, 0, Qt.AlignmentFlag.AlignRight)
+        next_box.addWidget(self.next_button, 0, Qt.AlignmentFlag.AlignRight)
+        top.addLayout(next_box)
+        header.addLayout(top)
+        header.addWidget(self.warnings)
+        header.addWidget(clocks_box)
+        header.addLayout(step_buttons)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("case_tabs_inner")
+        self.timeline = _tree("timeline", ["When", "Who", "What"])
+        self.items = _tree(
+            "request_items",
+            [
+                "Request",
+                "Status",
+                "Outcome",
+                "Acknowledged",
+                "Respond by",
+                "Extended to",
+                "Answered",
+                "Verification",
+            ],
+        )
+        self.verification = _tree(
+            "verifications",
+            ["Decided", "Method", "Level required", "Data points", "Declaration", "Account", "By"],
+        )
+        self.agent_label = QLabel("")
+        self.agent_label.setObjectName("agent_summary")
+        self.agent_label.setWordWrap(True)
+        self.authorizations = _tree(
+            "authorizations", ["Signed", "Signed by", "On", "Covers", "Expires", "Consumer confirmed"]
+        )
+        authorize = QPushButton("Record authorization…")
+        authorize.setObjectName("authorize_button")
+        authorize.clicked.connect(self.authorize)
+        agent_tab = QWidget()
+        agent_layout = QVBoxLayout(agent_tab)
+        agent_layout.addWidget(self.agent_label)
+        agent_layout.addWidget(self.authorizations)
+        agent_layout.addWidget(authorize, 0, Qt.AlignmentFlag.AlignLeft)
+        self.documents = _tree("documents", ["Kind", "File", "Type", "Size", "Filed"])
+        self.letters = _tree("letters", ["Letter", "Status", "Created", "Sent", "Method"])
+        self.tasks = _tree("tasks", ["Task", "Due", "Assignee", "Done"])
+        self.tasks.itemActivated.connect(self.complete_task)
+        self.notes = _tree("notes", ["When", "Who", "Note"])
+        tasks_tab = QSplitter(Qt.Orientation.Vertical)
+        tasks_tab.setObjectName("tasks_notes_splitter")
+        done_hint = QLabel("Double-click a task to mark it done.")
+        done_hint.setEnabled(False)
+        tasks_box = QWidget()
+        tasks_layout = QVBoxLayout(tasks_box)
+        tasks_layout.setContentsMargins(0, 0, 0, 0)
+        tasks_layout.addWidget(self.tasks)
+        tasks_layout.addWidget(done_hint)
+        tasks_tab.addWidget(tasks_box)
+        tasks_tab.addWidget(self.notes)
+        self.tasks_splitter = tasks_tab
+        ui_settings.restore_splitter(tasks_tab, "case_tasks_notes")
+        verification_tab = QWidget()
+        verification_layout = QVBoxLayout(verification_tab)
+        verification_layout.addWidget(self.verification)
+        verify_button = QPushButton("Record verification…")
+        verify_button.setObjectName("verify_tab_button")
+        verify_button.clicked.connect(self.verify)
+        verification_layout.addWidget(verify_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for widget, title in (
+            (self.timeline, "Timeline"),
+            (self.items, "Request items"),
+            (verification_tab, "Verification"),
+            (agent_tab, "Agent and authorization"),
+            (self.documents, "Documents"),
+            (self.letters, "Letters"),
+            (tasks_tab, "Tasks and notes"),
+        ):
+            self.tabs.addTab(widget, title)
+        self.tabs.setCurrentIndex(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 8)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+    # -- loading ------------------------------------------------------------------------------
+    def reload(self) -> None:
+        services = self.page.services
+        self.page.call(lambda: services.casefile.load(self.reference), self.show_file)
+
+    def note_created(self, case: CaseDTO) -> None:
+        """Keep the warnings given at intake (they are not recomputed against people matched later)."""
+        self._intake_warnings = list(case.warnings)
+
+    def show_file(self, file: CaseFileDTO) -> None:
+        extra = [w for w in getattr(self, "_intake_warnings", []) if w not in file.case.warnings]
+        if extra:
+            from dataclasses import replace
+
+            file = replace(file, case=replace(file.case, warnings=[*file.case.warnings, *extra]))
+        self.file = file
+        case = file.case
+        self.title.setText(f"{case.reference} · {case.consumer_name}")
+        contact = " · ".join(x for x in (case.consumer_email, case.consumer_phone) if x)
+        agent = f"  ·  agent: {case.agent_name}" if case.agent_name else ""
+        self.facts.setText(
+            f"{case.organization_name} ({case.organization})  ·  {case.jurisdiction}  ·  "
+            f"received {case.received_on.isoformat()} by {case.channel.replace('_', ' ')}  ·  "
+            f"status: {status_label(case.status)}{agent}"
+            + (f"\n{contact}" if contact else "")
+            + (f"\n“{case.subject}”" if case.subject else "")
+        )
+        index = self.page.tabs.indexOf(self)
+        if index >= 0:
+            self.page.tabs.setTabText(index, f"{case.reference} · {case.consumer_name}")
+        self._show_next(case)
+        self._show_warnings(case)
+        self._show_clocks(case)
+        self._fill_tabs(file)
+
+    def _show_next(self, case: CaseDTO) -> None:
+        action = case.next_action
+        if action is None or action.code == "none":
+            self.next_label.setText(action.label if action else "Nothing due")
+            self.next_button.setText("Nothing due")
+            self.next_button.setEnabled(False)
+            return
+        due = f" by {action.due.isoformat()}" if action.due else ""
+        marker = "  ⚠ OVERDUE" if action.overdue else ""
+        self.next_label.setText(f"Next step{due}{marker}")
+        self.next_button.setText(action.label)
+        self.next_button.setEnabled(True)
+        self.next_button.setToolTip(f"{action.label}{due} (Ctrl+Return)")
+        if action.overdue:
+            self.next_button.setIcon(icon("overdue"))
+        else:
+            self.next_button.setIcon(icon("next"))
+        is_open = case.status not in ("closed", "withdrawn")
+        for key in ("acknowledge", "verify", "extend", "respond"):
+            self.step_buttons[key].setEnabled(is_open)
+
+    def _show_warnings(self, case: CaseDTO) -> None:
+        while self.warnings_layout.count():
+            item = self.warnings_layout.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        for warning in case.warnings:
+            text = f"⚠ {warning.message}"
+            if warning.earlier_reference:
+                text += f"  (earlier case {warning.earlier_reference}"
+                text += f", {warning.earlier_date.isoformat()})" if warning.earlier_date else ")"
+            label = QLabel(text)
+            label.setObjectName(f"warning_{warning.code}")
+            label.setWordWrap(True)
+            label.setToolTip(warning.basis or "")
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.warnings_layout.addWidget(label)
+        self.warnings.setVisible(bool(case.warnings))
+
+    def _show_clocks(self, case: CaseDTO) -> None:
+        while self.clocks.count():
+            item = self.clocks.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+        bold = QFont(self.font())
+        bold.setBold(True)
+        for row, item in enumerate(case.items):
+            name = QLabel(type_name(item.type))
+            name.setFont(bold)
+            self.clocks.addWidget(name, row, 0)
+            status = QLabel(status_label(item.status))
+            self.clocks.addWidget(status, row, 1)
+            for col, (field, caption, done_field) in enumerate(CLOCKS, start=2):
+                self.clocks.addWidget(self._clock(item, field, caption, done_field, case), row, col)
+        self.clocks.setColumnStretch(len(CLOCKS) + 2, 1)
+
+    def _clock(
+        self, item: ItemDTO, field: str, caption: str, done_field: str | None, case: CaseDTO
+    ) -> QLabel:
+        due: dt.date | None = getattr(item, field)
+        done: dt.date | None = getattr(item, done_field) if done_field else None
+        if field == "extended_respond_by" and item.extended_on is not None:
+            caption = "Extended: respond by"
+        if due is None:
+            label = QLabel(f"{caption}: —")
+        elif done is not None:
+            label = QLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
+        else:
+            today = self.page.services.ctx.today()
+            is_open = item.status not in ("responded", "closed", "withdrawn")
+            late = (
+                is_open and due < today and (field != "extended_respond_by" or item.extended_on is not None)
+            )
+            if field == "respond_by" and item.extended_on is not None:
+                late = False
+            days = (due - today).days
+            when = f"{days} days left" if days >= 0 else f"{-days} days ago"
+            label = QLabel(f"{caption} {due.isoformat()} ({when})" + ("  ⚠ OVERDUE" if late else ""))
+            if late:
+                label.setStyleSheet("color: #c62828; font-weight: bold;")
+        basis = item.basis.get(field) or ""
+        extra = item.basis.get("clock_start")
+        tip = f"<b>{caption}</b><br>Legal basis: {basis}" if basis else f"{caption}: no basis recorded"
+        if extra and field == "respond_by":
+            tip += f"<br>Clock starts: {extra}"
+        if item.rule_version:
+            tip += f"<br><i>Rule version {item.rule_version}</i>"
+        label.setToolTip(tip)
+        label.setObjectName(f"clock_{item.type}_{field}")
+        label.setAccessibleName(label.text())
+        return label
+
+    def _fill_tabs(self, file: CaseFileDTO) -> None:
+        case = file.case
+        self.timeline.clear()
+        for entry in file.timeline:
+            row = QTreeWidgetItem([display(entry.at), entry.actor, entry.text])
+            if entry.kind == "note":
+                row.setIcon(2, icon("note"))
+            self.timeline.addTopLevelItem(row)
+        self.items.clear()
+        for item in case.items:
+            self.items.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        type_name(item.type)
+                        + (f" (answered as {type_name(item.effective_type)})" if item.effective_type else ""),
+                        status_label(item.status),
+                        display(item.outcome),
+                        display(item.acknowledged_on),
+                        display(item.respond_by),
+                        display(item.extended_respond_by if item.extended_on else None),
+                        display(item.responded_on),
+                        display(item.verification_level).replace("_", " "),
+                    ]
+                )
+            )
+        self.verification.clear()
+        for v in file.verifications:
+            points = "; ".join(
+                f"{p.get('name')}: "
+                + ("matched" if p.get("matched") else "received" if p.get("received") else "asked")
+                for p in v.checks
+            )
+            self.verification.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        display(v.decided_at),
+                        v.method.replace("_", " "),
+                        v.level_required.replace("_", " "),
+                        points,
+                        display(v.declaration_received),
+                        display(v.account_reauthenticated),
+                        display(v.decided_by),
+                    ]
+                )
+            )
+        if not file.verifications:
+            self.verification.addTopLevelItem(QTreeWidgetItem(["No identity check recorded yet"]))
+        if case.agent_name:
+            holds = "the authorization holds" if file.authorization_holds else "no valid authorization yet"
+            self.agent_label.setText(f"Brought by the agent {case.agent_name}: {holds}.")
+        else:
+            self.agent_label.setText("The consumer made this request personally; no agent is involved.")
+        self.authorizations.clear()
+        for a in file.authorizations:
+            self.authorizations.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        display(a.signed_permission),
+                        display(a.signed_by),
+                        display(a.signed_on),
+                        ", ".join(type_name(t) for t in a.scope),
+                        display(a.expires_on),
+                        display(a.consumer_confirmed_on),
+                    ]
+                )
+            )
+        self.documents.clear()
+        for d in file.documents:
+            self.documents.addTopLevelItem(
+                QTreeWidgetItem(
+                    [d.kind, d.filename, d.content_type, f"{d.size:,} bytes", display(d.created_at)]
+                )
+            )
+        if not file.documents:
+            self.documents.addTopLevelItem(QTreeWidgetItem(["No documents filed on this case"]))
+        self.letters.clear()
+        for letter in file.letters:
+            self.letters.addTopLevelItem(
+                QTreeWidgetItem(
+                    [
+                        letter.kind.replace("_", " "),
+                        letter.status,
+                        display(letter.created_at),
+                        display(letter.sent_on),
+                        display(letter.method),
+                    ]
+                )
+            )
+        if not file.letters:
+            self.letters.addTopLevelItem(QTreeWidgetItem(["No letters yet"]))
+        self.tasks.clear()
+        today = self.page.services.ctx.today()
+        for task in file.tasks:
+            row = QTreeWidgetItem(
+                [task.title, display(task.due_on), display(task.assignee), display(task.done_on) or "open"]
+            )
+            row.setData(0, Qt.ItemDataRole.UserRole, task.id)
+            if task.done_on is None and task.due_on is not None and task.due_on < today:
+                row.setIcon(1, icon("overdue"))
+                row.setText(1, f"{task.due_on.isoformat()} OVERDUE")
+            elif task.done_on is not None:
+                row.setIcon(3, icon("ok"))
+            self.tasks.addTopLevelItem(row)
+        self.notes.clear()
+        for note in file.notes:
+            self.notes.addTopLevelItem(QTreeWidgetItem([display(note.created_at), note.author, note.body]))
+        for tree in (
+            self.timeline,
+            self.items,
+            self.verification,
+            self.authorizations,
+            self.documents,
+            self.letters,
+            self.tasks,
+            self.notes,
+        ):
+            for col in range(tree.columnCount() - 1):
+                tree.resizeColumnToContents(col)
+
+    # -- steps --------------------------------------------------------------------------------
+    def apply_step(self, label: str, step: Callable[[int | None], CaseDTO]) -> None:
+        """Run a step with the version shown; on a conflict, show what changed and offer to reapply."""
+        shown = self.case
+        version = shown.version if shown else None
+        services = self.page.services
+
+        def done(case: CaseDTO) -> None:
+            self.page.window_.statusBar().showMessage(f"{case.reference}: {label} saved", 5000)
+            self.reload()
+            self.page.case_changed(case)
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ConflictError) and shown is not None:
+
+                def fresh_loaded(fresh: CaseDTO) -> None:
+                    if ConflictDialog.ask(self, label, shown, fresh):
+                        self.page.call(lambda: step(fresh.version), done, write=True, failed=failed)
+                    self.reload()
+
+                self.page.call(lambda: services.cases.show(self.reference), fresh_loaded)
+                return
+            self.page.show_error(exc)
+            self.reload()
+
+        self.page.call(lambda: step(version), done, write=True, failed=failed)
+
+    def _today(self) -> dt.date:
+        return self.page.services.ctx.today()
+
+    def next_action(self) -> None:
+        case = self.case
+        if case is None or case.next_action is None:
+            return
+        code = case.next_action.code
+        handler: dict[str, Callable[[], None]] = {
+            "acknowledge": self.acknowledge,
+            "verify": self.verify,
+            "authorization": self.authorize,
+            "respond": self.respond,
+            "respond_extended": self.respond,
+            "close": self.close_case,
+        }
+        handler.get(code, self.respond)()
+
+    def acknowledge(self) -> None:
+        if self.case is None:
+            return
+        answer = AcknowledgeDialog.ask(self, self._today())
+        if answer is not None:
+            wf = self.page.services.workflow
+            self.apply_step(
+                "acknowledgement",
+                lambda v: wf.acknowledge(self.reference, answer.on, answer.method, expected_version=v),
+            )
+
+    def verify(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        levels = [i.verification_level for i in case.items if i.verification_level]
+        level = max(
+            levels,
+            key=lambda lv: (
+                ["none", "reasonable", "account", "reasonably_high"].index(lv)
+                if lv in ("none", "reasonable", "account", "reasonably_high")
+                else 0
+            ),
+            default="reasonable",
+        )
+        data = VerificationDialog.ask(self, level)
+        if data is not None:
+            wf = self.page.services.workflow
+            self.apply_step("verification", lambda v: wf.verify(self.reference, data, expected_version=v))
+
+    def extend(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        extended_to = next((i.extended_respond_by for i in case.items if i.extended_respond_by), None)
+        answer = ExtensionDialog.ask(self, self._today(), extended_to)
+        if answer is not None:
+            wf = self.page.services.workflow
+            self.apply_step(
+                "extension", lambda v: wf.extend(self.reference, answer.on, answer.reason, expected_version=v)
+            )
+
+    def respond(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        open_items = [i for i in case.items if i.status not in ("responded", "closed", "withdrawn")]
+        if not open_items:
+            QMessageBox.information(
+                self, "Nothing to answer", "Every request on this case has been answered."
+            )
+            return
+        answer = RespondDialog.ask(self, open_items, self._today())
+        if answer is None:
+            return
+        wf = self.page.services.workflow
+        if answer.outcome == "denied":
+            self.apply_step(
+                "denial",
+                lambda v: wf.deny(
+                    self.reference,
+                    answer.item_type,
+                    answer.on,
+                    list(answer.reasons),
+                    answer.explanation,
+                    expected_version=v,
+                ),
+            )
+        else:
+            self.apply_step(
+                "response",
+                lambda v: wf.respond(
+                    self.reference,
+                    answer.item_type,
+                    answer.on,
+                    answer.outcome,
+                    reasons=answer.reasons,
+                    explanation=answer.explanation,
+                    disclose_specific_pieces=answer.disclose_specific_pieces,
+                    expected_version=v,
+                ),
+            )
+
+    def authorize(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        services = self.page.services
+
+        def with_agents(agents: list[Any]) -> None:
+            if not agents:
+                QMessageBox.information(self, "No agents", "Add the agent on the Agents page first.")
+                return
+            data = AuthorizationDialog.ask(self, agents, case.consumer_id, case.consumer_name, self._today())
+            if data is not None:
+                self.page.call(
+                    lambda: services.agents.authorize(data, case_reference=self.reference),
+                    lambda _: (self.reload(), self.page.case_changed(case)),
+                    write=True,
+                )
+
+        self.page.call(services.agents.list, with_agents)
+
+    def add_note(self) -> None:
+        if self.case is None:
+            return
+        body = NoteDialog.ask(self)
+        if body:
+            wf = self.page.services.workflow
+            self.page.call(lambda: wf.add_note(self.reference, body), lambda _: self.reload(), write=True)
+
+    def close_case(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        if not ConfirmDialog.ask(
+            self,
+            "Close the case",
+            f"Close {case.reference}? Requests still open will be closed as they stand, "
+            "and the case leaves the queue of open cases.",
+        ):
+            return
+        wf = self.page.services.workflow
+        today = self._today()
+        self.apply_step("closing", lambda v: wf.close(self.reference, today, expected_version=v))
+
+    def complete_task(self, row: QTreeWidgetItem) -> None:
+        task_id = row.data(0, Qt.ItemDataRole.UserRole)
+        if task_id is None or row.text(3) != "open":
+            return
+        if not ConfirmDialog.ask(self, "Mark task done", f"Mark “{row.text(0)}” as done today?"):
+            return
+        wf = self.page.services.workflow
+        self.page.call(lambda: wf.complete_task(int(task_id)), lambda _: self.reload(), write=True)
+
+    def save_state(self) -> None:
+        ui_settings.save_splitter(self.tasks_splitter, "case_tasks_notes")

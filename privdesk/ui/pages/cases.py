@@ -1,0 +1,451 @@
+"""Cases: the queue (lazy, filterable, sortable, searchable) and a tab per open case."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.types import ItemStatus, RequestType
+from privdesk.services.dto import CaseFilter
+from privdesk.ui import settings as ui_settings
+from privdesk.ui.icons import icon
+from privdesk.ui.models.case_table import COLUMNS, ROW_ROLE, CaseTableModel, status_label
+from privdesk.ui.pages.base import Page
+
+if TYPE_CHECKING:
+    from privdesk.services.cases import NewCase
+    from privdesk.services.dto import CaseDTO
+    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.case_view import CaseView
+
+SEARCH_DELAY_MS = 250
+SAVED_FILTERS_KEY = "cases/saved_filters"
+
+
+class QueueWidget(QWidget):
+    """The filter bar and the table."""
+
+    def __init__(self, page: CasesPage) -> None:
+        super().__init__()
+        self.page = page
+        self.setObjectName("case_queue")
+        self.search = QLineEdit()
+        self.search.setObjectName("case_search")
+        self.search.setAccessibleName("Search cases")
+        self.search.setPlaceholderText("Search names, emails, references, subjects and notes  (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.status = QComboBox()
+        self.status.setObjectName("filter_status")
+        self.status.setAccessibleName("Status filter")
+        self.status.addItem("Open cases", "__open__")
+        self.status.addItem("All statuses", None)
+        for status in ItemStatus:
+            self.status.addItem(status_label(status.value), status.value)
+        self.organization = QComboBox()
+        self.organization.setObjectName("filter_organization")
+        self.organization.setAccessibleName("Organization filter")
+        self.organization.addItem("All organizations", None)
+        self.request_type = QComboBox()
+        self.request_type.setObjectName("filter_type")
+        self.request_type.setAccessibleName("Request type filter")
+        self.request_type.addItem("All request types", None)
+        for rtype in RequestType:
+            self.request_type.addItem(rtype.label, rtype.value)
+        self.overdue = QCheckBox("Overdue only")
+        self.overdue.setObjectName("filter_overdue")
+        self.due_enabled = QCheckBox("Due by")
+        self.due_enabled.setObjectName("filter_due_enabled")
+        self.due_before = QDateEdit()
+        self.due_before.setObjectName("filter_due_before")
+        self.due_before.setAccessibleName("Due by date")
+        self.due_before.setCalendarPopup(True)
+        self.due_before.setDisplayFormat("yyyy-MM-dd")
+        self.due_before.setDate(QDate.currentDate().addDays(7))
+        self.due_before.setEnabled(False)
+        self.saved = QComboBox()
+        self.saved.setObjectName("saved_filters")
+        self.saved.setAccessibleName("Saved filters")
+        self.saved.setMinimumContentsLength(14)
+        self.save_button = QToolButton()
+        self.save_button.setText("Save filter…")
+        self.save_button.setObjectName("save_filter")
+        self.save_button.setToolTip("Keep the current filters under a name")
+        self.clear_button = QToolButton()
+        self.clear_button.setText("Clear")
+        self.clear_button.setObjectName("clear_filters")
+        self.clear_button.setToolTip("Show every open case again")
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("case_count")
+
+        bar1 = QHBoxLayout()
+        bar1.addWidget(self.search, 3)
+        bar1.addWidget(QLabel("Saved:"))
+        bar1.addWidget(self.saved, 1)
+        bar1.addWidget(self.save_button)
+        bar2 = QHBoxLayout()
+        for widget in (
+            self.status,
+            self.organization,
+            self.request_type,
+            self.overdue,
+            self.due_enabled,
+            self.due_before,
+            self.clear_button,
+        ):
+            bar2.addWidget(widget)
+        bar2.addStretch(1)
+        bar2.addWidget(self.count_label)
+
+        services = page.window_
+        self.model = CaseTableModel(
+            lambda work, done: services.runner.run(work, done, page.show_error),
+            lambda f: page.services.cases.count(f),
+            lambda f, sort, desc: page.services.queue.page(f, sort, desc).rows,
+            self,
+        )
+        self.table = QTableView()
+        self.table.setObjectName("case_table")
+        self.table.setAccessibleName("Case queue")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(26)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        header = self.table.horizontalHeader()
+        header.setSectionsMovable(True)
+        header.setHighlightSections(False)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(self.columns_menu)
+        widths = {
+            "due": 170,
+            "reference": 130,
+            "consumer": 200,
+            "types": 240,
+            "status": 150,
+            "organization": 100,
+            "jurisdiction": 90,
+            "channel": 80,
+            "received": 100,
+        }
+        for i, (key, _, _) in enumerate(COLUMNS):
+            header.resizeSection(i, widths.get(key, 120))
+        header.setStretchLastSection(True)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        ui_settings.restore_header(header, "case_table")
+        self.table.activated.connect(self.open_index)
+        self.table.doubleClicked.connect(self.open_index)
+        self.empty = QLabel("No cases match these filters.")
+        self.empty.setObjectName("queue_empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(bar1)
+        layout.addLayout(bar2)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty)
+
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(SEARCH_DELAY_MS)
+        self.timer.timeout.connect(self.apply)
+        self.search.textChanged.connect(lambda _: self.timer.start())
+        self.search.returnPressed.connect(self.apply)
+        for combo in (self.status, self.organization, self.request_type):
+            combo.currentIndexChanged.connect(lambda _: self.apply())
+        self.overdue.toggled.connect(lambda _: self.apply())
+        self.due_enabled.toggled.connect(self.due_before.setEnabled)
+        self.due_enabled.toggled.connect(lambda _: self.apply())
+        self.due_before.dateChanged.connect(lambda _: self.apply() if self.due_enabled.isChecked() else None)
+        self.save_button.clicked.connect(self.save_filter)
+        self.clear_button.clicked.connect(self.clear)
+        self.saved.activated.connect(self.load_saved)
+        self.model.count_changed.connect(self.show_count)
+        self.load_saved_names()
+        self._applying = False
+
+    # -- filters ------------------------------------------------------------------------------
+    def current_filter(self) -> CaseFilter:
+        status = self.status.currentData()
+        due = self.due_before.date().toPython() if self.due_enabled.isChecked() else None
+        return CaseFilter(
+            status=None if status in (None, "__open__") else status,
+            open_only=status == "__open__",
+            organization=self.organization.currentData(),
+            request_type=self.request_type.currentData(),
+            overdue=self.overdue.isChecked(),
+            due_before=due if isinstance(due, dt.date) else None,
+            search=self.search.text().strip() or None,
+        )
+
+    def apply(self) -> None:
+        if self._applying or self.page.window_.services is None:
+            return
+        self.timer.stop()
+        self.model.set_filter(self.current_filter())
+
+    def set_filter_widgets(self, f: CaseFilter) -> None:
+        self._applying = True
+        try:
+            self._select(self.status, "__open__" if f.open_only and not f.status else f.status)
+            self._select(self.organization, f.organization)
+            self._select(self.request_type, f.request_type)
+            self.overdue.setChecked(f.overdue)
+            self.due_enabled.setChecked(f.due_before is not None)
+            if f.due_before is not None:
+                self.due_before.setDate(QDate(f.due_before.year, f.due_before.month, f.due_before.day))
+            self.search.setText(f.search or "")
+        finally:
+            self._applying = False
+        self.apply()
+
+    @staticmethod
+    def _select(combo: QComboBox, value: Any) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(index if index >= 0 else 0)
+
+    def clear(self) -> None:
+        self.set_filter_widgets(CaseFilter(open_only=True))
+
+    def set_organizations(self, slugs: list[str]) -> None:
+        current = self.organization.currentData()
+        self._applying = True
+        self.organization.clear()
+        self.organization.addItem("All organizations", None)
+        for slug in slugs:
+            self.organization.addItem(slug, slug)
+        self._select(self.organization, current)
+        self._applying = False
+
+    def show_count(self, count: int) -> None:
+        self.count_label.setText(f"{count:,} case{'s' if count != 1 else ''}")
+        self.empty.setVisible(count == 0)
+
+    # -- saved filters ------------------------------------------------------------------------
+    def load_saved_names(self) -> None:
+        self.saved.clear()
+        self.saved.addItem("—", None)
+        for name in sorted(ui_settings.get_json(SAVED_FILTERS_KEY, {})):
+            self.saved.addItem(name, name)
+
+    def save_filter(self) -> None:
+        name, ok = QInputDialog.getText(self, "Save filter", "Name for these filters:")
+        if not ok or not name.strip():
+            return
+        saved = ui_settings.get_json(SAVED_FILTERS_KEY, {})
+        saved[name.strip()] = filter_to_json(self.current_filter())
+        ui_settings.set_json(SAVED_FILTERS_KEY, saved)
+        self.load_saved_names()
+        self._select(self.saved, name.strip())
+
+    def load_saved(self, index: int) -> None:
+        name = self.saved.itemData(index)
+        if name is None:
+            return
+        data = ui_settings.get_json(SAVED_FILTERS_KEY, {}).get(name)
+        if isinstance(data, dict):
+            self.set_filter_widgets(filter_from_json(data))
+
+    # -- columns ------------------------------------------------------------------------------
+    def columns_menu(self, pos: QPoint) -> None:
+        header = self.table.horizontalHeader()
+        menu = QMenu(self)
+        for i, (_, title, _) in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(i))
+            action.setEnabled(i != 1)  # the reference always stays
+            action.toggled.connect(lambda checked, col=i: header.setSectionHidden(col, not checked))
+        menu.exec(header.mapToGlobal(pos))
+
+    def open_index(self, index: QModelIndex) -> None:
+        row = self.model.data(self.model.index(index.row(), 0), ROW_ROLE)
+        if row is not None:
+            self.page.open_case(row.reference)
+
+    def save_state(self) -> None:
+        ui_settings.save_header(self.table.horizontalHeader(), "case_table")
+
+
+def filter_to_json(f: CaseFilter) -> dict[str, Any]:
+    data = dataclasses.asdict(f)
+    data["due_before"] = f.due_before.isoformat() if f.due_before else None
+    data.pop("limit", None)
+    data.pop("offset", None)
+    return data
+
+
+def filter_from_json(data: dict[str, Any]) -> CaseFilter:
+    known = {f.name for f in dataclasses.fields(CaseFilter)} - {"limit", "offset"}
+    values = {k: v for k, v in data.items() if k in known}
+    if values.get("due_before"):
+        try:
+            values["due_before"] = dt.date.fromisoformat(values["due_before"])
+        except ValueError:
+            values["due_before"] = None
+    return CaseFilter(**values)
+
+
+class CasesPage(Page):
+    title = "Cases"
+    icon_name = "cases"
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.queue = QueueWidget(self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("case_tabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.addTab(self.queue, icon("cases"), "Queue")
+        self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        new_button = QPushButton(icon("new_case"), "New case")
+        new_button.setObjectName("new_case_button")
+        new_button.clicked.connect(lambda: self.new_case(phone=False))
+        phone_button = QPushButton(icon("phone"), "From a phone call")
+        phone_button.setObjectName("new_phone_case_button")
+        phone_button.clicked.connect(lambda: self.new_case(phone=True))
+        corner = QWidget()
+        corner_layout = QHBoxLayout(corner)
+        corner_layout.setContentsMargins(0, 0, 4, 0)
+        corner_layout.addWidget(new_button)
+        corner_layout.addWidget(phone_button)
+        self.tabs.setCornerWidget(corner)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tabs)
+        self._first = True
+
+    def refresh(self) -> None:
+        view = self.current_case_view()
+        if view is not None:
+            view.reload()
+            return
+        if self._first:
+            self._first = False
+            self.queue.set_filter_widgets(CaseFilter(open_only=True))
+        else:
+            self.queue.apply()
+        self.call(lambda: [o.slug for o in self.services.organizations.list()], self.queue.set_organizations)
+
+    def apply_filters(self, **values: Any) -> None:
+        self._first = False
+        self.tabs.setCurrentIndex(0)
+        self.queue.set_filter_widgets(CaseFilter(**values))
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.queue.search.setFocus()
+        self.queue.search.selectAll()
+
+    # -- case tabs ----------------------------------------------------------------------------
+    def current_case_view(self) -> CaseView | None:
+        from privdesk.ui.pages.case_view import CaseView
+
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, CaseView) else None
+
+    def case_views(self) -> list[CaseView]:
+        from privdesk.ui.pages.case_view import CaseView
+
+        return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), CaseView)]
+
+    def open_case(self, reference: str) -> CaseView:
+        from privdesk.ui.pages.case_view import CaseView
+
+        for view in self.case_views():
+            if view.reference == reference:
+                self.tabs.setCurrentWidget(view)
+                return view
+        view = CaseView(self, reference)
+        index = self.tabs.addTab(view, reference)
+        self.tabs.setTabToolTip(index, reference)
+        self.tabs.setCurrentIndex(index)
+        view.reload()
+        return view
+
+    def close_tab(self, index: int) -> None:
+        if index == 0:
+            return
+        widget = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        if widget is not None:
+            widget.deleteLater()
+
+    def close_current_tab(self) -> None:
+        self.close_tab(self.tabs.currentIndex())
+
+    def _tab_changed(self, _: int) -> None:
+        self.window_.set_case_actions_enabled(self.current_case_view() is not None)
+
+    def case_changed(self, case: CaseDTO) -> None:
+        """A case was edited: keep the queue, the dashboard figures and the status bar in step."""
+        for view in self.case_views():
+            if view.reference == case.reference:
+                index = self.tabs.indexOf(view)
+                self.tabs.setTabText(index, f"{case.reference} · {case.consumer_name}")
+        self.queue.apply()
+        self.window_.update_next_deadline()
+
+    # -- new case -----------------------------------------------------------------------------
+    def new_case(self, phone: bool) -> None:
+        from privdesk.ui.dialogs.new_case import NewCaseDialog
+
+        services = self.services
+
+        def with_choices(choices: tuple[list[Any], list[str]]) -> None:
+            organizations, jurisdictions = choices
+            if not organizations:
+                QMessageBox.information(
+                    self, "No organization yet", "Import an organization profile first (Organizations page)."
+                )
+                return
+            new = NewCaseDialog.ask(self, organizations, jurisdictions, services.ctx.today(), phone=phone)
+            if new is not None:
+                self.create_case(new)
+
+        self.call(
+            lambda: (services.organizations.list(), services.ctx.rulebook.jurisdictions()), with_choices
+        )
+
+    def create_case(self, new: NewCase) -> None:
+        def created(case: CaseDTO) -> None:
+            view = self.open_case(case.reference)
+            view.note_created(case)
+            self.case_changed(case)
+
+        self.call(lambda: self.services.cases.create(new), created, write=True)
+
+    def save_state(self) -> None:
+        self.queue.save_state()
+        for view in self.case_views():
+            view.save_state()
