@@ -16,8 +16,11 @@ from privdesk.services.cases import CaseService
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
 from privdesk.services.dashboard import DashboardService
+from privdesk.services.intake import IntakeService
+from privdesk.services.letters import LetterService
 from privdesk.services.organizations import OrganizationService
 from privdesk.services.queue import QueueService
+from privdesk.services.reports import ReportService
 from privdesk.services.secrets import MemorySecretStore, SecretStore, default_secret_store, unlock_key
 from privdesk.services.users import UserService
 from privdesk.services.workflow import WorkflowService
@@ -58,9 +61,12 @@ class Services:
         self.dashboard = DashboardService(ctx)
         self.casefile = CaseFileService(ctx)
         self.queue = QueueService(ctx)
+        self.reports = ReportService(ctx)
         self.users = UserService(ctx)
         self.backups = BackupService(ctx)
+        self.letters = LetterService(ctx)
         self.secrets: SecretStore = MemorySecretStore()
+        self.intake = IntakeService(ctx, secrets=lambda: self.secrets)
 
     @property
     def db(self) -> Database:

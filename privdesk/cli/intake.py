@@ -1,0 +1,246 @@
+"""Intake commands: import email files, the inbox, call notes, and fetching a mailbox.
+
+``privdesk import FILE... --json`` prints a list with one object per file: the intake item
+(``intake_id``, ``file``, ``sender``, ``subject``, ``received``, ``types``, ``jurisdiction``, ``agent``,
+``is_request``, ``organization``, ``warnings``, ``duplicate_of``) or ``file`` and ``error``. A duplicate
+names the item already in the inbox in both ``intake_id`` and ``duplicate_of``. The exit code is 0 when
+at least one file was imported or recognised as a duplicate, 1 when every file failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from privdesk.cli.core import EXIT_ERROR, EXIT_OK, case_json, case_text, emit, iso_date
+from privdesk.domain.errors import ValidationError
+from privdesk.services.dto import to_json
+from privdesk.services.hub import Services
+from privdesk.services.intake import (
+    CallNote,
+    ImportFailureDTO,
+    IntakeItemDTO,
+    NewCaseFromIntake,
+    result_json,
+)
+
+
+def _result_line(payload: dict[str, Any]) -> str:
+    if "error" in payload:
+        return f"{payload['file']}: ERROR {payload['error']}"
+    what = "not a request" if payload["is_request"] is False else ", ".join(payload["types"]) or "?"
+    dup = f" (duplicate of #{payload['duplicate_of']})" if payload["duplicate_of"] else ""
+    return (
+        f"#{payload['intake_id']}{dup} {payload['file']}: {payload['received']} "
+        f"{payload['organization'] or '-'} {payload['jurisdiction'] or '-'} [{what}]"
+        + (" agent" if payload["agent"] else "")
+        + f"  {payload['subject']}"
+    )
+
+
+def cmd_import(services: Services, args: argparse.Namespace) -> int:
+    outcomes = services.intake.import_files(args.files, organization=args.org)
+    payload = [result_json(o) for o in outcomes]
+    emit(args, payload, "\n".join(_result_line(p) for p in payload) or "no files")
+    if outcomes and all(isinstance(o, ImportFailureDTO) for o in outcomes):
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def _item_json(item: IntakeItemDTO) -> dict[str, Any]:
+    data: dict[str, Any] = to_json(item)
+    return data
+
+
+def cmd_inbox_list(services: Services, args: argparse.Namespace) -> int:
+    rows = services.intake.pending()
+    text = "\n".join(
+        f"#{r.id:<5} {r.channel:<6} {r.received_on.isoformat()} {r.organization or '-':<12} "
+        f"[{'not a request' if r.is_request is False else ', '.join(r.types) or '?'}] "
+        f"{r.sender_name or r.sender_address}: {r.subject}"
+        for r in rows
+    )
+    emit(args, [to_json(r) for r in rows], text or "the inbox is empty")
+    return EXIT_OK
+
+
+def cmd_inbox_show(services: Services, args: argparse.Namespace) -> int:
+    item = services.intake.show(args.id)
+    evidence = item.detection.get("evidence", {})
+    lines = [
+        f"#{item.id} {item.status} {item.channel} received {item.received_on.isoformat()}",
+        f"  from: {item.sender_name} <{item.sender_address}>",
+        f"  subject: {item.subject}",
+        *(f"  {key}: {'; '.join(phrases)}" for key, phrases in evidence.items()),
+        *(f"  warning: {w}" for w in item.warnings),
+        *(
+            f"  document #{d.id} {d.kind} {d.filename} ({d.size} bytes, sha256 {d.sha256})"
+            for d in item.documents
+        ),
+    ]
+    emit(args, _item_json(item), "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_inbox_set_aside(services: Services, args: argparse.Namespace) -> int:
+    item = services.intake.set_aside(args.id, args.reason)
+    emit(args, _item_json(item), f"#{item.id} set aside")
+    return EXIT_OK
+
+
+def cmd_inbox_correct_date(services: Services, args: argparse.Namespace) -> int:
+    item = services.intake.correct_received_date(args.id, args.received, args.reason)
+    emit(args, _item_json(item), f"#{item.id} received {item.received_on.isoformat()}")
+    return EXIT_OK
+
+
+def cmd_inbox_attach(services: Services, args: argparse.Namespace) -> int:
+    item = services.intake.attach_to_case(args.id, args.reference)
+    emit(args, _item_json(item), f"#{item.id} attached to {item.case_reference}")
+    return EXIT_OK
+
+
+def _csv(text: str | None) -> list[str]:
+    return [t.strip() for t in (text or "").split(",") if t.strip()]
+
+
+def cmd_inbox_make_case(services: Services, args: argparse.Namespace) -> int:
+    """The officer's confirmation: options given override the suggestion from detection."""
+    suggested = services.intake.suggest_case(args.id)
+    confirmed = NewCaseFromIntake(
+        types=_csv(args.type) or list(suggested.types),
+        jurisdiction=args.jurisdiction or suggested.jurisdiction,
+        organization=args.org or suggested.organization,
+        name=args.name or suggested.name,
+        email=args.email if args.email is not None else suggested.email,
+        phone=args.phone if args.phone is not None else suggested.phone,
+        address=args.address if args.address is not None else suggested.address,
+        agent_name=args.agent_name if args.agent_name is not None else suggested.agent_name,
+        received=args.received or None,
+        subject=suggested.subject,
+        summary=suggested.summary,
+        ca_residency_attested=args.ca_resident or suggested.ca_residency_attested,
+        requester_relation=suggested.requester_relation,
+    )
+    if not confirmed.types:
+        raise ValidationError("no request type was detected: give --type")
+    if not confirmed.jurisdiction:
+        raise ValidationError("no jurisdiction was detected: give --jurisdiction")
+    if not confirmed.organization:
+        raise ValidationError("no organization was recognised: give --org")
+    case = services.intake.make_case(args.id, confirmed)
+    emit(args, case_json(case), case_text(case))
+    return EXIT_OK
+
+
+def cmd_call_note(services: Services, args: argparse.Namespace) -> int:
+    at = args.at or services.ctx.now()
+    result = services.intake.add_call_note(
+        CallNote(
+            organization=args.org,
+            received_at=at,
+            caller_number=args.caller or "",
+            caller_name=args.name or "",
+            what_they_asked=args.asked,
+            data_points_given=args.data_point or [],
+            line_called=args.number or "",
+        )
+    )
+    payload = result_json(result)
+    emit(args, payload, _result_line(payload))
+    return EXIT_OK
+
+
+def cmd_mailbox_fetch(services: Services, args: argparse.Namespace) -> int:
+    report = services.intake.fetch_mailbox(args.id, limit=args.limit)
+    failed = [result_json(f) for f in report.failed]
+    payload = {
+        "account_id": report.account_id,
+        "imported": [result_json(r) for r in report.imported],
+        "failed": failed,
+        "cancelled": report.cancelled,
+    }
+    text = f"{len(report.imported)} imported, {len(report.failed)} could not be read"
+    emit(args, payload, "\n".join([text, *(_result_line(p) for p in failed)]))
+    return EXIT_OK
+
+
+def cmd_mailbox_list(services: Services, args: argparse.Namespace) -> int:
+    boxes = services.intake.mailboxes()
+    text = "\n".join(f"#{b.id} {b.organization}: {b.username}@{b.host}:{b.port}/{b.folder}" for b in boxes)
+    emit(args, [to_json(b) for b in boxes], text or "no mailboxes")
+    return EXIT_OK
+
+
+def _local_datetime(text: str) -> dt.datetime:
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date and time (use YYYY-MM-DDTHH:MM)") from None
+
+
+def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) -> None:
+    p = sub.add_parser("import", parents=[common], help="import .eml/.msg files into the inbox")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--org", help="the organization the messages were sent to (otherwise detected)")
+    p.set_defaults(handler=cmd_import)
+
+    inbox = sub.add_parser("inbox", help="intake items waiting for a decision").add_subparsers(
+        dest="inbox_command", required=True
+    )
+    p = inbox.add_parser("list", parents=[common], help="pending intake items")
+    p.set_defaults(handler=cmd_inbox_list)
+    p = inbox.add_parser("show", parents=[common], help="one item with its detection evidence")
+    p.add_argument("id", type=int)
+    p.set_defaults(handler=cmd_inbox_show)
+    p = inbox.add_parser("set-aside", parents=[common], help="not a request: set aside with a reason")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_inbox_set_aside)
+    p = inbox.add_parser("correct-date", parents=[common], help="correct the received date (audited)")
+    p.add_argument("id", type=int)
+    p.add_argument("--received", required=True, type=iso_date)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_inbox_correct_date)
+    p = inbox.add_parser("attach", parents=[common], help="attach the item to an existing case")
+    p.add_argument("id", type=int)
+    p.add_argument("reference")
+    p.set_defaults(handler=cmd_inbox_attach)
+    p = inbox.add_parser(
+        "make-case",
+        parents=[common],
+        help="confirm the item as a new case (detection fills what is not given)",
+    )
+    p.add_argument("id", type=int)
+    p.add_argument("--type", help="request type codes, comma-separated")
+    p.add_argument("--jurisdiction")
+    p.add_argument("--org")
+    p.add_argument("--name")
+    p.add_argument("--email")
+    p.add_argument("--phone")
+    p.add_argument("--address")
+    p.add_argument("--agent-name")
+    p.add_argument("--received", type=iso_date)
+    p.add_argument("--ca-resident", action="store_true")
+    p.set_defaults(handler=cmd_inbox_make_case)
+
+    p = sub.add_parser("call-note", parents=[common], help="record a phone call as an intake item")
+    p.add_argument("--org", required=True)
+    p.add_argument("--caller", help="the caller's phone number")
+    p.add_argument("--name", help="the caller's name")
+    p.add_argument("--asked", required=True, help="what they asked, in their words")
+    p.add_argument("--number", help="the line (toll-free number) they called")
+    p.add_argument("--data-point", action="append", help="a data point given for verification (repeat)")
+    p.add_argument("--at", type=_local_datetime, help="date and time of the call (default: now)")
+    p.set_defaults(handler=cmd_call_note)
+
+    mailbox = sub.add_parser("mailbox", help="IMAP mailboxes").add_subparsers(
+        dest="mailbox_command", required=True
+    )
+    p = mailbox.add_parser("fetch", parents=[common], help="import new messages from a mailbox")
+    p.add_argument("id", type=int)
+    p.add_argument("--limit", type=int, default=200)
+    p.set_defaults(handler=cmd_mailbox_fetch)
+    p = mailbox.add_parser("list", parents=[common], help="configured mailboxes")
+    p.set_defaults(handler=cmd_mailbox_list)
