@@ -1,0 +1,329 @@
+"""From a stored case to ``LetterData``: who the letter goes to, what it reports, which wording family.
+
+Everything here reads ORM objects inside the caller's session and returns plain, frozen data that a
+worker thread can render. Nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from privdesk.domain.errors import ValidationError
+from privdesk.domain.letterdata import (
+    DisclosureRow,
+    JurisdictionFamily,
+    KeptData,
+    LetterData,
+    Letterhead,
+    LetterItem,
+    LetterKind,
+    PostalAddress,
+    StlRecipient,
+)
+from privdesk.domain.types import Outcome, RequestType, VerificationLevel
+from privdesk.letters import LETTER_KINDS
+from privdesk.store.models import Case, Consumer, Organization, RequestItem
+
+if TYPE_CHECKING:
+    from privdesk.domain.rules import Rulebook
+
+# Kinds that report on every item of the case rather than on the one item the letter was queued for.
+_WHOLE_CASE_KINDS = frozenset(
+    {LetterKind.ACKNOWLEDGEMENT, LetterKind.AGENT_AUTHORIZATION_REQUEST, LetterKind.VERIFICATION_REQUEST}
+)
+_STL_KINDS = frozenset({LetterKind.STL_RESPONSE, LetterKind.STL_ALREADY_ANSWERED})
+_ANSWERED = (Outcome.FULFILLED.value, Outcome.PARTLY_FULFILLED.value)
+
+# What a consumer is asked for, in order, when the officer has not listed the data points themselves.
+# The rule file gives only how many matching points the level needs.
+DEFAULT_DATA_POINTS = (
+    "Your full name, as you gave it to us",
+    "Your postal address, as you gave it to us",
+    "The email address or telephone number you used with us",
+    "The date of your most recent quote, purchase or other transaction with us",
+)
+_ATTENTION_LINE = re.compile(r"^\s*(attn|attention)\b[:.]?", re.IGNORECASE)
+
+
+def split_list(text: str) -> tuple[str, ...]:
+    """A disclosure cell ("Name; postal address") as its parts, blank parts dropped."""
+    return tuple(part.strip() for part in (text or "").split(";") if part.strip())
+
+
+def address_lines(text: str) -> tuple[str, ...]:
+    """A stored postal address as window lines: one per stored line, blank lines dropped."""
+    return tuple(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def family_for(rulebook: Rulebook, jurisdiction: str, kind: str, request_type: str | None) -> str:
+    """The wording family: Shine the Light letters have their own; US states split on appeal rights."""
+    if kind in _STL_KINDS or request_type == RequestType.SHINE_THE_LIGHT.value:
+        return JurisdictionFamily.STL.value
+    if jurisdiction == "US-CA":
+        return JurisdictionFamily.CCPA.value
+    if jurisdiction == "EU":
+        return JurisdictionFamily.GDPR.value
+    if jurisdiction == "GB":
+        return JurisdictionFamily.UK_GDPR.value
+    try:
+        rule = rulebook.rule(jurisdiction, request_type or RequestType.KNOW_SPECIFIC.value)
+    except Exception:  # a type the state's law does not grant: the general state wording
+        return JurisdictionFamily.US_STATE.value
+    return (
+        JurisdictionFamily.US_STATE_WITH_APPEAL if rule.appeal.available else JurisdictionFamily.US_STATE
+    ).value
+
+
+def letterhead_for(org: Organization) -> Letterhead:
+    """The organization's letterhead; the postal address without its "Attn:" and repeated-name lines."""
+    names = {org.display_name.casefold(), org.legal_name.casefold(), (org.signatory_title or "").casefold()}
+    lines = tuple(
+        line
+        for line in address_lines(org.postal_address)
+        if line.casefold() not in names and not _ATTENTION_LINE.match(line)
+    )
+    profile: Mapping[str, Any] = org.profile or {}
+    page_size = org.page_size if org.page_size in ("letter", "a4") else "letter"
+    return Letterhead(
+        org_name=org.display_name or org.legal_name,
+        legal_name=org.legal_name,
+        address_lines=lines,
+        email=org.privacy_email or "",
+        phone=org.toll_free_phone or "",
+        logo_path=str(profile["logo_path"]) if profile.get("logo_path") else None,
+        signatory_name=org.signatory_name,
+        signatory_title=org.signatory_title,
+        page_size=page_size,  # type: ignore[arg-type]
+        website=str(profile.get("website", "") or ""),
+    )
+
+
+def _items_for(case: Case, kind: str, item: RequestItem | None) -> list[RequestItem]:
+    items = list(case.items)
+    if kind in _WHOLE_CASE_KINDS or item is None:
+        if kind == LetterKind.VERIFICATION_REQUEST:
+            needing = [i for i in items if i.verification_level not in (None, VerificationLevel.NONE.value)]
+            return needing or items
+        return items
+    if kind == LetterKind.EXTENSION_NOTICE:
+        extended = [i for i in items if i.extended_on is not None]
+        return extended or [item]
+    return [item]
+
+
+def _kept(extra: Mapping[str, Any]) -> tuple[KeptData, ...]:
+    rows = extra.get("kept") or []
+    return tuple(KeptData(str(r.get("what", "")), str(r.get("why", ""))) for r in rows if isinstance(r, dict))
+
+
+def _letter_item(item: RequestItem, extra: Mapping[str, Any]) -> LetterItem:
+    return LetterItem(
+        request_type=RequestType(item.request_type),
+        respond_by=item.respond_by,
+        extended_respond_by=item.extended_respond_by if item.extended_on else None,
+        outcome=Outcome(item.outcome) if item.outcome else None,
+        reasons=tuple(item.denial_reasons or ()),
+        reason_text=item.denial_text or "",
+        kept=_kept(extra),
+        details=str(extra.get("details", "") or ""),
+    )
+
+
+def _strongest_level(items: Sequence[RequestItem]) -> VerificationLevel | None:
+    order = [
+        VerificationLevel.NONE,
+        VerificationLevel.REASONABLE,
+        VerificationLevel.ACCOUNT,
+        VerificationLevel.REASONABLY_HIGH,
+    ]
+    levels = [VerificationLevel(i.verification_level) for i in items if i.verification_level]
+    return max(levels, key=order.index) if levels else None
+
+
+def _data_points(
+    rulebook: Rulebook, case: Case, items: Sequence[RequestItem], extra: Mapping[str, Any]
+) -> tuple[str, ...]:
+    listed = extra.get("data_points")
+    if listed:
+        return tuple(str(p) for p in listed)
+    needed = 2
+    for item in items:
+        try:
+            needed = max(needed, rulebook.rule(case.jurisdiction, item.request_type).verification.data_points)
+        except Exception:  # type not in the rule file: the usual two points
+            continue
+    return DEFAULT_DATA_POINTS[: min(needed, len(DEFAULT_DATA_POINTS))]
+
+
+def _disclosures(org: Organization, kind: str) -> tuple[DisclosureRow, ...]:
+    return tuple(
+        DisclosureRow(d.category, split_list(d.sources), split_list(d.purposes), split_list(d.recipients))
+        for d in org.disclosures
+        if d.kind == kind
+    )
+
+
+def _stl(org: Organization, year: int) -> tuple[tuple[StlRecipient, ...], tuple[str, ...]]:
+    recipients: list[StlRecipient] = []
+    categories: list[str] = []
+    for row in org.stl_disclosures:
+        if row.year != year:
+            continue
+        cats = split_list(row.categories)
+        recipients.append(
+            StlRecipient(
+                row.recipient_name,
+                ", ".join(address_lines(row.recipient_address)),
+                row.nature_of_business,
+                cats,
+            )
+        )
+        categories.extend(c for c in cats if c.casefold() not in {x.casefold() for x in categories})
+    return tuple(recipients), tuple(categories)
+
+
+def earlier_answer(session: Session, case: Case, request_type: str) -> tuple[dt.date | None, str]:
+    """The consumer's latest earlier answered request of the same type to the same organization."""
+    consumer_ids = [
+        case.consumer_id,
+        *session.scalars(select(Consumer.id).where(Consumer.merged_into_id == case.consumer_id)),
+    ]
+    row = session.execute(
+        select(RequestItem.responded_on, Case.reference)
+        .join(Case, Case.id == RequestItem.case_id)
+        .where(
+            Case.consumer_id.in_(consumer_ids),
+            Case.organization_id == case.organization_id,
+            Case.id != case.id,
+            Case.received_on <= case.received_on,
+            RequestItem.request_type == request_type,
+            RequestItem.responded_on.is_not(None),
+            RequestItem.outcome.in_(_ANSWERED),
+        )
+        .order_by(RequestItem.responded_on.desc(), Case.id.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None, ""
+    return row[0], row[1]
+
+
+def _recipient(case: Case, kind: str, extra: Mapping[str, Any]) -> tuple[PostalAddress, str]:
+    """Who the letter is addressed to, and the consumer's name where that is someone else."""
+    consumer = case.consumer
+    consumer_address = PostalAddress(consumer.full_name, address_lines(consumer.postal_address))
+    if LETTER_KINDS[kind].to_business:
+        name = str(extra.get("business_name", "") or "").strip()
+        if not name:
+            raise ValidationError(f"{case.reference}: a notice to the business needs the business's name")
+        return PostalAddress(
+            name, address_lines(str(extra.get("business_address", "") or ""))
+        ), consumer.full_name
+    if case.agent is not None and kind != LetterKind.AGENT_AUTHORIZATION_REQUEST:
+        agent = case.agent
+        return PostalAddress(agent.name, address_lines(agent.postal_address)), consumer.full_name
+    return consumer_address, ""
+
+
+def build_letter_data(
+    session: Session,
+    rulebook: Rulebook,
+    case: Case,
+    kind: str,
+    item: RequestItem | None,
+    extra: Mapping[str, Any],
+    letter_date: dt.date,
+) -> LetterData:
+    """The facts one letter prints, taken from the case as it stands now."""
+    try:
+        LetterKind(kind)
+    except ValueError:
+        raise ValidationError(f"unknown letter kind {kind!r}") from None
+    org = case.organization
+    items = _items_for(case, kind, item)
+    main_type = item or (items[0] if items else None)
+    family = family_for(rulebook, case.jurisdiction, kind, main_type.request_type if main_type else None)
+    recipient, consumer_name = _recipient(case, kind, extra)
+    fields: dict[str, Any] = {
+        "kind": kind,
+        "jurisdiction": case.jurisdiction,
+        "jurisdiction_family": family,
+        "reference": case.reference,
+        "letter_date": letter_date,
+        "recipient": recipient,
+        "letterhead": letterhead_for(org),
+        "consumer_name": consumer_name,
+        "received_date": case.received_on,
+        "items": tuple(_letter_item(i, extra) for i in items),
+        "agent_name": case.agent.name if case.agent is not None else "",
+        "sells_or_shares": org.sells_or_shares,
+        "opt_out_how": str((org.profile or {}).get("opt_out_how", "") or ""),
+        "enclosures": tuple(str(e) for e in extra.get("enclosures", ()) or ()),
+        "extra": {k: str(v) for k, v in (extra.get("template_fields") or {}).items()},
+    }
+    if LETTER_KINDS[kind].to_business:
+        fields["salutation"] = "Dear Privacy Team,"
+    if kind in (LetterKind.VERIFICATION_REQUEST, LetterKind.AGENT_AUTHORIZATION_REQUEST):
+        fields["verification_level"] = _strongest_level(items)
+        fields["data_points_requested"] = _data_points(rulebook, case, items, extra)
+        if extra.get("verify_by"):
+            fields["verify_by"] = dt.date.fromisoformat(str(extra["verify_by"]))
+    if kind == LetterKind.EXTENSION_NOTICE:
+        fields["extension_reason"] = str(
+            extra.get("reason") or next((i.extension_reason for i in items if i.extension_reason), "")
+        )
+        new_dates = [i.extended_respond_by for i in items if i.extended_respond_by]
+        fields["new_due_date"] = max(new_dates) if new_dates else None
+    if kind in (LetterKind.KNOW_CATEGORIES_RESPONSE, LetterKind.UNVERIFIABLE):
+        fields["disclosures"] = _disclosures(org, "collected")
+        fields["sold_shared"] = _disclosures(org, "sold_shared")
+    if kind == LetterKind.STL_RESPONSE:
+        # Civ. Code 1798.83: the disclosures of the calendar year before the request was received.
+        year = case.received_on.year - 1
+        fields["stl_year"] = year
+        fields["stl_recipients"], fields["stl_categories"] = _stl(org, year)
+    if kind in (LetterKind.STL_ALREADY_ANSWERED, LetterKind.FREQUENCY_LIMIT) and main_type is not None:
+        fields["earlier_answer_date"], fields["earlier_reference"] = earlier_answer(
+            session, case, main_type.request_type
+        )
+    if kind in (LetterKind.SERVICE_PROVIDER_REDIRECT, LetterKind.SERVICE_PROVIDER_NOTICE):
+        name = str(extra.get("business_name", "") or "")
+        fields["business_name"] = name
+        lines = address_lines(str(extra.get("business_address", "") or ""))
+        fields["business_address"] = PostalAddress(name, lines) if name else None
+    if family == JurisdictionFamily.US_STATE_WITH_APPEAL:
+        appeal = _appeal(rulebook, case, main_type, org)
+        fields["extra"] = {**fields["extra"], **appeal.pop("extra", {})}
+        fields.update(appeal)
+    complaint = (org.profile or {}).get("complaint_authority")
+    if complaint and family in (JurisdictionFamily.GDPR, JurisdictionFamily.UK_GDPR):
+        fields["complaint_authority"] = str(complaint)
+    return LetterData(**fields)
+
+
+def _appeal(rulebook: Rulebook, case: Case, item: RequestItem | None, org: Organization) -> dict[str, Any]:
+    """Appeal wording for a state with an appeal process.
+
+    The rule files give how long the business has to *decide* an appeal, not a deadline for the
+    consumer to file one; printing the decision period as a filing deadline would invent a limit the
+    law does not set. So ``appeal_days`` (a filing window) comes only from the organization's own
+    policy (profile ``appeal_window_days``), and the decision period goes to ``extra`` for templates.
+    """
+    out: dict[str, Any] = {"appeal_contact": org.privacy_email or ""}
+    window = (org.profile or {}).get("appeal_window_days")
+    if isinstance(window, int) and window > 0:
+        out["appeal_days"] = window
+    if item is not None:
+        try:
+            decision = rulebook.rule(case.jurisdiction, item.request_type).appeal.decision
+        except Exception:
+            decision = None
+        if decision is not None and decision.period is not None:
+            out["extra"] = {"appeal_decision_period": str(decision.period)}
+    return out
