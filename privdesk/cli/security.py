@@ -1,0 +1,347 @@
+"""Security commands: encrypt-db, decrypt-db, rotate-key, recovery-key, backup, restore, check-db, user.
+
+Commands that convert or replace the database file work on the file itself and need privdesk closed
+everywhere else. Secrets are never taken from the command line (they would land in shell history and
+the process list): passphrases and passwords come from the environment or a prompt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from privdesk.cli.core import EXIT_ERROR, EXIT_OK, emit
+from privdesk.domain.errors import StoreError, ValidationError
+from privdesk.domain.types import Role
+from privdesk.services.dto import to_json
+from privdesk.services.hub import Services, resolve_database
+from privdesk.services.secrets import (
+    SecretStore,
+    database_key_name,
+    default_secret_store,
+    unlock_key,
+)
+from privdesk.store import crypto
+from privdesk.store.crypto import Protection
+
+NEW_PASSPHRASE_ENV = "PRIVDESK_NEW_PASSPHRASE"
+NEW_PASSWORD_ENV = "PRIVDESK_NEW_PASSWORD"
+LOGIN_PASSWORD_ENV = "PRIVDESK_LOGIN_PASSWORD"
+RECOVERY_KEY_ENV = "PRIVDESK_RECOVERY_KEY"
+
+
+def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError(f"no terminal to ask for the {prompt.lower()}: set {env}")
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass(f"{prompt} again: ") != first:
+        raise ValidationError("the two entries differ")
+    return first
+
+
+def _sqlite_file(args: argparse.Namespace) -> Path:
+    location = resolve_database(args.db)
+    if "://" in location:
+        raise StoreError(
+            "this command works on an SQLite database file; for PostgreSQL use pg_dump/pg_restore"
+        )
+    return Path(location).expanduser()
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise StoreError(f"no database file {path}")
+    return path
+
+
+def _new_key(path: Path, store: SecretStore) -> tuple[bytes, crypto.KdfParams | None]:
+    """A fresh key: derived from a new passphrase when one is given, else random and kept in the keyring."""
+    phrase = os.environ.get(NEW_PASSPHRASE_ENV) or os.environ.get(crypto.PASSPHRASE_ENV)
+    if not phrase and not store.remembered:
+        phrase = _secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
+    if phrase:
+        crypto.check_new_passphrase(phrase)
+        params = crypto.KdfParams.fresh()
+        return crypto.derive_key(phrase, params), params
+    return crypto.new_random_key(), None
+
+
+def _keep_key(path: Path, store: SecretStore, key: bytes, params: crypto.KdfParams | None) -> None:
+    if params is None:
+        store.set(database_key_name(path), key.hex())
+        crypto.salt_path(path).unlink(missing_ok=True)
+    else:
+        crypto.write_kdf_params(path, params)
+        store.delete(database_key_name(path))
+
+
+def cmd_encrypt_db(args: argparse.Namespace) -> int:
+    path = _existing(_sqlite_file(args))
+    if crypto.protection_of(path) is not Protection.PLAIN:
+        raise StoreError(f"{path.name} is already encrypted")
+    store = default_secret_store()
+    key, params = _new_key(path, store)
+    encrypted = path.with_name(f".{path.name}.encrypting")
+    encrypted.unlink(missing_ok=True)
+    crypto.export_copy(path, None, encrypted, key)
+    crypto.verify_key(encrypted, key)
+    if params is not None:
+        crypto.write_kdf_params(encrypted, params)
+    else:
+        _keep_key(path, store, key, None)
+    crypto.remove_sidecars(path)
+    os.replace(encrypted, path)
+    if params is not None:
+        os.replace(crypto.salt_path(encrypted), crypto.salt_path(path))
+    mode = "a passphrase" if params else "a random key kept in the keyring"
+    emit(
+        args,
+        {"database": str(path), "protection": "passphrase" if params else "keyring"},
+        f"{path.name} is now encrypted with {mode}. Earlier plain backups and copies are still readable: "
+        "delete them.",
+    )
+    return EXIT_OK
+
+
+def cmd_decrypt_db(args: argparse.Namespace) -> int:
+    path = _existing(_sqlite_file(args))
+    out = Path(args.out).expanduser()
+    key = unlock_key(path, store=default_secret_store(), encrypt=False)
+    if key is None:
+        raise StoreError(f"{path.name} is not encrypted")
+    crypto.export_copy(path, key, out, None)
+    print(f"privdesk: {out} is a PLAIN copy readable by anyone who gets the file", file=sys.stderr)
+    emit(args, {"plain_copy": str(out)}, f"wrote {out}")
+    return EXIT_OK
+
+
+def cmd_rotate_key(args: argparse.Namespace) -> int:
+    path = _existing(_sqlite_file(args))
+    store = default_secret_store()
+    old = unlock_key(path, store=store, encrypt=False)
+    if old is None:
+        raise StoreError(f"{path.name} is not encrypted; use encrypt-db")
+    if args.to_keyring and not store.remembered:
+        raise StoreError("no keyring works on this computer to keep a key")
+    if args.to_keyring:
+        new, params = crypto.new_random_key(), None
+    elif args.to_passphrase or crypto.protection_of(path) is Protection.PASSPHRASE:
+        phrase = _secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
+        crypto.check_new_passphrase(phrase)
+        params = crypto.KdfParams.fresh()
+        new = crypto.derive_key(phrase, params)
+    else:
+        new, params = crypto.new_random_key(), None
+    # Keep the new key where it can be found before the file depends on it.
+    pending = database_key_name(path) + ":pending"
+    store.set(pending, new.hex())
+    crypto.rekey(path, old, new)
+    _keep_key(path, store, new, params)
+    store.delete(pending)
+    emit(
+        args,
+        {"database": str(path), "protection": "passphrase" if params else "keyring"},
+        f"{path.name} is re-encrypted with a new key; backups keep their old key",
+    )
+    return EXIT_OK
+
+
+def cmd_recovery_key(args: argparse.Namespace) -> int:
+    """Show the keyring-kept key (to print and lock away), or put one back with --import."""
+    path = _existing(_sqlite_file(args))
+    store = default_secret_store()
+    if crypto.protection_of(path) is not Protection.KEYRING:
+        raise StoreError(f"{path.name} has no keyring key (plain, or protected by a passphrase)")
+    if args.import_key:
+        text = _secret(RECOVERY_KEY_ENV, "Recovery key").strip().lower()
+        try:
+            key = bytes.fromhex(text)
+        except ValueError:
+            raise ValidationError("a recovery key is 64 hexadecimal digits") from None
+        crypto.verify_key(path, key)
+        store.set(database_key_name(path), key.hex())
+        emit(args, {"imported": True}, "the recovery key opens the database and is kept in the keyring")
+        return EXIT_OK
+    key = unlock_key(path, store=store, encrypt=False)
+    assert key is not None
+    print("privdesk: anyone with this key and the file can read every case; keep it offline", file=sys.stderr)
+    emit(args, {"recovery_key": key.hex()}, key.hex())
+    return EXIT_OK
+
+
+def cmd_backup(services: Services, args: argparse.Namespace) -> int:
+    info = services.backups.backup(Path(args.to).expanduser() if args.to else None)
+    emit(
+        args,
+        {"backup": str(info.path), "taken_at": info.taken_at.isoformat(), "size": info.size},
+        f"backup written to {info.path}",
+    )
+    return EXIT_OK
+
+
+def _backup_key(backup: Path, target: Path, store: SecretStore) -> bytes | None:
+    protection = crypto.protection_of(backup)
+    if protection is Protection.PLAIN:
+        return None
+    if protection is Protection.PASSPHRASE:
+        return unlock_key(backup, store=store, encrypt=False)
+    # A keyring-keyed backup shares the key of the database it was taken from.
+    stored = store.get(database_key_name(target))
+    recovery = os.environ.get(RECOVERY_KEY_ENV)
+    text = stored or recovery
+    if not text:
+        raise StoreError(
+            f"the key for {backup.name} is not in this computer's keyring: set {RECOVERY_KEY_ENV}"
+        )
+    key = bytes.fromhex(text.strip())
+    if not stored:
+        store.set(database_key_name(target), key.hex())
+    return key
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from privdesk.services.backup import restore
+
+    target = _sqlite_file(args)
+    backup = Path(args.file).expanduser()
+    if not backup.is_file():
+        raise StoreError(f"no backup file {backup}")
+    key = _backup_key(backup, target, default_secret_store())
+    result = restore(backup, target, key)
+    kept = f"; the replaced database is kept as {result.previous.name}" if result.previous else ""
+    emit(
+        args,
+        {
+            "restored": str(result.restored),
+            "previous": str(result.previous) if result.previous else None,
+            "audit_events": result.audit_events,
+        },
+        f"restored {backup.name}: integrity and audit trail ({result.audit_events} events) verified{kept}",
+    )
+    return EXIT_OK
+
+
+def cmd_check_db(args: argparse.Namespace) -> int:
+    from privdesk.services.backup import startup_check
+
+    path = _sqlite_file(args)
+    key = unlock_key(path, store=default_secret_store(), encrypt=False) if path.exists() else None
+    problems = startup_check(path, key, Path(args.backups).expanduser() if args.backups else None)
+    payload = [
+        {"problem": p.message, "latest_backup": str(p.latest_backup) if p.latest_backup else None}
+        for p in problems
+    ]
+    emit(args, payload, "\n".join(p.message for p in problems) or "the database is sound")
+    return EXIT_ERROR if problems else EXIT_OK
+
+
+# -- users --------------------------------------------------------------------------------------
+
+
+def _login_as(services: Services, args: argparse.Namespace) -> None:
+    if services.users.needs_first_run():
+        return
+    if not args.as_user:
+        raise ValidationError("name the administrator doing this with --as USER")
+    services.users.login(args.as_user, _secret(LOGIN_PASSWORD_ENV, f"Password for {args.as_user}"))
+
+
+def cmd_user_add(services: Services, args: argparse.Namespace) -> int:
+    password = _secret(NEW_PASSWORD_ENV, f"New password for {args.username}", confirm=True)
+    display = args.display_name or args.username
+    if services.users.needs_first_run():
+        if args.role != Role.ADMINISTRATOR.value:
+            raise ValidationError("the first account must be an administrator (--role administrator)")
+        user = services.users.create_administrator(args.username, display, password)
+    else:
+        _login_as(services, args)
+        user = services.users.create_user(args.username, display, args.role, password)
+    emit(args, to_json(user), f"added {user.username} ({user.role})")
+    return EXIT_OK
+
+
+def cmd_user_list(services: Services, args: argparse.Namespace) -> int:
+    users = services.users.list()
+    text = "\n".join(
+        f"{u.username:<20} {u.role:<14} {'active' if u.active else 'disabled':<9} {u.display_name}"
+        for u in users
+    )
+    emit(
+        args,
+        [to_json(u) for u in users],
+        text or "no accounts yet (the first one added is the administrator)",
+    )
+    return EXIT_OK
+
+
+def cmd_user_passwd(services: Services, args: argparse.Namespace) -> int:
+    _login_as(services, args)
+    password = _secret(NEW_PASSWORD_ENV, f"New password for {args.username}", confirm=True)
+    services.users.set_password(args.username, password)
+    emit(args, {"username": args.username}, f"password changed for {args.username}")
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) -> None:
+    p = sub.add_parser(
+        "encrypt-db",
+        parents=[common],
+        help="encrypt a plain database (key in the keyring, or PRIVDESK_NEW_PASSPHRASE)",
+    )
+    p.set_defaults(no_db=cmd_encrypt_db)
+    p = sub.add_parser("decrypt-db", parents=[common], help="write a deliberate PLAIN copy of the database")
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(no_db=cmd_decrypt_db)
+    p = sub.add_parser("rotate-key", parents=[common], help="re-encrypt the database with a new key")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--to-passphrase", action="store_true", help="switch to a passphrase (asked or env)")
+    mode.add_argument("--to-keyring", action="store_true", help="switch to a random key kept in the keyring")
+    p.set_defaults(no_db=cmd_rotate_key)
+    p = sub.add_parser(
+        "recovery-key",
+        parents=[common],
+        help="show the keyring-kept database key, or put it back with --import",
+    )
+    p.add_argument(
+        "--import",
+        dest="import_key",
+        action="store_true",
+        help=f"read the key from {RECOVERY_KEY_ENV} or a prompt and keep it in the keyring",
+    )
+    p.set_defaults(no_db=cmd_recovery_key)
+    p = sub.add_parser("backup", parents=[common], help="take a verified online backup now (rotated)")
+    p.add_argument("--to", metavar="DIR", help="backup folder (default: backups beside the database)")
+    p.set_defaults(handler=cmd_backup)
+    p = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="replace the database with a backup after verifying it (keeps the old file)",
+    )
+    p.add_argument("file")
+    p.set_defaults(no_db=cmd_restore)
+    p = sub.add_parser(
+        "check-db", parents=[common], help="integrity check; names the latest backup if damaged"
+    )
+    p.add_argument("--backups", metavar="DIR")
+    p.set_defaults(no_db=cmd_check_db)
+
+    user = sub.add_parser("user", help="local accounts").add_subparsers(dest="user_command", required=True)
+    p = user.add_parser("add", parents=[common], help="add an account (the first one is the administrator)")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=[r.value for r in Role])
+    p.add_argument("--display-name")
+    p.add_argument("--as", dest="as_user", metavar="ADMIN", help="the administrator doing this")
+    p.set_defaults(handler=cmd_user_add)
+    p = user.add_parser("list", parents=[common], help="list accounts")
+    p.set_defaults(handler=cmd_user_list)
+    p = user.add_parser("passwd", parents=[common], help="set an account's password (administrator)")
+    p.add_argument("username")
+    p.add_argument("--as", dest="as_user", metavar="ADMIN", help="the administrator doing this")
+    p.set_defaults(handler=cmd_user_passwd)
