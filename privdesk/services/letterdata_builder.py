@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 _WHOLE_CASE_KINDS = frozenset(
     {LetterKind.ACKNOWLEDGEMENT, LetterKind.AGENT_AUTHORIZATION_REQUEST, LetterKind.VERIFICATION_REQUEST}
 )
+_TO_CONSUMER_KINDS = frozenset({LetterKind.AGENT_AUTHORIZATION_REQUEST, LetterKind.VERIFICATION_REQUEST})
 _STL_KINDS = frozenset({LetterKind.STL_RESPONSE, LetterKind.STL_ALREADY_ANSWERED})
 _ANSWERED = (Outcome.FULFILLED.value, Outcome.PARTLY_FULFILLED.value)
 
@@ -175,7 +176,7 @@ def _stl(org: Organization, year: int) -> tuple[tuple[StlRecipient, ...], tuple[
     for row in org.stl_disclosures:
         if row.year != year:
             continue
-        cats = split_list(row.categories)
+        cats = tuple(c[:1].upper() + c[1:] for c in split_list(row.categories))
         recipients.append(
             StlRecipient(
                 row.recipient_name,
@@ -214,7 +215,7 @@ def earlier_answer(session: Session, case: Case, request_type: str) -> tuple[dt.
     return row[0], row[1]
 
 
-def _recipient(case: Case, kind: str, extra: Mapping[str, Any]) -> tuple[PostalAddress, str]:
+def recipient_for(case: Case, kind: str, extra: Mapping[str, Any]) -> tuple[PostalAddress, str]:
     """Who the letter is addressed to, and the consumer's name where that is someone else."""
     consumer = case.consumer
     consumer_address = PostalAddress(consumer.full_name, address_lines(consumer.postal_address))
@@ -225,8 +226,11 @@ def _recipient(case: Case, kind: str, extra: Mapping[str, Any]) -> tuple[PostalA
         return PostalAddress(
             name, address_lines(str(extra.get("business_address", "") or ""))
         ), consumer.full_name
-    if case.agent is not None and kind != LetterKind.AGENT_AUTHORIZATION_REQUEST:
-        agent = case.agent
+    # An agent's request is answered to the agent, with the consumer named; but the consumer's own
+    # confirmation and identity are asked of the consumer, and an agent without a postal address
+    # (an email-only agent) cannot be written to on paper.
+    agent = case.agent
+    if agent is not None and kind not in _TO_CONSUMER_KINDS and (agent.postal_address or "").strip():
         return PostalAddress(agent.name, address_lines(agent.postal_address)), consumer.full_name
     return consumer_address, ""
 
@@ -249,7 +253,7 @@ def build_letter_data(
     items = _items_for(case, kind, item)
     main_type = item or (items[0] if items else None)
     family = family_for(rulebook, case.jurisdiction, kind, main_type.request_type if main_type else None)
-    recipient, consumer_name = _recipient(case, kind, extra)
+    recipient, consumer_name = recipient_for(case, kind, extra)
     fields: dict[str, Any] = {
         "kind": kind,
         "jurisdiction": case.jurisdiction,

@@ -29,7 +29,6 @@ from privdesk.domain.letterdata import (
     LetterData,
     Letterhead,
     LetterItem,
-    LetterKind,
     PostalAddress,
     StlRecipient,
 )
@@ -41,7 +40,7 @@ from privdesk.letters.templating import default_template_name, template_names
 from privdesk.services import audit
 from privdesk.services.cases import load_case
 from privdesk.services.context import ServiceContext
-from privdesk.services.letterdata_builder import build_letter_data
+from privdesk.services.letterdata_builder import build_letter_data, recipient_for
 from privdesk.store.models import Case, Document, DocumentContent, Letter, LetterTemplate, RequestItem
 
 try:  # multi-workstation claims, when that module is present
@@ -745,15 +744,15 @@ def _event_day(letter: OutboxLetterDTO) -> dt.date:
 
 
 def _recipient_summary(letter: Letter, case: Case) -> tuple[str, bool]:
+    """Name and whether there is a postal address: the snapshot once generated, else from the case."""
     if letter.recipient:
         lines = letter.recipient.splitlines()
         return lines[0], len(lines) > 1
-    if letter.kind in LETTER_KINDS and LETTER_KINDS[letter.kind].to_business:
-        data = letter.data or {}
-        return str(data.get("business_name", "")), bool(str(data.get("business_address", "")).strip())
-    if case.agent is not None and letter.kind != LetterKind.AGENT_AUTHORIZATION_REQUEST:
-        return case.agent.name, bool(case.agent.postal_address.strip())
-    return case.consumer.full_name, bool(case.consumer.postal_address.strip())
+    try:
+        address, _ = recipient_for(case, letter.kind, letter.data or {})
+    except (ValidationError, KeyError):
+        return "", False
+    return address.name, bool(address.lines)
 
 
 def _item_of(case: Case, item_type: str | None) -> RequestItem | None:

@@ -1,0 +1,98 @@
+"""Letter commands: the morning print batch, the outbox list, rendering one letter, marking mail sent."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from privdesk.cli.core import EXIT_OK, emit, iso_date
+from privdesk.services.dto import to_json
+from privdesk.services.hub import Services
+from privdesk.services.letters import SEND_METHODS, OutboxLetterDTO, write_file
+
+
+def _letter_text(letter: OutboxLetterDTO) -> str:
+    mailed = f" {letter.method} {letter.sent_on.isoformat()}" if letter.sent_on and letter.method else ""
+    return (
+        f"{letter.id:>5}  {letter.status:<9} {letter.case_reference}  {letter.kind:<28} "
+        f"{letter.recipient_name}{mailed}"
+    )
+
+
+def cmd_letters_batch(services: Services, args: argparse.Namespace) -> int:
+    def progress(done: int, total: int) -> None:
+        if not args.json:
+            print(f"\rrendering {done}/{total}", end="", file=sys.stderr, flush=True)
+
+    summary = services.letters.batch(args.date or services.ctx.today(), Path(args.out), progress=progress)
+    if not args.json and summary.count:
+        print(file=sys.stderr)
+    payload: dict[str, Any] = {
+        "date": summary.on.isoformat(),
+        "count": summary.count,
+        "letter_ids": summary.letter_ids,
+        "combined_pdf": str(summary.combined_pdf) if summary.combined_pdf else None,
+        "address_sheet": str(summary.address_sheet) if summary.address_sheet else None,
+        "labels": str(summary.labels) if summary.labels else None,
+        "letter_files": [str(p) for p in summary.letter_files],
+    }
+    text = (
+        f"{summary.count} letters: {summary.combined_pdf}" if summary.count else "no letters waiting to print"
+    )
+    emit(args, payload, text)
+    return EXIT_OK
+
+
+def cmd_letters_list(services: Services, args: argparse.Namespace) -> int:
+    letters = services.letters.outbox(status=args.status, date=args.date)
+    emit(args, [to_json(x) for x in letters], "\n".join(_letter_text(x) for x in letters) or "no letters")
+    return EXIT_OK
+
+
+def cmd_letter_render(services: Services, args: argparse.Namespace) -> int:
+    pdf = services.letters.render_case_letter(args.reference, args.kind)
+    target = Path(args.out)
+    write_file(target, pdf)
+    emit(
+        args,
+        {"reference": args.reference.upper(), "kind": args.kind, "out": str(target), "size": len(pdf)},
+        f"wrote {target} ({len(pdf)} bytes)",
+    )
+    return EXIT_OK
+
+
+def cmd_letter_mark_sent(services: Services, args: argparse.Namespace) -> int:
+    letter = services.letters.mark_sent(
+        args.id, args.on or services.ctx.today(), args.method, tracking_number=args.tracking
+    )
+    emit(args, to_json(letter), _letter_text(letter))
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) -> None:
+    letters = sub.add_parser("letters", help="the outbox and the print batch").add_subparsers(
+        dest="letters_command", required=True
+    )
+    p = letters.add_parser("batch", parents=[common], help="render the day's letters for printing")
+    p.add_argument("--date", type=iso_date, help="the mailing day named in the files (default: today)")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for the PDFs")
+    p.set_defaults(handler=cmd_letters_batch)
+    p = letters.add_parser("list", parents=[common], help="list letters in the outbox")
+    p.add_argument("--status", help="queued, generated, printed, sent, returned or void")
+    p.add_argument("--date", type=iso_date, help="letters created, printed or sent that day")
+    p.set_defaults(handler=cmd_letters_list)
+
+    letter = sub.add_parser("letter", help="one letter").add_subparsers(dest="letter_command", required=True)
+    p = letter.add_parser("render", parents=[common], help="write a case's letter as a PDF")
+    p.add_argument("reference")
+    p.add_argument("--kind", required=True)
+    p.add_argument("--out", required=True, metavar="FILE")
+    p.set_defaults(handler=cmd_letter_render)
+    p = letter.add_parser("mark-sent", parents=[common], help="record that a letter was mailed or emailed")
+    p.add_argument("id", type=int)
+    p.add_argument("--method", required=True, choices=SEND_METHODS)
+    p.add_argument("--tracking", help="tracking number (certified mail)")
+    p.add_argument("--on", type=iso_date, help="day it was mailed (default: today)")
+    p.set_defaults(handler=cmd_letter_mark_sent)
