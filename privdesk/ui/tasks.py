@@ -85,7 +85,7 @@ class TaskRelay(QObject):
 class Task(QRunnable):
     def __init__(self, work: Callable[..., Any], relay: TaskRelay, *, with_progress: bool = False) -> None:
         super().__init__()
-        self.setAutoDelete(True)
+        self.setAutoDelete(False)  # the runner drops it once the result is delivered
         self.work = work
         self.relay = relay
         self.with_progress = with_progress
@@ -119,6 +119,8 @@ class TaskRunner(QObject):
         self.write_pool = QThreadPool(self)
         self.write_pool.setMaxThreadCount(1)
         self.running = 0
+        # Python owns the relays and tasks: keep them alive until the work reported back.
+        self._alive: set[Task] = set()
         self.default_error: Callable[[BaseException], None] | None = None
 
     def run(
@@ -139,15 +141,17 @@ class TaskRunner(QObject):
         relay.on_success = on_success
         relay.on_error = on_error or self.default_error
         relay.on_progress = progress
-        relay.on_finished = self._done
         task = Task(work, relay, with_progress=progress is not None)
+        relay.on_finished = lambda: self._done(task)
+        self._alive.add(task)
         self.running += 1
         if self.running == 1:
             self.busy_changed.emit(True)
         (self.write_pool if write else self.read_pool).start(task)
         return task
 
-    def _done(self) -> None:
+    def _done(self, task: Task) -> None:
+        self._alive.discard(task)
         self.running -= 1
         if self.running == 0:
             self.busy_changed.emit(False)

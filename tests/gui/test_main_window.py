@@ -1,0 +1,81 @@
+"""The main window over the demo data: dashboard, queue, navigation, shortcuts, remembered state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from privdesk.ui.actions import ACTIONS
+from privdesk.ui.main_window import MainWindow, ShortcutsDialog
+from privdesk.ui.models.case_table import ROW_ROLE
+
+
+def queue_ready(window: MainWindow) -> bool:
+    queue = window.cases_page.queue
+    return not queue.model.loading and queue.model._started
+
+
+def test_window_opens_with_dashboard_and_demo_cases(qtbot: Any, window: MainWindow) -> None:
+    dashboard = window.pages["dashboard"]
+    assert dashboard.tiles["overdue"].number.text() == "7"  # type: ignore[attr-defined]
+    assert dashboard.tiles["open"].number.text() == "25"  # type: ignore[attr-defined]
+    assert dashboard.chart.series(), "the weekly chart is drawn"
+    qtbot.waitUntil(lambda: "overdue" in window.deadline_label.text())
+    assert "test database" in window.db_label.text()
+
+    window.go("cases")
+    queue = window.cases_page.queue
+    qtbot.waitUntil(lambda: queue.model.rowCount() == 25)
+    assert queue.count_label.text() == "25 cases"
+    first = queue.model.data(queue.model.index(0, 0), ROW_ROLE)
+    assert first.overdue
+    due_text = queue.model.data(queue.model.index(0, 0))
+    assert "OVERDUE" in due_text  # marked in words, not by colour alone
+    assert queue.model.data(queue.model.index(0, 0), Qt.ItemDataRole.DecorationRole) is not None
+
+
+def test_dashboard_number_opens_the_filtered_queue(qtbot: Any, window: MainWindow) -> None:
+    window.pages["dashboard"].tiles["overdue"].click()  # type: ignore[attr-defined]
+    queue = window.cases_page.queue
+    qtbot.waitUntil(lambda: queue.count_label.text() == "7 cases")
+    assert queue.overdue.isChecked()
+    assert window.stack.currentWidget() is window.cases_page
+
+
+def test_every_page_opens_without_errors(qtbot: Any, window: MainWindow) -> None:
+    for key in window.pages:
+        window.go(key)
+        assert window.stack.currentWidget() is window.pages[key]
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)
+    consumers = window.pages["consumers"]
+    qtbot.waitUntil(lambda: consumers.people.rowCount() > 0)  # type: ignore[attr-defined]
+    organizations = window.pages["organizations"]
+    qtbot.waitUntil(lambda: organizations.list.count() == 3)  # type: ignore[attr-defined]
+    reports = window.pages["reports"]
+    qtbot.waitUntil(lambda: "48 cases received" in reports.summary.text())  # type: ignore[attr-defined]
+
+
+def test_frequent_actions_have_shortcuts_and_help_lists_them(qtbot: Any, window: MainWindow) -> None:
+    frequent = {"new_case", "new_phone_case", "find", "refresh", "next_action", "verify", "extend", "respond",
+                "add_note", "go_cases", "go_dashboard"}
+    for spec in ACTIONS:
+        if spec.id in frequent:
+            assert not window.actions_by_id[spec.id].shortcut().isEmpty(), spec.id
+    dialog = ShortcutsDialog([("Case", "Extend the deadline", "Ctrl+Shift+E")], window)
+    qtbot.addWidget(dialog)
+    from privdesk.ui.actions import shortcut_rows
+
+    rows = shortcut_rows(window.actions_by_id)
+    assert ("Case", "Extend the deadline", "Ctrl+Shift+E") in rows
+    assert len(rows) >= len(frequent)
+    assert dialog.table.item(0, 2).text() == "Ctrl+Shift+E"
+
+
+def test_columns_and_geometry_are_remembered(qtbot: Any, window: MainWindow) -> None:
+    header = window.cases_page.queue.table.horizontalHeader()
+    header.setSectionHidden(7, True)
+    window.close()
+    again = MainWindow(database_label="test database")
+    qtbot.addWidget(again)
+    assert again.cases_page.queue.table.horizontalHeader().isSectionHidden(7)

@@ -1,0 +1,86 @@
+"""The case queue: filters, search, sorting, saved filters, and the models checked by Qt's model tester."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+
+from privdesk.services.dto import CaseFilter
+from privdesk.ui.main_window import MainWindow
+from privdesk.ui.models.case_table import ROW_ROLE, CaseTableModel
+from privdesk.ui.models.records import Column, RecordTableModel
+
+
+def open_queue(qtbot: Any, window: MainWindow) -> Any:
+    window.go("cases")
+    queue = window.cases_page.queue
+    qtbot.waitUntil(lambda: queue.count_label.text() == "25 cases")
+    return queue
+
+
+def test_search_is_debounced_and_finds_by_name(qtbot: Any, window: MainWindow) -> None:
+    queue = open_queue(qtbot, window)
+    with qtbot.waitSignal(queue.model.count_changed, timeout=5000) as blocker:
+        qtbot.keyClicks(queue.search, "castellanos")
+    assert blocker.args == [1]
+    row = queue.model.data(queue.model.index(0, 0), ROW_ROLE)
+    assert row.consumer_name == "Lorraine Castellanos"
+
+
+def test_filters_by_status_type_and_overdue(qtbot: Any, window: MainWindow) -> None:
+    queue = open_queue(qtbot, window)
+    queue.status.setCurrentIndex(queue.status.findData(None))  # all statuses
+    qtbot.waitUntil(lambda: queue.count_label.text() == "48 cases")
+    queue.request_type.setCurrentIndex(queue.request_type.findData("shine_the_light"))
+    qtbot.waitUntil(lambda: queue.count_label.text() == "3 cases")
+    queue.request_type.setCurrentIndex(0)
+    queue.overdue.setChecked(True)
+    qtbot.waitUntil(lambda: queue.count_label.text() == "7 cases")
+    for r in range(queue.model.rowCount()):
+        assert queue.model.data(queue.model.index(r, 0), ROW_ROLE).overdue
+
+
+def test_sorting_by_consumer(qtbot: Any, window: MainWindow) -> None:
+    queue = open_queue(qtbot, window)
+    with qtbot.waitSignal(queue.model.count_changed, timeout=5000):
+        queue.table.sortByColumn(2, Qt.SortOrder.AscendingOrder)
+    names = [queue.model.data(queue.model.index(r, 2)) for r in range(queue.model.rowCount())]
+    assert names == sorted(names, key=str.lower) or names == sorted(names)
+
+
+def test_saved_filter_comes_back(qtbot: Any, window: MainWindow, monkeypatch: Any) -> None:
+    queue = open_queue(qtbot, window)
+    queue.overdue.setChecked(True)
+    qtbot.waitUntil(lambda: queue.count_label.text() == "7 cases")
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Late ones", True))
+    queue.save_filter()
+    queue.clear()
+    qtbot.waitUntil(lambda: queue.count_label.text() == "25 cases")
+    queue.load_saved(queue.saved.findData("Late ones"))
+    qtbot.waitUntil(lambda: queue.count_label.text() == "7 cases")
+    assert queue.overdue.isChecked()
+
+
+def test_case_table_model_passes_the_model_tester(qtbot: Any, qtmodeltester: Any, window: MainWindow) -> None:
+    queue = open_queue(qtbot, window)
+    qtmodeltester.check(queue.model)
+    model = CaseTableModel(
+        lambda work, done: done(work()),  # synchronous runner: the tester sees every page at once
+        lambda f: window.services.cases.count(f),  # type: ignore[union-attr]
+        lambda f, s, d: window.services.queue.page(f, s, d).rows,  # type: ignore[union-attr]
+    )
+    model.set_filter(CaseFilter())
+    assert model.rowCount() == 48
+    qtmodeltester.check(model)
+    model.sort(2, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(model)
+
+
+def test_record_model_passes_the_model_tester(qtmodeltester: Any) -> None:
+    model = RecordTableModel([Column("Name", lambda r: r[0]), Column("Count", lambda r: r[1])])
+    model.set_records([("a", 1), ("b", 2)])
+    qtmodeltester.check(model)
+    assert model.data(model.index(1, 1)) == "2"
