@@ -18,13 +18,15 @@ import threading
 from typing import Any
 
 from sqlalchemy import event, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from privdesk.store.engine import Database
 from privdesk.store.models import AuditHead
 
 CHANNEL = "privdesk_changes"
 _PENDING = "privdesk_change_pending"
+_SENDING = "privdesk_change_sending"
+NOTIFY_GRACE_SECONDS = 0.05
 
 
 def notify_change(session: Session, payload: str = "") -> None:
@@ -46,6 +48,7 @@ def install_change_notifications() -> None:
         if _is_installed:
             return
         event.listen(Session, "after_flush", _mark_written)
+        event.listen(Session, "do_orm_execute", _mark_statement)
         event.listen(Session, "before_commit", _notify_if_written)
         _is_installed = True
 
@@ -54,11 +57,20 @@ def _mark_written(session: Session, _flush_context: Any) -> None:
     session.info[_PENDING] = True
 
 
+def _mark_statement(state: ORMExecuteState) -> None:
+    # Bulk UPDATE/DELETE and plain SQL written through the session change rows without a flush.
+    if not state.is_select and not state.session.info.get(_SENDING):
+        state.session.info[_PENDING] = True
+
+
 def _notify_if_written(session: Session) -> None:
     if session.info.pop(_PENDING, False):
+        session.info[_SENDING] = True
         # A notification must never make a write fail; pollers still see the audit head.
         with contextlib.suppress(Exception):
             notify_change(session)
+        session.info.pop(_SENDING, None)
+        session.info.pop(_PENDING, None)
 
 
 class ChangeWatcher:
@@ -68,6 +80,7 @@ class ChangeWatcher:
         self.db = db
         self._lock = threading.Lock()
         self._raw: Any = None
+        self._pg: Any = None
         self._last_mark: object = None
         install_change_notifications()
         self._open()
@@ -80,12 +93,13 @@ class ChangeWatcher:
             self._raw = raw
             return
         # A connection of our own, outside the pool: LISTEN must stay registered between polls.
-        raw.detach()
         pg: Any = raw.driver_connection
+        raw.detach()
         pg.rollback()
         pg.autocommit = True
         pg.execute(f"LISTEN {CHANNEL}")
         self._raw = raw
+        self._pg = pg
 
     def close(self) -> None:
         with self._lock:
@@ -116,19 +130,19 @@ class ChangeWatcher:
             ).first()
             return tuple(head) if head is not None else None
 
-    def _drain_notifications(self) -> bool:
-        pg = self._raw.driver_connection
-        return any(True for _ in pg.notifies(timeout=0))
+    def _drain_notifications(self, wait: float = 0.0) -> int:
+        return sum(1 for _ in self._pg.notifies(timeout=wait))
 
     def poll(self) -> bool:
+        """At least once per change: a change may (rarely) be reported by two successive polls."""
         with self._lock:
             if self._raw is None:
                 self._open()
-            changed = False
-            if not self.db.is_sqlite:
-                changed = self._drain_notifications()
+            notified = 0 if self.db.is_sqlite else self._drain_notifications()
             mark = self._mark()
-            if mark != self._last_mark:
-                changed = True
-                self._last_mark = mark
-            return changed
+            moved = mark != self._last_mark
+            self._last_mark = mark
+            if moved and not notified and not self.db.is_sqlite:
+                # The commit's NOTIFY may still be on its way; take it now so the next poll stays quiet.
+                self._drain_notifications(NOTIFY_GRACE_SECONDS)
+            return moved or notified > 0
