@@ -38,7 +38,14 @@ APPROVE_DENIAL = "denial"
 APPROVE_SPECIFIC_PIECES = "specific_pieces"
 APPROVAL_SUBJECTS = (APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES)
 
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (argon2-cffi defaults)
+
+def _make_hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106 low-memory profile); tests may ask for a cheap one."""
+    import os
+
+    if os.environ.get("PRIVDESK_KDF_FAST") == "1":
+        return PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
+    return PasswordHasher()
 
 
 class AccessDenied(DomainError):
@@ -200,7 +207,7 @@ class UserService:
             username=name,
             display_name=display_name.strip() or name,
             role=role.value,
-            password_hash=_hasher.hash(password),
+            password_hash=_make_hasher().hash(password),
             active=True,
         )
         s.add(user)
@@ -231,7 +238,7 @@ class UserService:
                     raise LoginFailed("the current password is wrong")
             else:
                 require_role(self.ctx, Role.ADMINISTRATOR, session=s)
-            user.password_hash = _hasher.hash(new_password)
+            user.password_hash = _make_hasher().hash(new_password)
             record(s, self.ctx, "user.password", "user", user.username)
 
     def set_role(self, username: str, role: Role | str) -> UserDTO:
@@ -285,9 +292,12 @@ class UserService:
                 record(s, self.ctx, "user.login_failed", "user", name[:40])
             else:
                 self.throttle.succeeded(name)
-                if user.password_hash and _hasher.check_needs_rehash(user.password_hash):
-                    user.password_hash = _hasher.hash(password)
-                record(s, self.ctx, "user.login", "user", user.username)
+                if user.password_hash and _make_hasher().check_needs_rehash(user.password_hash):
+                    user.password_hash = _make_hasher().hash(password)
+                # The login is the user's own act, whoever was acting before.
+                record(
+                    s, dataclasses.replace(self.ctx, actor=user.username), "user.login", "user", user.username
+                )
                 return _dto(user)
         raise LoginFailed("wrong user name or password, or the account is disabled")
 
@@ -400,6 +410,6 @@ def _verify(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return PasswordHasher().verify(password_hash, password)  # parameters come from the hash itself
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
