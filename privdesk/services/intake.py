@@ -709,7 +709,7 @@ class IntakeService:
 
     def pending(self) -> list[IntakeRowDTO]:
         with self.ctx.db.read() as s:
-            slugs = dict(s.execute(select(Organization.id, Organization.slug)).tuples().all())
+            slugs = {oid: slug for oid, slug in s.execute(select(Organization.id, Organization.slug))}
             items = s.scalars(
                 select(IntakeItem)
                 .where(IntakeItem.status == PENDING)
