@@ -57,8 +57,19 @@ def test_every_page_opens_without_errors(qtbot: Any, window: MainWindow) -> None
 
 
 def test_frequent_actions_have_shortcuts_and_help_lists_them(qtbot: Any, window: MainWindow) -> None:
-    frequent = {"new_case", "new_phone_case", "find", "refresh", "next_action", "verify", "extend", "respond",
-                "add_note", "go_cases", "go_dashboard"}
+    frequent = {
+        "new_case",
+        "new_phone_case",
+        "find",
+        "refresh",
+        "next_action",
+        "verify",
+        "extend",
+        "respond",
+        "add_note",
+        "go_cases",
+        "go_dashboard",
+    }
     for spec in ACTIONS:
         if spec.id in frequent:
             assert not window.actions_by_id[spec.id].shortcut().isEmpty(), spec.id
