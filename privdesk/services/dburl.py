@@ -55,12 +55,17 @@ def resolve_pg_url(url: str, secret_lookup: SecretLookup | None = None) -> str:
     return parsed.set(password=secret).render_as_string(hide_password=False)
 
 
-def store_password(url: str, password: str) -> str:
-    """Keep a server password in the keyring; returns the key used. Refuses URLs that are not servers."""
+def server_password_key(url: str) -> str:
+    """The keyring key of a server URL; refuses SQLite files and URLs without a user."""
     parsed = database_url(url)
     if not is_server_url(parsed):
         raise ValidationError("passwords are only kept for PostgreSQL URLs (an SQLite file has none)")
-    key = password_key(parsed)
+    return password_key(parsed)
+
+
+def store_password(url: str, password: str) -> str:
+    """Keep a server password in the keyring; returns the key used."""
+    key = server_password_key(url)
     try:
         keyring.set_password(KEYRING_SERVICE, key, password)
     except (KeyringError, RuntimeError) as exc:
@@ -70,7 +75,7 @@ def store_password(url: str, password: str) -> str:
 
 def forget_password(url: str) -> bool:
     """Remove a stored server password; False when none was stored."""
-    key = password_key(database_url(url))
+    key = server_password_key(url)
     try:
         keyring.delete_password(KEYRING_SERVICE, key)
     except (KeyringError, RuntimeError):

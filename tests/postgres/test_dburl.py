@@ -81,3 +81,38 @@ def test_sslmode_is_honoured_by_the_server_connection(pg_url: str) -> None:
                     s.execute(text("SELECT 1"))
         finally:
             db.dispose()
+
+
+def test_db_password_command(
+    memory_keyring: MemoryKeyring, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import json
+
+    from privdesk.cli.core import run
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("correct horse\n"))
+    assert run(["db-password", "--db", URL, "--password-stdin", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["keyring_key"] == "db:officer@db.example.org/privdesk"
+    assert memory_keyring.get_password("privdesk", payload["keyring_key"]) == "correct horse"
+    assert make_url(resolve_pg_url(URL)).password == "correct horse"
+    assert run(["--db", URL, "db-password", "--forget"]) == 0
+    assert "removed" in capsys.readouterr().out
+    assert resolve_pg_url(URL) == URL
+    assert run(["db-password", "--db", "/tmp/x.db", "--password-stdin"]) == 1
+    assert "only kept for PostgreSQL" in capsys.readouterr().err
+
+
+@pytest.mark.postgres
+def test_db_password_check_reaches_the_server(
+    pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The test server trusts local connections, so any password passes the check; a wrong host fails."""
+    import io
+
+    from privdesk.cli.core import run
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("pw\n"))
+    assert run(["db-password", "--db", pg_url, "--password-stdin", "--check"]) == 0
+    assert "the server accepted it" in capsys.readouterr().out
