@@ -253,6 +253,11 @@ class LetterService:
             job = self._job(s, letter)
         return self.renderer.render(job.data, job.template_source)
 
+    def stored_pdf(self, letter_id: int) -> bytes:
+        """The PDF stored when the letter was generated or printed, checked against its SHA-256."""
+        with self.ctx.db.read() as s:
+            return self._stored_bytes(s, self._letter(s, letter_id))
+
     def letter_data(self, letter_id: int) -> LetterData:
         """The facts the letter would print now (for checks and previews)."""
         with self.ctx.db.read() as s:

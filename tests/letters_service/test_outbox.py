@@ -1,0 +1,332 @@
+"""Sent letters as records, the print batch, edited templates, unprintable names and the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select, update
+
+from privdesk.cli import run
+from privdesk.domain.errors import StoreError, TransitionRefused, ValidationError
+from privdesk.letters import TemplateError, UnprintableTextError
+from privdesk.letters.batch import Cancelled
+from privdesk.services.cases import NewCase
+from privdesk.services.hub import Services
+from privdesk.store.models import DocumentContent, Letter, LetterTemplate
+from tests.conftest import TODAY
+from tests.letters.pdftext import flat_text
+
+
+def _first_queued(services: Services, kind: str | None = None) -> int:
+    letters = [x for x in services.letters.outbox(status="queued") if kind is None or x.kind == kind]
+    return min(x.id for x in letters)
+
+
+def test_a_sent_letter_is_returned_unchanged_and_sealed(demo_services: Services) -> None:
+    letters = demo_services.letters
+    letter_id = _first_queued(demo_services, "deletion_denied")
+    generated = letters.generate(letter_id)
+    letters.mark_printed([letter_id])
+    sent = letters.mark_sent(letter_id, TODAY, "certified", tracking_number="9407 1000 0000 0000 0001")
+    assert sent.status == "sent" and sent.tracking_number and sent.sha256 == generated.sha256
+    first = letters.render(letter_id)
+    assert hashlib.sha256(first).hexdigest() == sent.sha256
+    # The organization changes its signatory: a sent letter still reads as it was mailed.
+    with demo_services.db.write() as s:
+        from privdesk.store.models import Organization
+
+        s.execute(update(Organization).values(signatory_name="Someone Else"))
+    assert letters.render(letter_id) == first
+    with pytest.raises(TransitionRefused, match="already marked sent"):
+        letters.mark_sent(letter_id, TODAY, "first_class")
+    with pytest.raises(TransitionRefused, match="cannot change"):
+        letters.generate(letter_id)
+    with pytest.raises(TransitionRefused):
+        letters.void(letter_id, "mistake")
+    returned = letters.mark_returned(letter_id, TODAY, "moved, left no address")
+    assert returned.status == "returned" and letters.render(letter_id) == first
+    entries = demo_services.audit.entries(case_reference=sent.case_reference)
+    letter_events = [e for e in entries if e.entity == "letter" and e.entity_id == str(letter_id)]
+    assert {"letter.generated", "letter.printed", "letter.sent", "letter.returned"} <= {
+        e.action for e in letter_events
+    }
+    assert all("moved" not in json.dumps(e.after) for e in letter_events)  # the note stays out of the trail
+
+
+def test_an_altered_stored_letter_is_detected(demo_services: Services) -> None:
+    letters = demo_services.letters
+    letter_id = _first_queued(demo_services)
+    sha = letters.generate(letter_id).sha256
+    letters.mark_sent(letter_id, TODAY, "email")
+    with demo_services.db.write() as s:
+        s.execute(update(DocumentContent).where(DocumentContent.sha256 == sha).values(data=b"%PDF-forged"))
+    with pytest.raises(StoreError, match="SHA-256"):
+        letters.render(letter_id)
+
+
+def test_sending_needs_a_generated_letter_and_a_known_method(demo_services: Services) -> None:
+    letters = demo_services.letters
+    letter_id = _first_queued(demo_services)
+    with pytest.raises(TransitionRefused, match="generate it"):
+        letters.mark_sent(letter_id, TODAY, "first_class")
+    letters.generate(letter_id)
+    with pytest.raises(ValidationError, match="tracking number"):
+        letters.mark_sent(letter_id, TODAY, "certified")
+    with pytest.raises(ValidationError, match="unknown mailing method"):
+        letters.mark_sent(letter_id, TODAY, "pigeon")
+    with pytest.raises(ValidationError, match="future"):
+        letters.mark_sent(letter_id, TODAY + dt.timedelta(days=1), "first_class")
+    assert letters.void(letter_id, "duplicate").status == "void"
+
+
+def test_batch_writes_the_days_files_and_marks_the_letters_printed(
+    demo_services: Services, tmp_path: Path
+) -> None:
+    queued = demo_services.letters.outbox(status="queued")
+    calls: list[tuple[int, int]] = []
+    summary = demo_services.letters.batch(TODAY, tmp_path, progress=lambda d, t: calls.append((d, t)))
+    assert summary.count == len(queued)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert {"2026-11-20-mail.pdf", "2026-11-20-addresses.pdf", "2026-11-20-labels.pdf"} <= set(names)
+    per_letter = [n for n in names if n.startswith("PD-")]
+    assert len(per_letter) == len(queued)
+    for letter in queued:
+        assert any(n.startswith(f"{letter.case_reference}-{letter.kind}") for n in per_letter)
+    assert not [n for n in names if n.startswith(".")]  # no temporary files left
+    assert calls and calls[-1][0] == len(queued)
+    after = {x.id: x for x in demo_services.letters.outbox()}
+    for letter in queued:
+        printed = after[letter.id]
+        assert printed.status == "printed" and printed.claimed_by is None and printed.printed_at
+        stored = demo_services.letters.stored_pdf(letter.id)
+        assert (tmp_path / f"{letter.case_reference}-{letter.kind}.pdf").exists()
+        assert hashlib.sha256(stored).hexdigest() == printed.sha256
+    combined = PdfReader(tmp_path / "2026-11-20-mail.pdf")
+    assert len(combined.pages) >= len(queued)
+    # Printed by organization, then reference: one organization's letters go out together.
+    order = sorted(queued, key=lambda x: (x.organization.casefold(), x.case_reference, x.kind))
+    assert order[0].case_reference in combined.pages[0].extract_text()
+    assert order[-1].case_reference in combined.pages[-1].extract_text()
+    assert demo_services.letters.batch(TODAY, tmp_path / "again").count == 0
+
+
+def test_batch_skips_letters_another_workstation_claimed(demo_services: Services, tmp_path: Path) -> None:
+    queued = sorted(x.id for x in demo_services.letters.outbox(status="queued"))
+    for letter_id in queued[3:]:
+        demo_services.letters.void(letter_id, "kept out of this test's print run")
+    taken = queued[0]
+    with demo_services.db.write() as s:
+        s.execute(update(Letter).where(Letter.id == taken).values(claimed_by="other-host:1"))
+    summary = demo_services.letters.batch(TODAY, tmp_path)
+    assert summary.letter_ids == queued[1:3]
+    assert demo_services.letters.show(taken).status == "queued"
+
+
+def test_cancelling_a_batch_leaves_no_file_and_no_change(demo_services: Services, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    before = {(x.id, x.status, x.sha256) for x in demo_services.letters.outbox()}
+    done: list[int] = []
+    with pytest.raises(Cancelled):
+        demo_services.letters.batch(
+            TODAY, out, progress=lambda d, t: done.append(d), cancelled=lambda: len(done) >= 3
+        )
+    assert list(out.iterdir()) == []
+    after = demo_services.letters.outbox()
+    assert {(x.id, x.status, x.sha256) for x in after} == before
+    assert all(x.claimed_by is None for x in after)
+
+
+def test_template_with_an_error_reports_its_line_and_is_not_saved(demo_services: Services) -> None:
+    letters = demo_services.letters
+    broken = "**Re: test**\n\n{{ salutation }}\n\n{% for item in items %}\n- {{ item.label }\n{% endfor %}\n"
+    with pytest.raises(TemplateError) as caught:
+        letters.save_template("acknowledgement", "ccpa", broken)
+    assert caught.value.line == 6
+    with demo_services.db.read() as s:
+        assert s.scalars(select(LetterTemplate)).all() == []
+    assert "We have received your privacy request" in letters.active_template("acknowledgement", "ccpa")
+
+
+def test_an_edited_template_is_versioned_and_used(demo_services: Services) -> None:
+    letters = demo_services.letters
+    source = letters.active_template("acknowledgement", "ccpa").replace(
+        "Thank you for contacting", "With many thanks for writing to"
+    )
+    assert letters.save_template("acknowledgement", "ccpa", source) == 1
+    assert letters.save_template("acknowledgement", "ccpa", source + "\nP.S. Edited.\n") == 2
+    assert letters.active_template("acknowledgement", "ccpa").endswith("P.S. Edited.\n")
+    info = {(t.kind, t.family): t for t in letters.templates()}
+    assert info[("acknowledgement", "ccpa")].version == 2
+    letter_id = _first_queued(demo_services, "acknowledgement")
+    generated = letters.generate(letter_id)
+    text = flat_text(letters.stored_pdf(letter_id))
+    assert "With many thanks for writing to" in text and "P.S. Edited." in text
+    with demo_services.db.read() as s:
+        row = s.get_one(Letter, letter_id)
+        assert row.template_ref == "db:acknowledgement/ccpa/v2"
+        assert row.data["template"]["source"].endswith("P.S. Edited.\n")
+        assert row.data["snapshot"]["reference"] == generated.case_reference
+    preview = letters.preview(generated.case_reference, "acknowledgement", "**Re: Preview only**\n\nHello.\n")
+    assert "Preview only" in flat_text(preview)
+    letters.reset_template("acknowledgement", "ccpa")
+    assert "Thank you for contacting" in letters.active_template("acknowledgement", "ccpa")
+
+
+def _new_case(services: Services, name: str, types: list[str], **kw: object) -> str:
+    case = services.cases.create(
+        NewCase(
+            organization=str(kw.get("org", "mstis")),
+            jurisdiction="US-CA",
+            types=types,
+            channel="mail",
+            received=TODAY - dt.timedelta(days=3),
+            name=name,
+            address=str(kw.get("address", "12 Test Street\nTorrance, CA 90501")),
+            ca_residency_attested=True,
+            agent_name=kw.get("agent_name"),  # type: ignore[arg-type]
+        )
+    )
+    return case.reference
+
+
+def test_an_unprintable_name_is_refused_naming_the_field(services: Services) -> None:
+    services.organizations.import_profile_file(Path("resources/demo/mstis.toml"))
+    reference = _new_case(services, "山田 太郎", ["delete"])
+    letter = services.letters.create(reference, "acknowledgement")
+    with pytest.raises(UnprintableTextError, match=r"recipient\.name"):
+        services.letters.generate(letter.id)
+    assert services.letters.show(letter.id).status == "queued"
+
+
+def test_stl_already_answered_gives_the_earlier_answer(demo_services: Services) -> None:
+    earlier = [
+        c
+        for c in demo_services.cases.list()
+        if c.consumer_name == "Lorraine Castellanos" and c.status not in ("received", "acknowledged")
+    ]
+    later = [c for c in demo_services.cases.list() if c.consumer_name == "Lorraine Castellanos"]
+    first = demo_services.cases.show(earlier[0].reference)
+    second = max(later, key=lambda c: c.reference)
+    demo_services.workflow.deny(second.reference, "shine_the_light", TODAY, ["frequency_limit"])
+    letter = next(
+        x for x in demo_services.letters.outbox(status="queued") if x.case_reference == second.reference
+    )
+    assert letter.kind == "stl_already_answered"
+    text = flat_text(demo_services.letters.render(letter.id))
+    answered = first.items[0].responded_on
+    assert answered is not None
+    assert f"on {answered:%B} {answered.day}, {answered.year}" in text
+    assert first.reference in text
+
+
+def test_an_agents_letter_goes_to_the_agent_and_names_the_consumer(services: Services) -> None:
+    services.organizations.import_profile_file(Path("resources/demo/mstis.toml"))
+    reference = _new_case(services, "Maria Lopez", ["delete"], agent_name="Ridge Privacy Agents LLC")
+    from privdesk.store.models import Agent
+
+    with services.db.write() as s:
+        s.execute(update(Agent).values(postal_address="9 Agent Plaza\nSacramento, CA 95814"))
+    ack = services.letters.create(reference, "acknowledgement")
+    verify = services.letters.create(reference, "verification_request", "delete")
+    ack_data = services.letters.letter_data(ack.id)
+    assert ack_data.recipient.name == "Ridge Privacy Agents LLC"
+    assert ack_data.recipient.lines == ("9 Agent Plaza", "Sacramento, CA 95814")
+    assert ack_data.consumer_name == "Maria Lopez"
+    # Identity is the consumer's own: asked of the consumer at her address.
+    assert services.letters.letter_data(verify.id).recipient.name == "Maria Lopez"
+    assert services.letters.show(ack.id).recipient_name == "Ridge Privacy Agents LLC"
+
+
+def test_create_refuses_unknown_kinds_and_items(demo_services: Services) -> None:
+    reference = demo_services.letters.outbox()[0].case_reference
+    with pytest.raises(ValidationError, match="unknown letter kind"):
+        demo_services.letters.create(reference, "love_letter")
+    with pytest.raises(ValidationError, match="has no"):
+        demo_services.letters.create(reference, "acknowledgement", "portability")
+
+
+# -- command line ----------------------------------------------------------------------------------
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_letter_commands(demo_services: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(demo_services.db.engine.url.database)
+    demo_services.close()
+    code, out, _ = _cli(capsys, "--db", db, "letters", "list", "--status", "queued", "--json")
+    assert code == 0
+    queued = json.loads(out)
+    assert queued and all(x["status"] == "queued" for x in queued)
+    first = min(queued, key=lambda x: x["id"])
+
+    target = tmp_path / "one.pdf"
+    code, out, _ = _cli(
+        capsys,
+        "--db",
+        db,
+        "letter",
+        "render",
+        first["case_reference"],
+        "--kind",
+        first["kind"],
+        "--out",
+        str(target),
+        "--json",
+    )
+    assert code == 0 and json.loads(out)["out"] == str(target)
+    assert first["case_reference"] in flat_text(target.read_bytes())
+
+    code, out, _ = _cli(
+        capsys,
+        "--db",
+        db,
+        "letters",
+        "batch",
+        "--date",
+        "2026-11-20",
+        "--out",
+        str(tmp_path / "run"),
+        "--json",
+    )
+    assert code == 0
+    summary = json.loads(out)
+    assert summary["count"] == len(queued)
+    assert Path(summary["combined_pdf"]).name == "2026-11-20-mail.pdf"
+    assert all(Path(p).exists() for p in summary["letter_files"])
+
+    code, out, err = _cli(
+        capsys, "--db", db, "letter", "mark-sent", str(first["id"]), "--method", "certified", "--json"
+    )
+    assert code == 1 and "tracking number" in err and "Traceback" not in err
+    code, out, _ = _cli(
+        capsys,
+        "--db",
+        db,
+        "letter",
+        "mark-sent",
+        str(first["id"]),
+        "--method",
+        "certified",
+        "--tracking",
+        "9400 1",
+        "--on",
+        "2026-11-20",
+        "--json",
+    )
+    assert code == 0
+    sent = json.loads(out)
+    assert (
+        sent["status"] == "sent" and sent["sent_on"] == "2026-11-20" and sent["tracking_number"] == "9400 1"
+    )
+    code, _, err = _cli(capsys, "--db", db, "letter", "mark-sent", str(first["id"]), "--method", "email")
+    assert code == 1 and "already marked sent" in err
