@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from privdesk.domain.types import DenialReason, Outcome, RequestType
+from privdesk.domain.types import OPEN_STATUSES, DenialReason, Outcome, RequestType
 
 # -- words for codes ---------------------------------------------------------------------------
 
@@ -557,9 +557,7 @@ class WorkloadReport:
     overdue: tuple[OverdueItem, ...]
 
 
-OPEN_STATUS_CODES = frozenset(
-    {"received", "acknowledged", "awaiting_verification", "awaiting_authorization", "in_progress", "extended"}
-)
+OPEN_STATUS_CODES = frozenset(status.value for status in OPEN_STATUSES)
 
 
 def compute_workload(
