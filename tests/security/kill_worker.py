@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from privdesk.services.hub import Services  # noqa: E402
-from tests.security.support import new_case  # noqa: E402
+from privdesk.services.hub import Services
+from tests.security.support import new_case
 
 
 def create_cases_forever(db: str, tag: str, ready: Callable[[], None]) -> None:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import random
-import multiprocessing
 import signal
 import sys
 import time
