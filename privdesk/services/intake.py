@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -64,6 +65,8 @@ _DEFAULT_ZONE = "UTC"
 _CLAIM_MINUTES = 2  # how long an unfinished make_case blocks a second one (see make_case)
 _FROM_INTAKE = "from_intake"
 _FUTURE_SLACK = dt.timedelta(days=1)
+# A stated residency (not merely a California postal address) counts as the consumer's attestation.
+_RESIDENCY = re.compile(r"\b(?:resident|reside|live in|residente|vivo en)\b", re.IGNORECASE)
 
 
 # -- data in ------------------------------------------------------------------------------------
@@ -854,8 +857,7 @@ class IntakeService:
             jurisdiction = d.get("jurisdiction") or (
                 org.jurisdictions[0] if org and org.jurisdictions else ""
             )
-            evidence = d.get("evidence", {})
-            resident = any(k.startswith("jurisdiction:US-CA") for k in evidence) or jurisdiction == "US-CA"
+            ca_phrases = d.get("evidence", {}).get("jurisdiction:US-CA", [])
             return NewCaseFromIntake(
                 types=list(d.get("types", [])),
                 jurisdiction=jurisdiction,
@@ -868,7 +870,7 @@ class IntakeService:
                 received=item.received_on,
                 subject=item.subject,
                 summary=item.body_text[:2000],
-                ca_residency_attested=bool(resident and "jurisdiction:US-CA" in evidence),
+                ca_residency_attested=any(_RESIDENCY.search(p) for p in ca_phrases),
                 requester_relation="agent" if d.get("agent") else "self",
             )
 

@@ -312,3 +312,15 @@ def test_no_personal_data_in_the_audit_trail(inbox: Services) -> None:
     trail = str([(e.before, e.after) for e in inbox.audit.entries()])
     assert "Whitcomb" not in trail and "example.com" not in trail
     assert inbox.audit.verify().ok
+
+
+def test_suggestion_from_detection(inbox: Services) -> None:
+    stated = inbox.intake.import_email_bytes((DATA / "sample-01.eml").read_bytes(), "sample-01.eml")
+    suggestion = inbox.intake.suggest_case(stated.intake_id)
+    assert sorted(suggestion.types) == ["delete", "know_categories"]
+    assert suggestion.jurisdiction == "US-CA" and suggestion.organization == "mstis"
+    assert suggestion.name == "Dana Whitcomb" and suggestion.email == "dana.whitcomb@example.com"
+    assert suggestion.ca_residency_attested and suggestion.agent_name is None
+    agent = inbox.intake.import_email_bytes((DATA / "sample-04.eml").read_bytes(), "sample-04.eml")
+    by_agent = inbox.intake.suggest_case(agent.intake_id)
+    assert by_agent.requester_relation == "agent" and by_agent.agent_name and by_agent.name == ""

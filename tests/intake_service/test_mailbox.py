@@ -1,0 +1,149 @@
+"""The organization's IMAP mailbox, against a real pymap server on loopback (no network)."""
+
+from __future__ import annotations
+
+import imaplib
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from privdesk.domain.errors import ValidationError
+from privdesk.services.hub import Services
+from privdesk.store.models import ImportedMessage, IntakeItem
+from tests.conftest import MemoryKeyring
+from tests.intake_service.support import DATA
+
+USER, PASSWORD = "U", "P"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def pymap_port() -> Iterator[int]:
+    executable = shutil.which("pymap")
+    if executable is None:
+        pytest.skip("pymap is not installed")
+    port = _free_port()
+    process = subprocess.Popen(
+        [executable, "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict",
+         "--demo-data", "--demo-user", USER, "--demo-password", PASSWORD],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.skip("pymap did not start")
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _connect(port: int) -> imaplib.IMAP4:
+    conn = imaplib.IMAP4("127.0.0.1", port)
+    conn.login(USER, PASSWORD)
+    return conn
+
+
+@pytest.fixture()
+def server(pymap_port: int) -> int:
+    """INBOX holding samples 01-03, a malformed message, and sample 01 again (same Message-ID)."""
+    conn = _connect(pymap_port)
+    conn.create("Imported")
+    for folder in ("INBOX", "Imported"):
+        conn.select(folder)
+        conn.store("1:*", "+FLAGS", "(\\Deleted)")
+        conn.expunge()
+    for path in sorted(Path(DATA).glob("sample-0[1-3].eml")):
+        conn.append("INBOX", None, None, path.read_bytes())
+    conn.append("INBOX", None, None, b"Subject: broken\r\nFrom: x\r\nTo")
+    conn.append("INBOX", None, None, (DATA / "sample-01.eml").read_bytes())
+    conn.logout()
+    return pymap_port
+
+
+def _flags(port: int, folder: str = "INBOX") -> list[bytes]:
+    conn = _connect(port)
+    conn.select(folder, readonly=True)
+    _, data = conn.fetch("1:*", "(FLAGS)")
+    conn.logout()
+    return [d for d in data if isinstance(d, bytes)]
+
+
+def test_password_goes_to_the_keyring_only(
+    inbox: Services, memory_keyring: MemoryKeyring, tmp_path: Path
+) -> None:
+    box = inbox.intake.configure_mailbox("mstis", "127.0.0.1", 993, "ssl", "privacy", "s3cret-Passw0rd")
+    assert box.password_kept and box.organization == "mstis"
+    assert "s3cret-Passw0rd" in memory_keyring._store.values()
+    for file in tmp_path.rglob("*"):
+        if file.is_file():
+            assert b"s3cret-Passw0rd" not in file.read_bytes(), file.name
+    again = inbox.intake.configure_mailbox(
+        "mstis", "imap.example", 993, "ssl", "privacy", None, interval_minutes=15
+    )
+    assert again.id == box.id and again.password_kept and again.interval_minutes == 15
+    with pytest.raises(ValidationError):
+        inbox.intake.configure_mailbox(
+            "mstis", "imap.example", 993, "ssl", "privacy", "x", after_import="move"
+        )
+
+
+def test_fetch_imports_each_message_once_then_marks_it(inbox: Services, server: int) -> None:
+    box = inbox.intake.configure_mailbox("mstis", "127.0.0.1", server, "none", USER, PASSWORD)
+    progress: list[int] = []
+    report = inbox.intake.fetch_mailbox(box.id, progress=lambda done, total: progress.append(done))
+    assert sorted(r.file for r in report.imported) == sorted({r.file for r in report.imported})
+    assert len(report.imported) == 3 and len(report.failed) == 1
+    assert "truncated" in report.failed[0].error or "email" in report.failed[0].error
+    assert progress == [1, 2, 3, 4]  # the duplicate of sample 01 is skipped by its Message-ID
+    assert all(r.organization == "mstis" for r in report.imported)
+    flags = _flags(server)
+    assert sum(b"\\Seen" in f for f in flags) == 3  # the bad one and the duplicate stay unread
+    with inbox.db.read() as s:
+        assert len(s.scalars(select(ImportedMessage)).all()) == 3
+        assert len(s.scalars(select(IntakeItem)).all()) == 3
+
+    second = inbox.intake.fetch_mailbox(box.id)
+    assert second.imported == [] and len(second.failed) == 1  # only the unreadable one is retried
+    with inbox.db.read() as s:
+        assert len(s.scalars(select(IntakeItem)).all()) == 3
+
+
+def test_move_after_import_and_cancel(inbox: Services, server: int) -> None:
+    inbox.intake.import_email_bytes((DATA / "sample-02.eml").read_bytes(), "sample-02.eml")  # already in
+    box = inbox.intake.configure_mailbox(
+        "mstis", "127.0.0.1", server, "none", USER, PASSWORD, after_import="move", move_to="Imported"
+    )
+    assert inbox.intake.fetch_mailbox(box.id, cancelled=lambda: True).cancelled
+    report = inbox.intake.fetch_mailbox(box.id, limit=1)
+    assert len(report.imported) == 1 and len(_flags(server, "Imported")) == 1
+    report = inbox.intake.fetch_mailbox(box.id)
+    assert [r.file for r in report.imported] == [report.imported[0].file]  # sample 03 only
+    assert len(_flags(server, "Imported")) == 2
+
+
+def test_fetch_without_password_or_server(inbox: Services, memory_keyring: MemoryKeyring) -> None:
+    box = inbox.intake.configure_mailbox("coverys", "127.0.0.1", _free_port(), "none", USER, PASSWORD)
+    with pytest.raises(ValidationError, match="cannot connect"):
+        inbox.intake.fetch_mailbox(box.id)
+    memory_keyring._store.clear()
+    with pytest.raises(ValidationError, match="no password"):
+        inbox.intake.fetch_mailbox(box.id)
