@@ -85,14 +85,19 @@ def test_categories_tables_come_from_the_organizations_disclosures(generated_dem
     letters = generated_demo.of_kind("know_categories_response")
     assert letters
     orgs = {o.display_name: o for o in generated_demo.services.organizations.list()}
+    table_checked: set[str] = set()
     for g in letters:
         org = orgs[g.data.letterhead.org_name]
         collected = [d.category for d in org.disclosures if d.kind == "collected"]
-        first_column = [
-            _words(row[0] or "") for table in tables(g.pdf) for row in table[1:] if row and row[0]
-        ]
+        assert collected
         for category in collected:
-            assert category in first_column, (org.slug, category)
+            assert category in g.text, (org.slug, category)
+        if org.slug not in table_checked:  # table extraction is slow: once per organization
+            table_checked.add(org.slug)
+            first_column = [
+                _words(row[0] or "") for table in tables(g.pdf) for row in table[1:] if row and row[0]
+            ]
+            assert set(collected) <= set(first_column), org.slug
         sold = [d.category for d in org.disclosures if d.kind == "sold_shared"]
         if sold:
             assert "Personal information sold or shared" in g.text
