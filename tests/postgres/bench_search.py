@@ -84,7 +84,8 @@ def measure(svc: Services, label: str) -> None:
         total = svc.cases.count(CaseFilter(search=term))
         count_time = time.perf_counter() - t0
         print(
-            f"{label:<10} {term!r:<20} list(limit 100): {statistics.median(times) * 1000:7.1f} ms ({counts} rows)"
+            f"{label:<10} {term!r:<20} list(limit 100): {statistics.median(times) * 1000:7.1f} ms "
+            f"({counts} rows)"
             f"  count: {count_time * 1000:7.1f} ms ({total})"
         )
     t0 = time.perf_counter()
