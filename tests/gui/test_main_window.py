@@ -31,7 +31,7 @@ def test_window_opens_with_dashboard_and_demo_cases(qtbot: Any, window: MainWind
     first = queue.model.data(queue.model.index(0, 0), ROW_ROLE)
     assert first.overdue
     due_text = queue.model.data(queue.model.index(0, 0))
-    assert "OVERDUE" in due_text  # marked in words, not by colour alone
+    assert "overdue" in due_text  # marked in words, not by colour alone
     assert queue.model.data(queue.model.index(0, 0), Qt.ItemDataRole.DecorationRole) is not None
 
 

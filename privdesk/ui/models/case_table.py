@@ -56,9 +56,9 @@ def due_text(row: CaseRow) -> str:
         return "—"
     day = row.next_due_on.isoformat()
     if row.overdue:
-        return f"{day}  OVERDUE"
+        return f"{day} · overdue"
     if row.due_soon:
-        return f"{day}  due soon"
+        return f"{day} · due soon"
     return day
 
 

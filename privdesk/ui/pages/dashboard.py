@@ -204,6 +204,7 @@ class DashboardPage(Page):
         y_axis.setRange(0, top + 1)
         y_axis.setLabelFormat("%d")
         y_axis.setTickCount(min(top + 2, 6))
+        y_axis.applyNiceNumbers()
         self.chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
         series.attachAxis(x_axis)

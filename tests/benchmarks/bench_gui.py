@@ -1,0 +1,184 @@
+"""GUI figures with 100,000 cases: start-up to a usable window and filtering the queue, against a bare
+PySide6 window and a raw SQLite query in the same run; RSS memory of the application.
+
+Run as a script (``python tests/benchmarks/bench_gui.py [--cases N]``) or with ``pytest -m benchmark``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGET_STARTUP_S = 1.5
+TARGET_FILTER_MS = 100.0
+TARGET_RSS_MB = 400.0
+FILTERS = {
+    "open cases": {"open_only": True},
+    "overdue": {"overdue": True},
+    "type delete, open": {"request_type": "delete", "open_only": True},
+    "org + status": {"organization": "mstis", "status": "received"},
+    "search name": {"search": "garcía"},
+    "search reference": {"search": "PD-2026-099999"},
+}
+
+
+def rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def build_database(path: Path, cases: int) -> float:
+    from privdesk.paths import resource
+    from privdesk.services.bulk import bulk_cases
+    from privdesk.services.hub import Services
+
+    started = time.perf_counter()
+    services = Services.open(str(path))
+    for slug in ("mstis", "coverys", "lossexpress"):
+        services.organizations.import_profile_file(resource("demo", f"{slug}.toml"))
+    bulk_cases(services.ctx, cases)
+    services.close()
+    return time.perf_counter() - started
+
+
+# -- child processes: each prints one line "READY <rss MB>" once its window can be used ----------
+def child_bare() -> None:
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("bare"))
+    window.show()
+    app.processEvents()
+    print(f"READY {rss_mb():.1f}", flush=True)
+
+
+def child_app(db: str) -> None:
+    from PySide6.QtCore import QTimer
+
+    from privdesk.services.hub import Services
+    from privdesk.ui.application import make_application
+    from privdesk.ui.main_window import MainWindow
+
+    app = make_application()
+    window = MainWindow(database_label=db)
+    window.show()
+    queue = window.cases_page.queue
+
+    def ready(_: int) -> None:
+        print(f"READY {rss_mb():.1f}", flush=True)
+        QTimer.singleShot(0, app.quit)
+
+    queue.model.count_changed.connect(ready)
+    window.runner.run(
+        lambda: Services.open(db),
+        lambda s: (window.set_services(s), window.go("cases")),
+        lambda e: (print("FAILED", type(e).__name__, e, flush=True), app.quit()),
+        write=True,
+    )
+    app.exec()
+    window.shutdown()
+
+
+def spawn(*args: str) -> tuple[float, float]:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, __file__, *args], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith("READY"):
+            elapsed = time.perf_counter() - started
+            proc.wait(timeout=60)
+            return elapsed, float(line.split()[1])
+        if line.startswith("FAILED"):
+            raise RuntimeError(line)
+    raise RuntimeError("the child never became ready")
+
+
+def raw_sqlite_ms(db: Path, sql: str, params: tuple[object, ...]) -> float:
+    con = sqlite3.connect(db)
+    started = time.perf_counter()
+    con.execute(sql, params).fetchall()
+    elapsed = (time.perf_counter() - started) * 1000
+    con.close()
+    return elapsed
+
+
+def filter_timings(db: Path) -> dict[str, float]:
+    """Count plus the first page of 200, as the queue asks for on every filter change (median of 3)."""
+    from privdesk.services.dto import CaseFilter
+    from privdesk.services.hub import Services
+
+    services = Services.open(str(db))
+    out: dict[str, float] = {}
+    for name, values in FILTERS.items():
+        runs = []
+        for _ in range(3):
+            started = time.perf_counter()
+            services.cases.count(CaseFilter(**values))  # type: ignore[arg-type]
+            services.queue.page(CaseFilter(**values, limit=200), "due")  # type: ignore[arg-type]
+            runs.append((time.perf_counter() - started) * 1000)
+        out[name] = sorted(runs)[1]
+    services.close()
+    return out
+
+
+def run(cases: int) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        build_s = build_database(db, cases)
+        bare_s, bare_rss = spawn("--child", "bare")
+        app_s, app_rss = spawn("--child", "app", str(db))
+        raw_ms = raw_sqlite_ms(
+            db,
+            "SELECT id, reference FROM cases WHERE status IN ('received','acknowledged') "
+            "ORDER BY next_due_on LIMIT 200",
+            (),
+        )
+        raw_like_ms = raw_sqlite_ms(
+            db,
+            "SELECT c.id FROM cases c JOIN consumers p ON p.id = c.consumer_id "
+            "WHERE lower(p.full_name) LIKE ? LIMIT 200",
+            ("%garcía%",),
+        )
+        filters = filter_timings(db)
+    print(f"\n{cases:,} cases built in {build_s:.1f} s")
+    print(
+        f"start-up to usable queue: {app_s:.2f} s (bare PySide6 window {bare_s:.2f} s, ratio "
+        f"{app_s / bare_s:.1f}x; target < {TARGET_STARTUP_S} s)"
+    )
+    print(f"memory (RSS): {app_rss:.0f} MB (bare window {bare_rss:.0f} MB; target < {TARGET_RSS_MB:.0f} MB)")
+    print(f"raw SQLite: first page {raw_ms:.1f} ms, LIKE on names {raw_like_ms:.1f} ms")
+    for name, ms in filters.items():
+        verdict = "ok" if ms < TARGET_FILTER_MS else "SLOW"
+        print(f"  filter {name:20s} {ms:8.1f} ms  ({ms / max(raw_ms, 0.01):6.1f}x raw page)  {verdict}")
+    return {"startup_s": app_s, "bare_s": bare_s, "rss_mb": app_rss, "worst_filter_ms": max(filters.values())}
+
+
+@pytest.mark.benchmark
+def test_gui_benchmark() -> None:
+    figures = run(int(os.environ.get("PRIVDESK_BENCH_CASES", "100000")))
+    assert figures["rss_mb"] < TARGET_RSS_MB
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child_bare() if sys.argv[2] == "bare" else child_app(sys.argv[3])
+        sys.exit(0)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    run(parser.parse_args().cases)

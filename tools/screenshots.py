@@ -1,0 +1,148 @@
+"""Screenshots of every screen with the demo data, taken under a private Xvfb display.
+
+    python tools/screenshots.py [--out docs/screenshots]
+
+Needs the Xvfb binary (apt package xvfb). Each screen is saved as a PNG named after it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def inner(out: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from PySide6.QtCore import QEventLoop, QSettings, QTimer
+    from PySide6.QtWidgets import QApplication, QWidget
+
+    from privdesk.ui.application import make_application, open_services
+
+    make_application()
+    settings_dir = tempfile.mkdtemp(prefix="privdesk-shots-")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)  # a fresh user
+    from privdesk.ui.main_window import MainWindow
+
+    db = str(Path(settings_dir) / "demo.db")
+    window = MainWindow(database_label=db)
+    window.resize(1360, 860)
+    window.show()
+
+    def settle(ms: int = 400) -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            loop = QEventLoop()
+            QTimer.singleShot(ms, loop.quit)
+            loop.exec()
+            if window.runner.running == 0:
+                break
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    def shoot(widget: QWidget, name: str) -> None:
+        settle()
+        path = out / f"{name}.png"
+        widget.grab().save(str(path))
+        print(path)
+
+    window.runner.run(lambda: open_services(db, True), window.set_services, write=True)
+    settle(800)
+    shoot(window, "01-dashboard")
+    window.go("cases")
+    shoot(window, "02-cases")
+    queue = window.cases_page.queue
+    row = next(
+        r
+        for r in range(queue.model.rowCount())
+        if "Castellanos" in (queue.model.data(queue.model.index(r, 2)) or "")
+    )
+    reference = queue.model.data(queue.model.index(row, 1))
+    view = window.cases_page.open_case(reference)
+    shoot(window, "03-case")
+    view.tabs.setCurrentIndex(0)
+    shoot(window, "04-case-timeline")
+    for key, name in (
+        ("consumers", "05-consumers"),
+        ("agents", "06-agents"),
+        ("organizations", "07-organizations"),
+        ("reports", "08-reports"),
+        ("settings", "09-settings"),
+    ):
+        window.go(key)
+        if key == "consumers":
+            settle()
+            window.pages["consumers"].people_view.selectRow(0)  # type: ignore[attr-defined]
+        if key == "agents":
+            settle()
+            window.pages["agents"].agents_view.selectRow(0)  # type: ignore[attr-defined]
+        shoot(window, name)
+    from privdesk.ui.dialogs.new_case import NewCaseDialog
+    from privdesk.ui.dialogs.steps import ExtensionDialog, RespondDialog, VerificationDialog
+
+    services = window.services
+    assert services is not None
+    today = services.ctx.today()
+    dialogs = [
+        (
+            NewCaseDialog(
+                window,
+                services.organizations.list(),
+                services.ctx.rulebook.jurisdictions(),
+                today,
+                phone=True,
+            ),
+            "10-new-case-phone",
+        ),
+        (VerificationDialog(window, "reasonably_high"), "11-verification"),
+        (ExtensionDialog(window, today, None), "12-extension"),
+        (RespondDialog(window, services.cases.show(reference).items, today), "13-respond"),
+    ]
+    for dialog, name in dialogs:
+        dialog.show()
+        shoot(dialog, name)
+        dialog.close()
+    window.close()
+    window.shutdown()
+    QApplication.processEvents()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    if args.inner:
+        inner(out)
+        return 0
+    if shutil.which("Xvfb") is None:
+        print("Xvfb is not installed (apt-get install xvfb)", file=sys.stderr)
+        return 1
+    display = f":{90 + os.getpid() % 9}"
+    xvfb = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(1)
+        env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
+        env.pop("PRIVDESK_DB", None)
+        return subprocess.call([sys.executable, __file__, "--inner", "--out", str(out)], env=env)
+    finally:
+        xvfb.terminate()
+        xvfb.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
