@@ -31,6 +31,7 @@ from privdesk.services.dto import (
 )
 from privdesk.services.itemstate import state_of
 from privdesk.services.organizations import get_organization
+from privdesk.services.rowlock import lock_or_create
 from privdesk.store.models import (
     Agent,
     Case,
@@ -132,7 +133,10 @@ def refresh_case_status(case: Case, today: dt.date) -> None:
     action = workflow.case_next_action(states, today)
     case.next_due_on = action.due if action is not None else None
     if case.status in (ItemStatus.CLOSED, ItemStatus.WITHDRAWN) and case.closed_on is None:
-        case.closed_on = today
+        # The date the officer gave for the last closing step, not the day it was typed in:
+        # retention runs from it.
+        ends = [d for i in case.items for d in (i.closed_on, i.withdrawn_on) if d is not None]
+        case.closed_on = max(ends, default=today)
 
 
 def stored_warnings(case: Case) -> list[WarningDTO]:
@@ -189,13 +193,7 @@ def case_dto(case: Case, today: dt.date, warnings: Sequence[WarningDTO] | None =
 
 def allocate_reference(session: Session, year: int) -> str:
     """Next number of the year, under a row lock, so that two workstations never share a number."""
-    counter = session.execute(
-        select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update()
-    ).scalar_one_or_none()
-    if counter is None:
-        counter = ReferenceCounter(year=year, last_number=0)
-        session.add(counter)
-        session.flush()
+    counter = lock_or_create(session, ReferenceCounter, {"year": year}, {"last_number": 0})
     counter.last_number += 1
     session.flush()
     return format_reference(year, counter.last_number)

@@ -351,7 +351,7 @@ class WorkflowService:
             step,
             item_types=item_types,
             expected_version=expected_version,
-            details={"on": on.isoformat(), "reason": reason},
+            details={"on": on.isoformat(), "reason_given": bool(reason.strip())},
         )
 
     def respond(
@@ -474,12 +474,17 @@ class WorkflowService:
             self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
             return workflow.withdraw(st, on)
 
+        def keep_note(s: Session, case: Case) -> None:
+            if note.strip():
+                s.add(Note(case_id=case.id, author=self.ctx.actor, body=note.strip()))
+
         return self._apply(
             reference,
             "case.withdrawn",
             step,
             expected_version=expected_version,
-            details={"on": on.isoformat(), "note": note},
+            prelude=keep_note,
+            details={"on": on.isoformat(), "note_added": bool(note.strip())},
         )
 
     def start_work(self, reference: str) -> CaseDTO:
