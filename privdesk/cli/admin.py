@@ -11,7 +11,7 @@ from typing import Any
 from privdesk.cli.core import EXIT_ERROR, EXIT_OK, emit
 from privdesk.domain.errors import ValidationError
 from privdesk.services.dbcopy import CopyReport, copy_database
-from privdesk.services.dburl import forget_password, resolve_pg_url, server_password_key, store_password
+from privdesk.services.dburl import check_connection, forget_password, server_password_key, store_password
 from privdesk.services.dto import to_json
 from privdesk.services.hub import DB_ENV
 
@@ -35,19 +35,6 @@ def _read_password(args: argparse.Namespace) -> str:
     return password
 
 
-def _check_connection(url: str) -> None:
-    from sqlalchemy import text
-
-    from privdesk.store.engine import Database, make_engine
-
-    db = Database(make_engine(resolve_pg_url(url)))
-    try:
-        with db.read() as s:
-            s.execute(text("SELECT 1"))
-    finally:
-        db.dispose()
-
-
 def cmd_db_password(args: argparse.Namespace) -> int:
     url = _server_url(args)
     server_password_key(url)  # refuse a file or a URL without a user before asking for anything
@@ -61,7 +48,7 @@ def cmd_db_password(args: argparse.Namespace) -> int:
         return EXIT_OK
     key = store_password(url, _read_password(args))
     if args.check:
-        _check_connection(url)
+        check_connection(url)
     emit(
         args,
         {"stored": True, "keyring_service": "privdesk", "keyring_key": key, "checked": bool(args.check)},

@@ -81,3 +81,17 @@ def forget_password(url: str) -> bool:
     except (KeyringError, RuntimeError):
         return False
     return True
+
+
+def check_connection(url: str, secret_lookup: SecretLookup | None = None) -> None:
+    """Connect once (password from the keyring) and run a trivial query; StoreError when refused."""
+    from sqlalchemy import text
+
+    from privdesk.store.engine import Database, make_engine
+
+    db = Database(make_engine(resolve_pg_url(url, secret_lookup)))
+    try:
+        with db.read() as s:
+            s.execute(text("SELECT 1"))
+    finally:
+        db.dispose()
