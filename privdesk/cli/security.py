@@ -169,10 +169,10 @@ def cmd_recovery_key(args: argparse.Namespace) -> int:
         store.set(database_key_name(path), key.hex())
         emit(args, {"imported": True}, "the recovery key opens the database and is kept in the keyring")
         return EXIT_OK
-    key = unlock_key(path, store=store, encrypt=False)
-    assert key is not None
+    kept = unlock_key(path, store=store, encrypt=False)
+    assert kept is not None
     print("privdesk: anyone with this key and the file can read every case; keep it offline", file=sys.stderr)
-    emit(args, {"recovery_key": key.hex()}, key.hex())
+    emit(args, {"recovery_key": kept.hex()}, kept.hex())
     return EXIT_OK
 
 
