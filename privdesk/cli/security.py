@@ -20,13 +20,13 @@ from privdesk.domain.types import Role
 from privdesk.services.dto import to_json
 from privdesk.services.hub import Services, resolve_database
 from privdesk.services.secrets import (
+    Protection,
     SecretStore,
+    crypto,
     database_key_name,
     default_secret_store,
     unlock_key,
 )
-from privdesk.store import crypto
-from privdesk.store.crypto import Protection
 
 NEW_PASSPHRASE_ENV = "PRIVDESK_NEW_PASSPHRASE"
 NEW_PASSWORD_ENV = "PRIVDESK_NEW_PASSWORD"

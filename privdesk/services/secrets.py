@@ -15,6 +15,24 @@ import os
 from pathlib import Path
 from typing import Protocol
 
+# The command line reaches key and file operations through here (services are the door to the store).
+from privdesk.store import crypto
+from privdesk.store.crypto import KeyNeeded, Protection, WrongKey
+
+__all__ = [
+    "KeyNeeded",
+    "KeyringSecretStore",
+    "MemorySecretStore",
+    "Protection",
+    "SecretStore",
+    "WrongKey",
+    "crypto",
+    "database_key_name",
+    "default_secret_store",
+    "keyring_available",
+    "unlock_key",
+]
+
 log = logging.getLogger(__name__)
 
 SERVICE = "privdesk"
@@ -169,9 +187,6 @@ def unlock_key(
     can keep a random key. Explicitly named files therefore stay plain unless asked, which keeps
     scripts and throwaway test databases simple.
     """
-    from privdesk.store import crypto
-    from privdesk.store.crypto import KeyNeeded, Protection
-
     path = Path(db).expanduser()
     phrase = passphrase if passphrase else os.environ.get(crypto.PASSPHRASE_ENV) or None
     protection = crypto.protection_of(path)
