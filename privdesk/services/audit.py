@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain.audit import GENESIS_HASH, AuditEventData, StoredAuditEvent, chain_hash, verify_chain
 from privdesk.services.context import ServiceContext
+from privdesk.services.rowlock import lock_or_create
 from privdesk.store.models import AuditEvent, AuditHead
 
 
@@ -47,11 +48,7 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Append one event inside the caller's transaction; the head row serialises concurrent writers."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_event_id=None, last_hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
+    head = lock_or_create(session, AuditHead, {"id": 1}, {"last_event_id": None, "last_hash": GENESIS_HASH})
     data = AuditEventData(
         occurred_at=ctx.now().replace(microsecond=0),
         actor=ctx.actor,

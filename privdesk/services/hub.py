@@ -13,9 +13,11 @@ from privdesk.services.audit import AuditService
 from privdesk.services.backup import BackupService
 from privdesk.services.casefile import CaseFileService
 from privdesk.services.cases import CaseService
+from privdesk.services.changes import install_change_notifications
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
 from privdesk.services.dashboard import DashboardService
+from privdesk.services.dburl import resolve_pg_url
 from privdesk.services.intake import IntakeService
 from privdesk.services.letters import LetterService
 from privdesk.services.organizations import OrganizationService
@@ -94,6 +96,10 @@ class Services:
             key = unlock_key(
                 location, store=store, passphrase=passphrase, encrypt=encrypt, is_default_database=is_default
             )
+        if "://" in location:
+            # A server password lives in the keyring, never in the URL a settings file keeps.
+            location = resolve_pg_url(location, store.get)
+            install_change_notifications()
         engine = make_engine(location, key=key)
         if migrate:
             upgrade(engine)
