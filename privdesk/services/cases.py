@@ -6,7 +6,7 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Unpack
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, func, or_, select
@@ -530,7 +530,7 @@ class CaseService:
         )
 
     @staticmethod
-    def _filtered(f: CaseFilter, today: dt.date) -> Select[Unpack[tuple[Any, ...]]]:
+    def _filtered(f: CaseFilter, today: dt.date) -> Select[*tuple[Any, ...]]:
         query = (
             select(
                 Case.id,

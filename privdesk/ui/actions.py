@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from PySide6.QtGui import QAction, QKeySequence
@@ -50,6 +50,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         False,
         "Open a case by typing its reference",
     ),
+    ActionSpec(
+        "import_files",
+        "&Import emails…",
+        "File",
+        "Ctrl+I",
+        "inbox",
+        False,
+        "Import .eml or .msg files into the inbox",
+    ),
     ActionSpec("quit", "&Quit", "File", QKeySequence.StandardKey.Quit, None),
     ActionSpec(
         "find",
@@ -75,6 +84,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("go_agents", "&Agents", "Go", "Ctrl+4", "agents", False),
     ActionSpec("go_organizations", "O&rganizations", "Go", "Ctrl+5", "organizations", False),
     ActionSpec("go_reports", "R&eports", "Go", "Ctrl+6", "reports", False),
+    ActionSpec("go_inbox", "&Inbox", "Go", "Ctrl+7", "inbox", False),
+    ActionSpec("go_outbox", "O&utbox", "Go", "Ctrl+8", "outbox", False),
     ActionSpec("go_settings", "&Settings", "Go", "Ctrl+,", "settings", False),
     ActionSpec(
         "next_action",
@@ -100,7 +111,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 MENUS = ("File", "Edit", "View", "Go", "Case", "Help")
 
 
-def build_actions(parent: QWidget, slots: dict[str, Callable[[], None]]) -> dict[str, QAction]:
+def build_actions(parent: QWidget, slots: Mapping[str, Callable[[], object]]) -> dict[str, QAction]:
     """One QAction per spec, connected to ``slots[id]`` (a spec without a slot is disabled)."""
     out: dict[str, QAction] = {}
     for spec in ACTIONS:

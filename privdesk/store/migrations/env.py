@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-from privdesk.store.base import Base
 from privdesk.store import models  # noqa: F401  (registers the tables)
+from privdesk.store.base import Base
 
 target_metadata = Base.metadata
 

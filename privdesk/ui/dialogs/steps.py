@@ -134,12 +134,15 @@ class VerificationDialog(FormDialog):
 
     def set_point(self, row: int, asked: bool, received: bool, matched: bool) -> None:
         for col, value in ((1, asked), (2, received), (3, matched)):
-            self.table.item(row, col).setCheckState(
-                Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
-            )
+            self._cell(row, col).setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+
+    def _cell(self, row: int, col: int) -> QTableWidgetItem:
+        item = self.table.item(row, col)
+        assert item is not None, "every cell of the data-point table is filled when the row is added"
+        return item
 
     def _checked(self, row: int, col: int) -> bool:
-        return self.table.item(row, col).checkState() == Qt.CheckState.Checked
+        return self._cell(row, col).checkState() == Qt.CheckState.Checked
 
     def result_input(self) -> VerificationInput:
         points = []
@@ -148,7 +151,7 @@ class VerificationDialog(FormDialog):
             if asked or received:
                 points.append(
                     DataPoint(
-                        self.table.item(row, 0).text(),
+                        self._cell(row, 0).text(),
                         asked=asked,
                         received=received,
                         matched=matched if received else None,

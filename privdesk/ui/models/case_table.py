@@ -70,7 +70,7 @@ class CaseTableModel(QAbstractTableModel):
 
     def __init__(
         self,
-        run: Callable[[Callable[[], Any], Callable[[Any], None]], None],
+        run: Callable[[Callable[[], Any], Callable[[Any], None]], object],
         fetch_count: Callable[[CaseFilter], int],
         fetch_page: Callable[[CaseFilter, str, bool], list[CaseRow]],
         parent: Any = None,

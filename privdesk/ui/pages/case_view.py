@@ -278,6 +278,10 @@ class CaseView(QWidget):
         layout.addWidget(self.tabs, 1)
 
     # -- loading ------------------------------------------------------------------------------
+    def _after_change(self, case: CaseDTO) -> None:
+        self.reload()
+        self.page.case_changed(case)
+
     def reload(self) -> None:
         services = self.page.services
         self.page.call(lambda: services.casefile.load(self.reference), self.show_file)
@@ -335,9 +339,10 @@ class CaseView(QWidget):
 
     def _show_warnings(self, case: CaseDTO) -> None:
         while self.warnings_layout.count():
-            item = self.warnings_layout.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            old = self.warnings_layout.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for warning in case.warnings:
             text = f"⚠ {warning.message}"
             if warning.earlier_reference:
@@ -353,9 +358,10 @@ class CaseView(QWidget):
 
     def _show_clocks(self, case: CaseDTO) -> None:
         while self.clocks.count():
-            item = self.clocks.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            old = self.clocks.takeAt(0)
+            widget = old.widget() if old is not None else None
+            if widget is not None:
+                widget.deleteLater()
         bold = QFont(self.font())
         bold.setBold(True)
         for row, item in enumerate(case.items):
@@ -665,7 +671,7 @@ class CaseView(QWidget):
             if data is not None:
                 self.page.call(
                     lambda: services.agents.authorize(data, case_reference=self.reference),
-                    lambda _: (self.reload(), self.page.case_changed(case)),
+                    lambda _: self._after_change(case),
                     write=True,
                 )
 

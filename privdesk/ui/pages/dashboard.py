@@ -213,11 +213,12 @@ class DashboardPage(Page):
     def open_queue(self, key: str) -> None:
         today = self.summary.today if self.summary else dt.date.today()
         sunday = week_start(today) + dt.timedelta(days=6)
-        filters: dict[str, object] = {
+        choices: dict[str, dict[str, object]] = {
             "overdue": {"overdue": True},
             "due_today": {"due_before": today, "open_only": True},
             "due_this_week": {"due_before": sunday, "open_only": True},
             "waiting": {"status": "awaiting_verification"},
             "open": {"open_only": True},
-        }[key]
+        }
+        filters = choices[key]
         self.window_.show_cases(**filters)
