@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from privdesk.services.hub import Services
     from privdesk.ui.pages.base import Page
     from privdesk.ui.pages.cases import CasesPage
+    from privdesk.ui.pages.inbox import InboxPage
 
 
 class ShortcutsDialog(QDialog):
@@ -81,6 +82,7 @@ class MainWindow(QMainWindow):
         ui_settings.restore_geometry(self, "main_window")
         ui_settings.restore_splitter(self.splitter, "main_splitter")
         self.setEnabled(True)
+        self.setAcceptDrops(True)  # .eml/.msg files dropped anywhere on the window go to the inbox
         self.show_opening()
 
     # -- construction -------------------------------------------------------------------------
@@ -89,7 +91,9 @@ class MainWindow(QMainWindow):
         from privdesk.ui.pages.cases import CasesPage
         from privdesk.ui.pages.consumers import ConsumersPage
         from privdesk.ui.pages.dashboard import DashboardPage
+        from privdesk.ui.pages.inbox import InboxPage
         from privdesk.ui.pages.organizations import OrganizationsPage
+        from privdesk.ui.pages.outbox import OutboxPage
         from privdesk.ui.pages.reports import ReportsPage
         from privdesk.ui.pages.settings_page import SettingsPage
 
@@ -104,7 +108,9 @@ class MainWindow(QMainWindow):
         self.stack.setObjectName("pages")
         page_types: list[tuple[str, type[Page]]] = [
             ("dashboard", DashboardPage),
+            ("inbox", InboxPage),
             ("cases", CasesPage),
+            ("outbox", OutboxPage),
             ("consumers", ConsumersPage),
             ("agents", AgentsPage),
             ("organizations", OrganizationsPage),
@@ -134,6 +140,7 @@ class MainWindow(QMainWindow):
             "new_case": lambda: self.cases_page.new_case(phone=False),
             "new_phone_case": lambda: self.cases_page.new_case(phone=True),
             "open_case": self.ask_open_case,
+            "import_files": self.choose_import_files,
             "quit": self.close,
             "find": self.focus_search,
             "refresh": self.refresh_current,
@@ -143,6 +150,8 @@ class MainWindow(QMainWindow):
             "go_agents": lambda: self.go("agents"),
             "go_organizations": lambda: self.go("organizations"),
             "go_reports": lambda: self.go("reports"),
+            "go_inbox": lambda: self.go("inbox"),
+            "go_outbox": lambda: self.go("outbox"),
             "go_settings": lambda: self.go("settings"),
             "next_action": lambda: self._case_action("next_action"),
             "acknowledge": lambda: self._case_action("acknowledge"),
@@ -308,6 +317,42 @@ class MainWindow(QMainWindow):
         )
         if ok and reference.strip():
             self.open_case(reference.strip().upper())
+
+    @property
+    def inbox_page(self) -> InboxPage:
+        from privdesk.ui.pages.inbox import InboxPage
+
+        page = self.pages["inbox"]
+        assert isinstance(page, InboxPage)
+        return page
+
+    def choose_import_files(self) -> None:
+        self.go("inbox")
+        self.inbox_page.choose_files()
+
+    def import_files(self, paths: list[str]) -> bool:
+        """Import emails into the inbox (File > Import and drops on the window)."""
+        if self.services is None:
+            return False
+        self.go("inbox")
+        return self.inbox_page.import_files(paths)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from privdesk.ui.pages.inbox import dropped_paths
+
+        if self.services is not None and dropped_paths(event.mimeData().urls()):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from privdesk.ui.pages.inbox import dropped_paths
+
+        paths = dropped_paths(event.mimeData().urls())
+        if paths and self.import_files(paths):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
 
     def _case_action(self, name: str) -> None:
         view = self.cases_page.current_case_view()

@@ -1,0 +1,403 @@
+"""Inbox: emails, scanned letters and call notes waiting for the officer's decision.
+
+Detection only suggests. An item becomes a case only through the confirmation dialog, joins an open
+case, or is set aside with a reason.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.display import display_safe
+from privdesk.services.intake import ImportFailureDTO, ImportOutcome, IntakeItemDTO, IntakeResultDTO
+from privdesk.ui import settings as ui_settings
+from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
+from privdesk.ui.dialogs.intake_steps import AttachToCaseDialog, SetAsideDialog
+from privdesk.ui.icons import icon
+from privdesk.ui.models.case_table import type_label
+from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
+from privdesk.ui.pages.base import Page
+from privdesk.ui.pages.consumers import table
+from privdesk.ui.tasks import Task
+
+if TYPE_CHECKING:
+    from privdesk.ui.main_window import MainWindow
+
+EMAIL_SUFFIXES = (".eml", ".msg")
+BODY_LIMIT = 200_000  # characters of the original text shown; the stored original stays whole
+
+
+def email_files(paths: Sequence[str]) -> list[str]:
+    """The .eml and .msg files among dropped or chosen paths."""
+    return [p for p in paths if p.lower().endswith(EMAIL_SUFFIXES)]
+
+
+def _safe(text: str | None) -> str:
+    return html.escape(display_safe(text or ""))
+
+
+class WorkProgress(QWidget):
+    """A progress bar with a Cancel button for one long task (import, print run); hidden when idle."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.task: Task | None = None
+        self.label = QLabel("")
+        self.bar = QProgressBar()
+        self.bar.setObjectName(f"{name}_bar")
+        self.bar.setAccessibleName("Progress")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setObjectName(f"{name}_cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.label)
+        layout.addWidget(self.bar, 1)
+        layout.addWidget(self.cancel_button)
+        self.hide()
+
+    @property
+    def running(self) -> bool:
+        return self.task is not None
+
+    def start(self, text: str, task: Task) -> None:
+        self.task = task
+        self.label.setText(text)
+        self.bar.setRange(0, 0)
+        self.cancel_button.setEnabled(True)
+        self.show()
+
+    def report(self, done: int, total: int) -> None:
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(done)
+
+    def cancel(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.cancel_button.setEnabled(False)
+            self.label.setText("Stopping…")
+
+    def finish(self) -> None:
+        self.task = None
+        self.hide()
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    imported: int
+    duplicates: int
+    failures: list[ImportFailureDTO]
+
+    @classmethod
+    def of(cls, outcomes: Sequence[ImportOutcome]) -> ImportSummary:
+        results = [o for o in outcomes if isinstance(o, IntakeResultDTO)]
+        duplicates = sum(1 for r in results if r.duplicate_of is not None)
+        failures = [o for o in outcomes if isinstance(o, ImportFailureDTO)]
+        return cls(len(results) - duplicates, duplicates, failures)
+
+    def text(self, asked: int) -> str:
+        parts = [f"Imported {self.imported} of {asked} file{'s' if asked != 1 else ''}"]
+        if self.duplicates:
+            parts.append(f"{self.duplicates} already in the inbox")
+        if self.failures:
+            parts.append(f"{len(self.failures)} could not be read")
+        return "; ".join(parts) + "."
+
+
+def detail_html(item: IntakeItemDTO) -> str:
+    """The detection's suggestions with the phrases that led to them, then the warnings."""
+    d = item.detection
+    sender = _safe(item.sender_name)
+    if item.sender_address:
+        sender += f" &lt;{_safe(item.sender_address)}&gt;"
+    lines = [
+        f"<h3>{_safe(item.subject) or '(no subject)'}</h3>",
+        f"<p><b>From:</b> {sender or '—'}<br><b>Received:</b> {item.received_on.isoformat()}"
+        f"{' (corrected)' if item.received_corrected else ''} · <b>Channel:</b> {_safe(item.channel)}"
+        f" · <b>Organization:</b> {_safe(item.organization) or 'not recognised'}</p>",
+    ]
+    is_request = d.get("is_request")
+    if is_request is None:
+        verdict = "Not analysed: decide from the original below."
+    elif is_request:
+        verdict = "Looks like a privacy request."
+    else:
+        reason = d.get("not_request_reason") or ""
+        verdict = "Does not look like a privacy request" + (f": {_safe(reason)}" if reason else ".")
+    lines.append(f"<p><b>Suggestion:</b> {verdict}</p>")
+    evidence: dict[str, list[str]] = d.get("evidence") or {}
+    rows = []
+    for code in d.get("types") or []:
+        rows.append((type_label(code), evidence.get(code, [])))
+    if d.get("jurisdiction"):
+        key = f"jurisdiction:{d['jurisdiction']}"
+        rows.append((f"Jurisdiction {d['jurisdiction']}", evidence.get(key, [])))
+    if d.get("agent"):
+        rows.append(("Sent by an authorized agent", evidence.get("agent", [])))
+    if rows:
+        lines.append("<ul>")
+        for label, phrases in rows:
+            quoted = ", ".join(f"“{_safe(p)}”" for p in phrases) or "no phrase recorded"
+            lines.append(f"<li><b>{_safe(label)}</b> — because of: {quoted}</li>")
+        lines.append("</ul>")
+    if item.warnings:
+        lines.append("<p><b>Warnings:</b></p><ul>")
+        lines += [f"<li>⚠ {_safe(w)}</li>" for w in item.warnings]
+        lines.append("</ul>")
+    if item.documents:
+        docs = ", ".join(f"{_safe(doc.filename)} ({doc.size:,} bytes)" for doc in item.documents)
+        lines.append(f"<p><b>Documents:</b> {docs}</p>")
+    return "\n".join(lines)
+
+
+class InboxPage(Page):
+    title = "Inbox"
+    icon_name = "inbox"
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.items = RecordTableModel(
+            [
+                Column(
+                    "Received",
+                    lambda i: i.received_on,
+                    icon=lambda i: icon("warning") if i.warnings else None,
+                    tooltip=lambda i: "\n".join(display_safe(w) for w in i.warnings),
+                ),
+                Column("Channel", lambda i: i.channel),
+                Column("Sender", lambda i: display_safe(i.sender_name or i.sender_address, limit=200)),
+                Column("Subject", lambda i: display_safe(i.subject, limit=300)),
+                Column("Suggested types", lambda i: [type_label(t) for t in i.detection.get("types", [])]),
+                Column("Jurisdiction", lambda i: i.detection.get("jurisdiction") or "—"),
+                Column("Request?", _request_text),
+            ],
+            self,
+        )
+        self.view = table("intake_table", self.items)
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("intake_count")
+        self.outcome_label = QLabel("")
+        self.outcome_label.setObjectName("import_outcome")
+        self.outcome_label.setWordWrap(True)
+        self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
+        self.make_case_button = self._button("make_case_button", "Make case…", self.make_case, "new_case")
+        self.attach_button = self._button("attach_button", "Attach to case…", self.attach_to_case)
+        self.set_aside_button = self._button("set_aside_button", "Set aside…", self.set_aside)
+        self.progress = WorkProgress("import_progress")
+        buttons = QHBoxLayout()
+        for button in (self.import_button, self.make_case_button, self.attach_button, self.set_aside_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count_label)
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("intake_detail")
+        self.detail.setAccessibleName("Suggestions for the selected message")
+        self.detail.setOpenLinks(False)
+        self.original = QPlainTextEdit()
+        self.original.setObjectName("intake_original")
+        self.original.setAccessibleName("Original text of the selected message")
+        self.original.setReadOnly(True)
+        original_box = QGroupBox("Original text")
+        QVBoxLayout(original_box).addWidget(self.original)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.detail)
+        right.addWidget(original_box)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("inbox_splitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        ui_settings.restore_splitter(self.splitter, "inbox")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(buttons)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.outcome_label)
+        layout.addWidget(self.splitter)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        self._update_buttons()
+
+    def _button(self, name: str, text: str, slot: Callable[[], None], icon_name: str = "") -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        if icon_name:
+            button.setIcon(icon(icon_name))
+        button.clicked.connect(slot)
+        return button
+
+    # -- the list -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        intake = self.services.intake
+        # The list rows lack the suggested jurisdiction and evidence: load each pending item whole.
+        self.call(lambda: [intake.show(row.id) for row in intake.pending()], self._loaded)
+
+    def _loaded(self, items: list[IntakeItemDTO]) -> None:
+        chosen = self.current_item()
+        self.items.set_records(items)
+        self.count_label.setText(f"{len(items)} waiting")
+        if chosen is not None:
+            for row, item in enumerate(items):
+                if item.id == chosen.id:
+                    self.view.selectRow(row)
+                    break
+        self._selected()
+
+    def current_item(self) -> IntakeItemDTO | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.items.data(rows[0], RECORD_ROLE) if rows else None
+
+    def select_item(self, intake_id: int) -> bool:
+        for row, item in enumerate(self.items.records):
+            if item.id == intake_id:
+                self.view.selectRow(row)
+                return True
+        return False
+
+    def _selected(self) -> None:
+        item = self.current_item()
+        if item is None:
+            self.detail.setHtml("<p>Select a message to see what was detected in it.</p>")
+            self.original.setPlainText("")
+        else:
+            self.detail.setHtml(detail_html(item))
+            self.original.setPlainText(display_safe(item.body_text, keep_newlines=True, limit=BODY_LIMIT))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        chosen = self.current_item() is not None
+        for button in (self.make_case_button, self.attach_button, self.set_aside_button):
+            button.setEnabled(chosen)
+        self.import_button.setEnabled(not self.progress.running)
+
+    # -- importing --------------------------------------------------------------------------------
+    def choose_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self, "Import emails", "", "Emails (*.eml *.msg);;All files (*)"
+        )
+        if paths:
+            self.import_files(paths)
+
+    def import_files(self, paths: Sequence[str]) -> bool:
+        """Import in a worker with progress and Cancel; False when an import is already running."""
+        if self.progress.running or not paths:
+            return False
+        files = list(paths)
+        intake = self.services.intake
+
+        def work(token: Any, report: Callable[[int, int], None]) -> list[ImportOutcome]:
+            return intake.import_files(
+                files,
+                progress=lambda done, total: report(done, total or 0),
+                cancelled=lambda: token.cancelled,
+            )
+
+        def done(outcomes: list[ImportOutcome]) -> None:
+            self.progress.finish()
+            summary = ImportSummary.of(outcomes)
+            self.outcome_label.setText(summary.text(len(files)))
+            self.outcome_label.setToolTip(
+                "\n".join(f"{display_safe(f.file)}: {display_safe(f.error)}" for f in summary.failures)
+            )
+            self._update_buttons()
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.progress.finish()
+            self._update_buttons()
+            self.show_error(exc)
+
+        task = self.window_.runner.run(work, done, failed, write=True, progress=self.progress.report)
+        self.progress.start(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…", task)
+        self._update_buttons()
+        return True
+
+    # -- decisions --------------------------------------------------------------------------------
+    def make_case(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        services = self.services
+
+        def with_suggestion(found: tuple[Any, list[Any], list[str]]) -> None:
+            suggestion, organizations, jurisdictions = found
+            confirmed = IntakeCaseDialog.ask(self, suggestion, organizations, jurisdictions)
+            if confirmed is None:
+                return
+            self.call(
+                lambda: services.intake.make_case(item.id, confirmed),
+                lambda case: self._dealt_with(f"Case {case.reference} created from the message."),
+                write=True,
+            )
+
+        self.call(
+            lambda: (
+                services.intake.suggest_case(item.id),
+                services.organizations.list(),
+                services.ctx.rulebook.jurisdictions(),
+            ),
+            with_suggestion,
+        )
+
+    def attach_to_case(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        reference = AttachToCaseDialog.ask(self)
+        if reference:
+            self.call(
+                lambda: self.services.intake.attach_to_case(item.id, reference),
+                lambda _: self._dealt_with(f"The message was attached to case {reference}."),
+                write=True,
+            )
+
+    def set_aside(self) -> None:
+        item = self.current_item()
+        if item is None:
+            return
+        reason = SetAsideDialog.ask(self)
+        if reason:
+            self.call(
+                lambda: self.services.intake.set_aside(item.id, reason),
+                lambda _: self._dealt_with("The message was set aside."),
+                write=True,
+            )
+
+    def _dealt_with(self, message: str) -> None:
+        self.outcome_label.setText(message)
+        self.window_.statusBar().showMessage(message, 5000)
+        self.refresh()
+
+    def save_state(self) -> None:
+        ui_settings.save_splitter(self.splitter, "inbox")
+
+
+def _request_text(item: IntakeItemDTO) -> str:
+    value = item.detection.get("is_request")
+    return "not analysed" if value is None else ("yes" if value else "no")
+
+
+def dropped_paths(urls: Sequence[Any]) -> list[str]:
+    """Local .eml/.msg files among dropped URLs."""
+    return email_files([str(Path(u.toLocalFile())) for u in urls if u.isLocalFile()])

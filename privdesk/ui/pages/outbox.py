@@ -1,0 +1,434 @@
+"""Outbox: letters by status, a preview of the selected letter, generating, printing, mailing, the batch.
+
+A letter's PDF is shown from the stored file once generated (that is what will be mailed), otherwise
+rendered from the case as it stands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt
+from PySide6.QtGui import QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from privdesk.domain.display import display_safe
+from privdesk.domain.types import LetterStatus
+from privdesk.letters.batch import Cancelled
+from privdesk.services.letters import BatchSummary, LetterService, OutboxLetterDTO, write_file
+from privdesk.ui import settings as ui_settings
+from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
+from privdesk.ui.icons import icon
+from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
+from privdesk.ui.pages.base import Page
+from privdesk.ui.pages.consumers import table
+from privdesk.ui.pages.inbox import WorkProgress
+
+if TYPE_CHECKING:
+    from privdesk.ui.main_window import MainWindow
+
+STATUS_FILTERS = (
+    (None, "All letters"),
+    (LetterStatus.QUEUED.value, "Queued"),
+    (LetterStatus.GENERATED.value, "Generated"),
+    (LetterStatus.PRINTED.value, "Printed"),
+    (LetterStatus.SENT.value, "Sent"),
+    (LetterStatus.RETURNED.value, "Returned"),
+)
+METHODS = (("first_class", "First-class mail"), ("certified", "Certified mail"), ("email", "Email"))
+HAS_FILE = (LetterStatus.GENERATED.value, LetterStatus.PRINTED.value)
+
+
+# -- dialogs ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mailing:
+    on: dt.date
+    method: str
+    tracking_number: str | None
+
+
+class MarkSentDialog(FormDialog):
+    def __init__(self, parent: QWidget | None, today: dt.date) -> None:
+        super().__init__(parent, "Mark the letter sent", "Once sent, the letter's file can no longer change.")
+        self.on = date_edit(today, "sent_on", latest=today)
+        self.method = QComboBox()
+        self.method.setObjectName("method")
+        self.method.setAccessibleName("Mailing method")
+        for code, label in METHODS:
+            self.method.addItem(label, code)
+        self.tracking = QLineEdit()
+        self.tracking.setObjectName("tracking_number")
+        self.tracking.setAccessibleName("Tracking number")
+        self.form.addRow("Sent on:", self.on)
+        self.form.addRow("Method:", self.method)
+        self.form.addRow("Tracking number:", self.tracking)
+
+    def problem(self) -> str:
+        if self.method.currentData() == "certified" and not self.tracking.text().strip():
+            return "Certified mail needs its tracking number."
+        return ""
+
+    def result_mailing(self) -> Mailing:
+        return Mailing(to_date(self.on), self.method.currentData(), self.tracking.text().strip() or None)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, today: dt.date) -> Mailing | None:
+        d = cls(parent, today)
+        return d.result_mailing() if d.exec() else None
+
+
+@dataclass(frozen=True)
+class Return:
+    on: dt.date
+    note: str
+
+
+class MarkReturnedDialog(FormDialog):
+    def __init__(self, parent: QWidget | None, today: dt.date) -> None:
+        super().__init__(parent, "Letter came back", "Record the day the post returned it and why.")
+        self.on = date_edit(today, "returned_on", latest=today)
+        self.note = QPlainTextEdit()
+        self.note.setObjectName("returned_note")
+        self.note.setAccessibleName("Why it came back")
+        self.note.setPlaceholderText("e.g. addressee unknown")
+        self.form.addRow("Returned on:", self.on)
+        self.form.addRow("Note:", self.note)
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, today: dt.date) -> Return | None:
+        d = cls(parent, today)
+        return Return(to_date(d.on), d.note.toPlainText().strip()) if d.exec() else None
+
+
+class PrintLetter:
+    """The system print dialog; returns the configured printer, or None (tests replace ``ask``)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None) -> QPrinter | None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, parent)
+        return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
+
+
+def print_document(document: QPdfDocument, printer: QPrinter) -> None:
+    """Paint each page of the PDF onto the printer at the printer's resolution."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise OSError("the printer could not be started")
+    try:
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            target = painter.viewport()
+            size = document.pagePointSize(page)
+            dpi = printer.resolution()
+            pixels = QSize(int(size.width() / 72 * dpi), int(size.height() / 72 * dpi))
+            image = document.render(page, pixels)
+            scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.drawImage(target.topLeft(), image.scaled(scaled))
+    finally:
+        painter.end()
+
+
+def pdf_bytes(letters: LetterService, letter: OutboxLetterDTO) -> bytes:
+    """The stored file once there is one (what is mailed), else a rendering of the case as it is now."""
+    return letters.stored_pdf(letter.id) if letter.sha256 else letters.render(letter.id)
+
+
+# -- the page -----------------------------------------------------------------------------------
+
+
+class OutboxPage(Page):
+    title = "Outbox"
+    icon_name = "outbox"
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.letters = RecordTableModel(
+            [
+                Column("Case", lambda x: x.case_reference),
+                Column("Letter", lambda x: x.title, tooltip=lambda x: x.kind),
+                Column(
+                    "Recipient",
+                    lambda x: display_safe(x.recipient_name, limit=200),
+                    icon=lambda x: None if x.has_postal_address else icon("warning"),
+                    tooltip=lambda x: "" if x.has_postal_address else "No postal address on file",
+                ),
+                Column("Status", lambda x: x.status),
+                Column("Created", lambda x: x.created_on),
+                Column("Sent", lambda x: x.sent_on),
+                Column("Method", lambda x: x.method),
+                Column("Tracking", lambda x: x.tracking_number),
+            ],
+            self,
+        )
+        self.view = table("letter_table", self.letters)
+        self.status = QComboBox()
+        self.status.setObjectName("letter_status_filter")
+        self.status.setAccessibleName("Show letters with status")
+        for code, label in STATUS_FILTERS:
+            self.status.addItem(label, code)
+        self.status.currentIndexChanged.connect(lambda _: self.refresh())
+        self.count_label = QLabel("")
+        self.count_label.setObjectName("letter_count")
+        self.message = QLabel("")
+        self.message.setObjectName("outbox_message")
+        self.message.setWordWrap(True)
+        self.generate_button = self._button("generate_button", "Generate", self.generate)
+        self.export_button = self._button("export_button", "Export PDF…", self.export_pdf)
+        self.print_button = self._button("print_button", "Print…", self.print_letter)
+        self.sent_button = self._button("mark_sent_button", "Mark sent…", self.mark_sent)
+        self.returned_button = self._button("mark_returned_button", "Mark returned…", self.mark_returned)
+        self.batch_button = self._button("batch_button", "Print today's batch…", self.print_batch)
+        self.progress = WorkProgress("batch_progress")
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Show:"))
+        top.addWidget(self.status)
+        for button in (
+            self.generate_button,
+            self.export_button,
+            self.print_button,
+            self.sent_button,
+            self.returned_button,
+        ):
+            top.addWidget(button)
+        top.addStretch(1)
+        top.addWidget(self.batch_button)
+        top.addWidget(self.count_label)
+        # The document reads from the buffer for as long as it is open: both live as long as the page.
+        self.document = QPdfDocument(self)
+        self.buffer: QBuffer | None = None
+        self.preview_letter_id: int | None = None
+        self.preview = QPdfView()
+        self.preview.setObjectName("letter_preview")
+        self.preview.setAccessibleName("Preview of the selected letter")
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.preview.setDocument(self.document)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("outbox_splitter")
+        self.splitter.addWidget(self.view)
+        self.splitter.addWidget(self.preview)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        ui_settings.restore_splitter(self.splitter, "outbox")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addLayout(top)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.splitter)
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
+        self._update_buttons()
+
+    def _button(self, name: str, text: str, slot: Callable[[], None]) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # -- the list -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        status = self.status.currentData()
+        letters = self.services.letters
+        self.call(lambda: letters.outbox(status=status), self._loaded)
+
+    def _loaded(self, records: list[OutboxLetterDTO]) -> None:
+        chosen = self.current_letter()
+        self.letters.set_records(records)
+        self.count_label.setText(f"{len(records)} letter{'s' if len(records) != 1 else ''}")
+        if chosen is not None:
+            self.select_letter(chosen.id)
+        self._selected()
+
+    def current_letter(self) -> OutboxLetterDTO | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.letters.data(rows[0], RECORD_ROLE) if rows else None
+
+    def select_letter(self, letter_id: int) -> bool:
+        for row, letter in enumerate(self.letters.records):
+            if letter.id == letter_id:
+                self.view.selectRow(row)
+                return True
+        return False
+
+    def _selected(self) -> None:
+        self._update_buttons()
+        letter = self.current_letter()
+        if letter is None:
+            self._show_pdf(None, None)
+            return
+        letters = self.services.letters
+        self.call(lambda: pdf_bytes(letters, letter), lambda data: self._show_if_current(letter, data))
+
+    def _show_if_current(self, letter: OutboxLetterDTO, data: bytes) -> None:
+        now = self.current_letter()
+        if now is not None and now.id == letter.id and now.version == letter.version:
+            self._show_pdf(letter.id, data)
+
+    def _show_pdf(self, letter_id: int | None, data: bytes | None) -> None:
+        self.document.close()
+        if self.buffer is not None:
+            self.buffer.close()
+            self.buffer.deleteLater()
+            self.buffer = None
+        self.preview_letter_id = None
+        if data is None:
+            return
+        self.buffer = QBuffer(self)
+        self.buffer.setData(QByteArray(data))
+        self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.document.load(self.buffer)
+        self.preview_letter_id = letter_id
+
+    def _update_buttons(self) -> None:
+        letter = self.current_letter()
+        status = letter.status if letter else None
+        self.generate_button.setEnabled(status in (LetterStatus.QUEUED.value, LetterStatus.GENERATED.value))
+        self.export_button.setEnabled(letter is not None and status != LetterStatus.VOID.value)
+        self.print_button.setEnabled(status in HAS_FILE)
+        self.sent_button.setEnabled(status in HAS_FILE)
+        self.returned_button.setEnabled(status == LetterStatus.SENT.value)
+        self.batch_button.setEnabled(not self.progress.running)
+
+    # -- actions --------------------------------------------------------------------------------
+    def _changed(self, message: str) -> Callable[[Any], None]:
+        def done(_: Any) -> None:
+            self.message.setText(message)
+            self.window_.statusBar().showMessage(message, 5000)
+            self.refresh()
+
+        return done
+
+    def generate(self) -> None:
+        letter = self.current_letter()
+        if letter is not None:
+            self.call(
+                lambda: self.services.letters.generate(letter.id),
+                self._changed(f"Letter for {letter.case_reference} generated."),
+                write=True,
+            )
+
+    def export_pdf(self) -> None:
+        letter = self.current_letter()
+        if letter is None:
+            return
+        suggested = f"{letter.case_reference}-{letter.kind}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export the letter as PDF", suggested, "PDF (*.pdf)")
+        if not path:
+            return
+        target = Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
+
+        letters = self.services.letters
+
+        def work() -> Path:
+            write_file(target, pdf_bytes(letters, letter))  # temporary name, then rename
+            return target
+
+        self.call(work, lambda saved: self.message.setText(f"Saved {saved.name}."))
+
+    def print_letter(self) -> None:
+        letter = self.current_letter()
+        if letter is None or self.preview_letter_id != letter.id or self.document.pageCount() == 0:
+            self.message.setText("Wait for the preview to load, then print.")
+            return
+        printer = PrintLetter.ask(self)
+        if printer is None:
+            return
+        try:
+            print_document(self.document, printer)
+        except OSError as exc:
+            self.show_error(exc)
+            return
+        if letter.status == LetterStatus.GENERATED.value:
+            self.call(
+                lambda: self.services.letters.mark_printed([letter.id]),
+                self._changed(f"Letter for {letter.case_reference} printed."),
+                write=True,
+            )
+
+    def mark_sent(self) -> None:
+        letter = self.current_letter()
+        if letter is None:
+            return
+        mailing = MarkSentDialog.ask(self, self.services.ctx.today())
+        if mailing is not None:
+            self.call(
+                lambda: self.services.letters.mark_sent(
+                    letter.id, mailing.on, mailing.method, mailing.tracking_number
+                ),
+                self._changed(f"Letter for {letter.case_reference} marked sent."),
+                write=True,
+            )
+
+    def mark_returned(self) -> None:
+        letter = self.current_letter()
+        if letter is None:
+            return
+        returned = MarkReturnedDialog.ask(self, self.services.ctx.today())
+        if returned is not None:
+            self.call(
+                lambda: self.services.letters.mark_returned(letter.id, returned.on, returned.note),
+                self._changed(f"Letter for {letter.case_reference} marked returned."),
+                write=True,
+            )
+
+    def print_batch(self) -> None:
+        if self.progress.running:
+            return
+        folder = QFileDialog.getExistingDirectory(self, "Folder for today's print run")
+        if not folder:
+            return
+        letters = self.services.letters
+        today = self.services.ctx.today()
+
+        def work(token: Any, report: Callable[[int, int], None]) -> BatchSummary:
+            return letters.batch(today, Path(folder), report, lambda: token.cancelled)
+
+        def done(summary: BatchSummary) -> None:
+            self.progress.finish()
+            if summary.count == 0:
+                self.message.setText("No letter is waiting to be printed.")
+            else:
+                assert summary.combined_pdf is not None
+                self.message.setText(
+                    f"{summary.count} letters printed to {summary.combined_pdf.name} "
+                    "with the address sheet and labels."
+                )
+            self._update_buttons()
+            self.refresh()
+
+        def failed(exc: BaseException) -> None:
+            self.progress.finish()
+            self._update_buttons()
+            if isinstance(exc, Cancelled):
+                self.message.setText("Print run cancelled: nothing was written and no letter changed.")
+            else:
+                self.show_error(exc)
+
+        task = self.window_.runner.run(work, done, failed, write=True, progress=self.progress.report)
+        self.progress.start("Printing today's letters…", task)
+        self._update_buttons()
+
+    def save_state(self) -> None:
+        ui_settings.save_splitter(self.splitter, "outbox")

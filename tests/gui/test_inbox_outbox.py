@@ -1,0 +1,254 @@
+"""Inbox and Outbox through real widgets: import an email, confirm it as a case, print a letter to PDF,
+mark it sent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QFileDialog
+
+from privdesk.services.intake import NewCaseFromIntake
+from privdesk.services.letters import OutboxLetterDTO
+from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
+from privdesk.ui.dialogs.intake_steps import SetAsideDialog
+from privdesk.ui.main_window import MainWindow
+from privdesk.ui.pages.inbox import InboxPage
+from privdesk.ui.pages.outbox import MarkSentDialog, OutboxPage
+from tests.conftest import TODAY
+
+INTAKE = Path(__file__).resolve().parents[1] / "data" / "intake"
+
+
+def inbox_of(window: MainWindow) -> InboxPage:
+    page = window.pages["inbox"]
+    assert isinstance(page, InboxPage)
+    return page
+
+
+def outbox_of(window: MainWindow) -> OutboxPage:
+    page = window.pages["outbox"]
+    assert isinstance(page, OutboxPage)
+    return page
+
+
+def idle(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)
+
+
+def import_sample(qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, name: str) -> InboxPage:
+    chosen = str(INTAKE / name)
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", staticmethod(lambda *a, **k: ([chosen], "")))
+    window.actions_by_id["import_files"].trigger()  # File > Import (Ctrl+I)
+    inbox = inbox_of(window)
+    assert window.stack.currentWidget() is inbox
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 1, timeout=10_000)
+    idle(qtbot, window)
+    assert not inbox.progress.isVisible()
+    return inbox
+
+
+def test_import_an_email_and_make_a_case_from_it(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    window.go("inbox")
+    inbox = inbox_of(window)
+    idle(qtbot, window)
+    assert inbox.items.rowCount() == 0 and not inbox.make_case_button.isEnabled()
+
+    inbox = import_sample(qtbot, window, monkeypatch, "sample-03.eml")
+    assert inbox.outcome_label.text() == "Imported 1 of 1 file."
+    item = inbox.items.record(0)
+    assert item.detection["types"] == ["shine_the_light"]
+    assert inbox.items.data(inbox.items.index(0, 4)) == "Shine the Light"
+    assert inbox.items.data(inbox.items.index(0, 5)) == "US-CA"
+    assert inbox.items.data(inbox.items.index(0, 6)) == "yes"
+
+    inbox.view.selectRow(0)
+    detail = inbox.detail.toPlainText()
+    assert "Shine the Light" in detail and "1798.83" in detail  # the suggestion with its evidence phrase
+    assert "I am a California resident" in detail
+    assert "Redondo Beach" in inbox.original.toPlainText()
+
+    seen: list[NewCaseFromIntake] = []
+
+    def confirm(cls: Any, parent: Any, suggestion: Any, organizations: Any, jurisdictions: Any) -> Any:
+        dialog = cls(parent, suggestion, organizations, jurisdictions)
+        qtbot.addWidget(dialog)
+        assert dialog.checked_types() == ["shine_the_light"]
+        assert dialog.organization.currentData() == "mstis"
+        assert dialog.name.text() == "Gerald M. Ostrowski"
+        assert dialog.ca_resident.isChecked()
+        dialog.name.setText("")
+        assert "name" in dialog.problem()  # the officer must confirm a complete case
+        dialog.name.setText("Gerald Ostrowski")
+        assert dialog.problem() == ""
+        seen.append(dialog.result_case())
+        return seen[-1]
+
+    monkeypatch.setattr(IntakeCaseDialog, "ask", classmethod(confirm))
+    inbox.make_case_button.click()
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 0, timeout=10_000)
+    idle(qtbot, window)
+    assert seen and "created from the message" in inbox.outcome_label.text()
+    reference = inbox.outcome_label.text().split()[1]
+    services = window.services
+    assert services is not None
+    case = services.cases.show(reference)
+    assert case.consumer_name == "Gerald Ostrowski"
+    assert [i.type for i in case.items] == ["shine_the_light"]
+    assert services.intake.pending() == []
+
+
+def test_cancelled_confirmation_makes_no_case_and_set_aside_needs_a_reason(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = import_sample(qtbot, window, monkeypatch, "sample-01.eml")
+    inbox.view.selectRow(0)
+    monkeypatch.setattr(IntakeCaseDialog, "ask", classmethod(lambda cls, *a: None))
+    inbox.make_case_button.click()
+    idle(qtbot, window)
+    assert inbox.items.rowCount() == 1
+
+    def aside(cls: Any, parent: Any) -> str:
+        dialog = cls(parent)
+        qtbot.addWidget(dialog)
+        dialog.accept()
+        assert dialog.message.isVisibleTo(dialog) and "reason" in dialog.message.text()
+        return "A newsletter, not a request"
+
+    monkeypatch.setattr(SetAsideDialog, "ask", classmethod(aside))
+    inbox.set_aside_button.click()
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 0, timeout=10_000)
+    idle(qtbot, window)
+
+
+def test_dropping_an_email_on_the_window_imports_it(qtbot: Any, window: MainWindow) -> None:
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(INTAKE / "sample-02.eml")), QUrl.fromLocalFile(str(INTAKE))])
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        data,
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    window.dropEvent(event)
+    assert event.isAccepted()
+    inbox = inbox_of(window)
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 1, timeout=10_000)
+    idle(qtbot, window)
+
+
+def select_queued_letter(qtbot: Any, outbox: OutboxPage) -> OutboxLetterDTO:
+    qtbot.waitUntil(lambda: outbox.letters.rowCount() > 0, timeout=10_000)
+    letter: OutboxLetterDTO = next(
+        x for x in outbox.letters.records if x.status == "queued" and x.has_postal_address
+    )
+    assert outbox.select_letter(letter.id)
+    return letter
+
+
+def test_generate_export_and_mark_a_letter_sent(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    window.go("outbox")
+    outbox = outbox_of(window)
+    letter = select_queued_letter(qtbot, outbox)
+    assert outbox.generate_button.isEnabled() and not outbox.sent_button.isEnabled()
+    outbox.generate_button.click()
+    qtbot.waitUntil(
+        lambda: (chosen := outbox.current_letter()) is not None and chosen.status == "generated",
+        timeout=10_000,
+    )
+    qtbot.waitUntil(lambda: outbox.document.pageCount() > 0, timeout=10_000)
+    assert outbox.preview_letter_id == letter.id
+    assert "generated" in outbox.message.text()
+
+    # Print its letter to PDF: the export writes the stored file.
+    target = tmp_path / "letter.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    outbox.export_button.click()
+    qtbot.waitUntil(lambda: "Saved letter.pdf" in outbox.message.text(), timeout=10_000)
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert letter.case_reference in text
+    assert not list(tmp_path.glob(".letter.pdf.*"))  # no temporary file left behind
+
+    def send(cls: Any, parent: Any, today: Any) -> Any:
+        dialog = cls(parent, today)
+        qtbot.addWidget(dialog)
+        dialog.method.setCurrentIndex(dialog.method.findData("certified"))
+        assert "tracking" in dialog.problem()
+        dialog.tracking.setText("9407 1000 0000 0000 0000 01")
+        assert dialog.problem() == ""
+        return dialog.result_mailing()
+
+    monkeypatch.setattr(MarkSentDialog, "ask", classmethod(send))
+    outbox.sent_button.click()
+    qtbot.waitUntil(
+        lambda: (chosen := outbox.current_letter()) is not None and chosen.status == "sent", timeout=10_000
+    )
+    idle(qtbot, window)
+    sent = outbox.current_letter()
+    assert sent is not None
+    assert (sent.method, sent.tracking_number, sent.sent_on) == (
+        "certified",
+        "9407 1000 0000 0000 0000 01",
+        TODAY,
+    )
+    assert outbox.returned_button.isEnabled() and not outbox.generate_button.isEnabled()
+
+
+def test_print_dialog_prints_and_marks_the_letter_printed(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from PySide6.QtPrintSupport import QPrinter
+
+    from privdesk.ui.pages import outbox as outbox_module
+
+    window.go("outbox")
+    outbox = outbox_of(window)
+    letter = select_queued_letter(qtbot, outbox)
+    services = window.services
+    assert services is not None
+    services.letters.generate(letter.id)
+    outbox.refresh()
+    qtbot.waitUntil(lambda: outbox.print_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: outbox.document.pageCount() > 0, timeout=10_000)
+    printed = tmp_path / "printed.pdf"
+
+    def to_file(cls: Any, parent: Any) -> QPrinter:
+        printer = QPrinter()
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return printer
+
+    monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(to_file))
+    outbox.print_button.click()
+    qtbot.waitUntil(
+        lambda: (chosen := outbox.current_letter()) is not None and chosen.status == "printed",
+        timeout=10_000,
+    )
+    idle(qtbot, window)
+    assert len(PdfReader(printed).pages) == outbox.document.pageCount()
+
+
+def test_todays_batch_runs_in_a_worker(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    window.go("outbox")
+    outbox = outbox_of(window)
+    qtbot.waitUntil(lambda: outbox.letters.rowCount() > 0, timeout=10_000)
+    queued = sum(1 for x in outbox.letters.records if x.status in ("queued", "generated"))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
+    outbox.batch_button.click()
+    assert outbox.progress.isVisible() and not outbox.batch_button.isEnabled()
+    qtbot.waitUntil(lambda: not outbox.progress.running, timeout=20_000)
+    idle(qtbot, window)
+    assert outbox.message.text().startswith(f"{queued} letters printed")
+    assert (tmp_path / f"{TODAY.isoformat()}-mail.pdf").is_file()
+    assert all(x.status == "printed" for x in outbox.letters.records)
