@@ -252,3 +252,56 @@ def test_todays_batch_runs_in_a_worker(
     assert outbox.message.text().startswith(f"{queued} letters printed")
     assert (tmp_path / f"{TODAY.isoformat()}-mail.pdf").is_file()
     assert all(x.status == "printed" for x in outbox.letters.records)
+
+
+def wait_for_cancel(cancelled: Any) -> None:
+    """Worker side of a stand-in service call: runs until the page's Cancel reaches it (bounded)."""
+    import threading
+
+    stop = threading.Event()
+    for _ in range(1000):
+        if cancelled():
+            return
+        stop.wait(0.01)
+    raise AssertionError("Cancel never reached the worker")
+
+
+def test_cancel_reaches_the_import_and_the_print_run(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from privdesk.letters.batch import Cancelled
+
+    services = window.services
+    assert services is not None
+
+    def slow_import(paths: Any, organization: Any = None, progress: Any = None, cancelled: Any = None) -> Any:
+        progress(1, len(paths))
+        wait_for_cancel(cancelled)
+        return []
+
+    monkeypatch.setattr(services.intake, "import_files", slow_import)
+    window.go("inbox")
+    inbox = inbox_of(window)
+    assert window.import_files([str(INTAKE / "sample-04.eml"), str(INTAKE / "sample-05.eml")])
+    qtbot.waitUntil(lambda: inbox.progress.bar.value() == 1, timeout=10_000)
+    assert inbox.progress.bar.maximum() == 2 and not inbox.import_button.isEnabled()
+    assert not window.import_files([str(INTAKE / "sample-06.eml")])  # one import at a time
+    inbox.progress.cancel_button.click()
+    qtbot.waitUntil(lambda: not inbox.progress.running, timeout=10_000)
+    assert inbox.outcome_label.text() == "Imported 0 of 2 files."
+    assert inbox.import_button.isEnabled()
+
+    def slow_batch(on: Any, out_dir: Any, progress: Any = None, cancelled: Any = None) -> Any:
+        wait_for_cancel(cancelled)
+        raise Cancelled()
+
+    monkeypatch.setattr(services.letters, "batch", slow_batch)
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
+    window.go("outbox")
+    outbox = outbox_of(window)
+    outbox.batch_button.click()
+    outbox.progress.cancel_button.click()
+    qtbot.waitUntil(lambda: not outbox.progress.running, timeout=10_000)
+    idle(qtbot, window)
+    assert outbox.message.text().startswith("Print run cancelled")
+    assert outbox.batch_button.isEnabled()
