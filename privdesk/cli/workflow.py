@@ -101,6 +101,10 @@ def cmd_withdraw(services: Services, args: argparse.Namespace) -> int:
     return _show(args, services.workflow.withdraw(args.reference, _today(services, args), args.note or ""))
 
 
+def cmd_recompute(services: Services, args: argparse.Namespace) -> int:
+    return _show(args, services.workflow.recompute_deadlines(args.reference))
+
+
 def cmd_note(services: Services, args: argparse.Namespace) -> int:
     services.workflow.add_note(args.reference, args.text)
     emit(args, {"reference": args.reference, "noted": True}, "note added")
@@ -213,6 +217,11 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     step("close", "close a responded case", cmd_close)
     p = step("withdraw", "record that the consumer withdrew", cmd_withdraw)
     p.add_argument("--note")
+    p = case.add_parser(
+        "recompute", parents=[common], help="recompute open items' dates from the current rules"
+    )
+    p.add_argument("reference")
+    p.set_defaults(handler=cmd_recompute)
     p = case.add_parser("note", parents=[common], help="add a note to a case")
     p.add_argument("reference")
     p.add_argument("text")

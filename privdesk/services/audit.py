@@ -81,15 +81,22 @@ def record(
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None
-    out: dict[str, Any] = {}
-    for key, item in value.items():
-        if isinstance(item, dt.datetime | dt.date):
-            out[key] = item.isoformat()
-        elif isinstance(item, set | tuple):
-            out[key] = sorted(item) if isinstance(item, set) else list(item)
-        else:
-            out[key] = item
-    return out
+    converted = _plain(value)
+    assert isinstance(converted, dict)
+    return converted
+
+
+def _plain(value: Any) -> Any:
+    """Dates to ISO text and sets/tuples to lists, at any depth, so the event stores as JSON."""
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, set):
+        return sorted(_plain(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
 
 
 class AuditService:

@@ -487,6 +487,66 @@ class WorkflowService:
             details={"on": on.isoformat(), "note_added": bool(note.strip())},
         )
 
+    def recompute_deadlines(self, reference: str, *, expected_version: int | None = None) -> CaseDTO:
+        """Recompute every open item's dates from the current rule files (after the rules changed).
+
+        Open cases keep the dates they were computed with until the officer asks for this; the
+        audit trail records the old and new dates and the rule versions behind them.
+        """
+        rulebook = self.ctx.rulebook
+        today = self.ctx.today()
+        fields = (
+            "acknowledge_by",
+            "respond_by",
+            "extension_notice_by",
+            "extended_respond_by",
+            "respond_outside_by",
+            "extended_outside_by",
+        )
+        with self.ctx.db.write() as s:
+            case = load_case(s, reference)
+            if expected_version is not None and case.version != expected_version:
+                raise ConflictError(f"{case.reference} was changed by someone else; reload it first")
+            changes: list[dict[str, object]] = []
+            for item in case.items:
+                if ItemStatus(item.status) not in workflow.OPEN_STATUSES:
+                    continue
+                fresh = rulebook.deadlines(
+                    case.jurisdiction,
+                    item.request_type,
+                    case.received_on,
+                    designated_channel=case.designated_channel,
+                    today=today,
+                )
+                before = {f: getattr(item, f) for f in fields}
+                after = {f: getattr(fresh, f) for f in fields}
+                if before != after or item.rule_version != fresh.rule_version:
+                    changes.append(
+                        {
+                            "item": item.request_type,
+                            "rule_version": [item.rule_version, fresh.rule_version],
+                            "before": before,
+                            "after": after,
+                        }
+                    )
+                    for f in fields:
+                        setattr(item, f, after[f])
+                    item.basis = dict(fresh.basis)
+                    item.rule_version = fresh.rule_version
+            if not changes:
+                raise TransitionRefused(f"{case.reference}: the dates already follow the current rules")
+            refresh_case_status(case, today)
+            audit.record(
+                s,
+                self.ctx,
+                "case.deadlines_recomputed",
+                "case",
+                case.id,
+                case_reference=case.reference,
+                after={"changes": changes},
+            )
+            return case_dto(case, today)
+
     def start_work(self, reference: str) -> CaseDTO:
         def step(
             s: Session, case: Case, item: RequestItem, st: workflow.ItemState

@@ -286,3 +286,34 @@ def test_tampering_with_an_audit_row_is_detected(svc: Services) -> None:
     report = svc.audit.verify()
     assert not report.ok
     assert report.first_broken_id is not None
+
+
+def test_rule_changes_reach_open_cases_only_when_the_officer_recomputes(
+    svc: Services, tmp_path: object
+) -> None:
+    import shutil
+    from pathlib import Path
+
+    from privdesk.domain.rules import load_rulebook
+
+    case = svc.cases.create(stl_case(received=dt.date(2026, 11, 2)))
+    assert case.items[0].respond_by == dt.date(2026, 12, 2)
+    rules = Path(str(tmp_path)) / "rules"
+    shutil.copytree(resource("rules"), rules)
+    text = (rules / "US-CA.toml").read_text(encoding="utf-8")
+    assert 'version = "' in text
+    changed = text.replace("[types.shine_the_light.respond]", "[types.shine_the_light.respond]", 1)
+    changed = changed.replace('version = "', 'version = "test-', 1)
+    (rules / "US-CA.toml").write_text(changed, encoding="utf-8")
+    svc.ctx._rulebook = load_rulebook(rules)
+    assert svc.cases.show(case.reference).items[0].rule_version == case.items[0].rule_version  # kept
+    recomputed = svc.workflow.recompute_deadlines(case.reference)
+    assert recomputed.items[0].rule_version.startswith("test-")
+    entry = [e for e in svc.audit.entries(case.reference) if e.action == "case.deadlines_recomputed"]
+    assert (
+        entry
+        and entry[0].after is not None
+        and entry[0].after["changes"][0]["rule_version"][1].startswith("test-")
+    )
+    with pytest.raises(TransitionRefused, match="already follow"):
+        svc.workflow.recompute_deadlines(case.reference)
