@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import imaplib
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,55 +10,14 @@ import pytest
 
 from privdesk.intake import parse_email
 from privdesk.intake.imap import ImapAccount, ImapError, ImapSession, fetch_messages
+from tests.imap_server import PASSWORD, USER, free_port, pymap_server
 from tests.intake.support import DATA
-
-USER, PASSWORD = "U", "P"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def pymap_port() -> Iterator[int]:
-    executable = shutil.which("pymap")
-    if executable is None:
-        pytest.skip("pymap is not installed")
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            executable,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--no-tls",
-            "dict",
-            "--demo-data",
-            "--demo-user",
-            USER,
-            "--demo-password",
-            PASSWORD,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.skip("pymap did not start")
-                time.sleep(0.1)
+    with pymap_server() as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture()
@@ -134,6 +89,6 @@ def test_wrong_password_and_bad_settings(server: int) -> None:
     with pytest.raises(ImapError, match="refused the login"):
         ImapSession(_account(server), "wrong")
     with pytest.raises(ImapError, match="cannot connect"):
-        ImapSession(_account(_free_port()), PASSWORD)
+        ImapSession(_account(free_port()), PASSWORD)
     with pytest.raises(ImapError.__mro__[1]):
         _account(server, after_import="move")

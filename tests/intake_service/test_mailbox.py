@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import imaplib
-import shutil
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,43 +13,14 @@ from privdesk.domain.errors import ValidationError
 from privdesk.services.hub import Services
 from privdesk.store.models import ImportedMessage, IntakeItem
 from tests.conftest import MemoryKeyring
+from tests.imap_server import PASSWORD, USER, free_port, pymap_server
 from tests.intake_service.support import DATA
-
-USER, PASSWORD = "U", "P"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def pymap_port() -> Iterator[int]:
-    executable = shutil.which("pymap")
-    if executable is None:
-        pytest.skip("pymap is not installed")
-    port = _free_port()
-    process = subprocess.Popen(
-        [executable, "--host", "127.0.0.1", "--port", str(port), "--no-tls", "dict",
-         "--demo-data", "--demo-user", USER, "--demo-password", PASSWORD],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    pytest.skip("pymap did not start")
-                time.sleep(0.1)
+    with pymap_server() as port:
         yield port
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _connect(port: int) -> imaplib.IMAP4:
@@ -141,7 +108,7 @@ def test_move_after_import_and_cancel(inbox: Services, server: int) -> None:
 
 
 def test_fetch_without_password_or_server(inbox: Services, memory_keyring: MemoryKeyring) -> None:
-    box = inbox.intake.configure_mailbox("coverys", "127.0.0.1", _free_port(), "none", USER, PASSWORD)
+    box = inbox.intake.configure_mailbox("coverys", "127.0.0.1", free_port(), "none", USER, PASSWORD)
     with pytest.raises(ValidationError, match="cannot connect"):
         inbox.intake.fetch_mailbox(box.id)
     memory_keyring._store.clear()
