@@ -1,11 +1,21 @@
-"""Settings: calendar option, the database in use, and a check of the audit trail."""
+"""Settings, one tab per concern: General (calendar, database, audit check) first; other tabs add themselves
+in ``_build_tabs``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from privdesk.services.audit import AuditReport
 from privdesk.ui import settings as ui_settings
@@ -50,11 +60,30 @@ class SettingsPage(Page):
         check.setObjectName("check_audit")
         check.clicked.connect(self.check_audit)
         form.addRow(check, self.audit_result)
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addWidget(calendar)
+        general_layout.addWidget(database)
+        general_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("settings_tabs")
+        self.tabs.setAccessibleName("Settings sections")
+        self.tabs.addTab(general, "General")
+        self._build_tabs(window)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(calendar)
-        layout.addWidget(database)
-        layout.addStretch(1)
+        layout.addWidget(self.tabs)
+
+    def _build_tabs(self, window: MainWindow) -> None:
+        """The other sections, each a widget of its own module."""
+
+    def refresh(self) -> None:
+        # Each section that shows stored data reloads when Settings becomes visible.
+        for index in range(self.tabs.count()):
+            section = self.tabs.widget(index)
+            reload = getattr(section, "refresh", None)
+            if callable(reload):
+                reload()
 
     def set_saturdays(self, checked: bool) -> None:
         ui_settings.settings().setValue("calendar/count_saturdays", checked)
