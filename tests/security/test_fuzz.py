@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from privdesk.cli import run
 from privdesk.domain.display import BIDI_CONTROLS, display_safe, has_unsafe_characters
-from privdesk.domain.errors import DomainError
+from privdesk.domain.errors import DomainError, ValidationError
 from privdesk.domain.rules import load_rule_file
 from privdesk.paths import resource
 from privdesk.services.hub import Services
@@ -146,8 +146,7 @@ def mutate(profile: dict[str, Any], key: str, value: Any, drop: bool) -> dict[st
     return data
 
 
-# ``profile`` holding a non-table crashes parse_profile (TypeError/ValueError): see the xfail test below.
-FUZZED_KEYS = sorted(set(PROFILE) - {"profile"})
+FUZZED_KEYS = sorted(PROFILE)
 
 
 @FUZZ
@@ -160,16 +159,13 @@ FUZZED_KEYS = sorted(set(PROFILE) - {"profile"})
 def test_random_profiles_give_only_domain_errors(
     fuzz_services: Services, key: str, value: Any, drop: bool, extra: dict[str, Any]
 ) -> None:
-    if key == "profile":
-        return
     with contextlib.suppress(DomainError):
         fuzz_services.organizations.import_profile({**mutate(PROFILE, key, value, drop), **extra})
 
 
-@pytest.mark.xfail(strict=True, reason="parse_profile does not yet validate a non-table 'profile' key")
 @pytest.mark.parametrize("value", [None, [""], "text"])
 def test_profile_key_that_is_not_a_table_is_a_validation_error(fuzz_services: Services, value: Any) -> None:
-    with contextlib.suppress(DomainError):
+    with pytest.raises(ValidationError, match=r"\[profile\]"):
         fuzz_services.organizations.import_profile({**PROFILE, "profile": value})
 
 
