@@ -20,6 +20,7 @@ from privdesk.services.dashboard import DashboardService
 from privdesk.services.dburl import resolve_pg_url
 from privdesk.services.intake import IntakeService
 from privdesk.services.letters import LetterService
+from privdesk.services.notes import NoteService
 from privdesk.services.organizations import OrganizationService
 from privdesk.services.queue import QueueService
 from privdesk.services.reports import ReportService
@@ -59,6 +60,7 @@ class Services:
         self.cases = CaseService(ctx)
         self.audit = AuditService(ctx)
         self.workflow = WorkflowService(ctx)
+        self.notes = NoteService(ctx)
         self.agents = AgentService(ctx)
         self.dashboard = DashboardService(ctx)
         self.casefile = CaseFileService(ctx)
