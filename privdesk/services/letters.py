@@ -32,7 +32,7 @@ from privdesk.domain.letterdata import (
     PostalAddress,
     StlRecipient,
 )
-from privdesk.domain.types import DenialReason, LetterStatus, Outcome, RequestType, VerificationLevel
+from privdesk.domain.types import DenialReason, LetterStatus, Outcome, RequestType, Role, VerificationLevel
 from privdesk.letters import LETTER_KINDS, LetterRenderer, TemplateError, prepare
 from privdesk.letters.batch import Cancelled, address_sheet, labels, letter_filename
 from privdesk.letters.layout import build_pdf
@@ -41,6 +41,7 @@ from privdesk.services import audit
 from privdesk.services.cases import load_case
 from privdesk.services.context import ServiceContext
 from privdesk.services.letterdata_builder import build_letter_data, recipient_for
+from privdesk.services.users import require_role
 from privdesk.store.models import Case, Document, DocumentContent, Letter, LetterTemplate, RequestItem
 
 try:  # multi-workstation claims, when that module is present
@@ -523,6 +524,7 @@ class LetterService:
             raise ValidationError("a template cannot be empty")
         prepare(sample_letter(kind, family or JurisdictionFamily.CCPA.value), source)
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
             last = s.scalar(
                 select(func.max(LetterTemplate.version)).where(
                     LetterTemplate.kind == kind, LetterTemplate.family == family
@@ -559,6 +561,7 @@ class LetterService:
         """Go back to the bundled text (edited versions stay in the database, inactive)."""
         _check_kind_family(kind, family)
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
             s.execute(
                 update(LetterTemplate)
                 .where(LetterTemplate.kind == kind, LetterTemplate.family == family)

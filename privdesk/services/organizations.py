@@ -162,6 +162,7 @@ class OrganizationService:
         """Create the organization, or replace its profile when the slug exists (audited)."""
         fields = parse_profile(data, source)
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
             org = s.scalar(select(Organization).where(Organization.slug == fields["slug"]))
             before = None
             if org is None:

@@ -19,12 +19,13 @@ from sqlalchemy.orm import Session, selectinload
 
 from privdesk.domain import reports as rep
 from privdesk.domain.errors import ValidationError
-from privdesk.domain.types import OPEN_STATUSES, ItemStatus
+from privdesk.domain.types import OPEN_STATUSES, ItemStatus, Role
 from privdesk.letters import report_pdf
 from privdesk.services import audit
 from privdesk.services.cases import case_dto, load_case
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
+from privdesk.services.users import require_role
 from privdesk.store.models import (
     Authorization,
     Case,
@@ -115,6 +116,7 @@ class RetentionService:
         if not reason.strip():
             raise ValidationError("say why the legal hold is set or lifted (e.g. the matter or litigation)")
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
             case = load_case(s, reference)
             if case.purged_on is not None and on:
                 raise ValidationError(
@@ -146,6 +148,7 @@ class RetentionService:
         bytes_deleted = 0
         consumers_purged = 0
         with db.write() as s:
+            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
             if db.is_sqlite:
                 # Freed pages and cells are overwritten with zeros instead of lingering in the file.
                 s.connection().exec_driver_sql("PRAGMA secure_delete=ON")

@@ -12,7 +12,7 @@ import dataclasses
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -161,6 +161,56 @@ def require_role(ctx: ServiceContext, role: Role | str, *, session: Session | No
     else:
         with ctx.db.read() as s:
             check(s)
+
+
+def _approved(s: Session, case_reference: str, subject: str) -> bool:
+    found = s.scalar(
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(
+            AuditEvent.action == "review.approved",
+            AuditEvent.case_reference == case_reference,
+            AuditEvent.entity_id == subject,
+        )
+    )
+    return bool(found)
+
+
+_SUBJECT_WORDS = {APPROVE_DENIAL: "denial", APPROVE_SPECIFIC_PIECES: "disclosure of specific pieces"}
+
+
+def require_approval(ctx: ServiceContext, s: Session, case_reference: str, subjects: Sequence[str]) -> None:
+    """A denial or a disclosure of specific pieces needs a reviewer's approval.
+
+    A reviewer or administrator recording it approves it in the same step (audited as
+    ``review.approved``); an officer needs an earlier approval for that case, else it is refused.
+    With no accounts at all nothing is enforced, as with ``require_role``.
+    """
+    if not subjects or not _users_exist(s):
+        return
+    require_role(ctx, Role.OFFICER, session=s)
+    user = s.scalar(select(User).where(User.username == ctx.actor))
+    assert user is not None  # require_role found the active account
+    for subject in subjects:
+        if subject not in APPROVAL_SUBJECTS:
+            raise ValidationError(f"unknown approval {subject!r}")
+        if _approved(s, case_reference, subject):
+            continue
+        if ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.REVIEWER]:
+            record(
+                s,
+                ctx,
+                "review.approved",
+                "approval",
+                subject,
+                case_reference=case_reference,
+                after={"subject": subject, "note": "approved when recorded"},
+            )
+            continue
+        raise AccessDenied(
+            f"a reviewer must approve the {_SUBJECT_WORDS[subject]} on {case_reference} before an officer "
+            "records it: ask a reviewer to approve it (or to record it)"
+        )
 
 
 class UserService:
@@ -332,16 +382,7 @@ class UserService:
 
     def is_approved(self, case_reference: str, subject: str) -> bool:
         with self.ctx.db.read() as s:
-            found = s.scalar(
-                select(func.count())
-                .select_from(AuditEvent)
-                .where(
-                    AuditEvent.action == "review.approved",
-                    AuditEvent.case_reference == case_reference,
-                    AuditEvent.entity_id == subject,
-                )
-            )
-            return bool(found)
+            return _approved(s, case_reference, subject)
 
     # -- settings -------------------------------------------------------------------------------
 

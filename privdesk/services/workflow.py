@@ -23,6 +23,7 @@ from privdesk.domain.types import (
     LetterStatus,
     Outcome,
     RequestType,
+    Role,
     VerificationLevel,
 )
 from privdesk.services import audit
@@ -30,6 +31,7 @@ from privdesk.services.cases import case_dto, load_case, refresh_case_status
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
 from privdesk.services.itemstate import state_of, write_back
+from privdesk.services.users import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.store.models import Case, Letter, Note, RequestItem, Task, Verification
 
 
@@ -102,6 +104,7 @@ class WorkflowService:
         today = self.ctx.today()
         with self.ctx.db.write() as s:
             case = load_case(s, reference)
+            require_role(self.ctx, Role.OFFICER, session=s)
             if prelude is not None:
                 prelude(s, case)
             if expected_version is not None and case.version != expected_version:
@@ -384,12 +387,16 @@ class WorkflowService:
                 self.queue_letter(s, case, kind, item)
             return new
 
+        # Denials (whole or partial) and disclosures of specific pieces need a reviewer's approval.
+        review = [APPROVE_DENIAL] if result is Outcome.DENIED or codes else []
+        review += [APPROVE_SPECIFIC_PIECES] if disclose_specific_pieces else []
         return self._apply(
             reference,
             "case.responded",
             step,
             item_types=[item_type],
             expected_version=expected_version,
+            prelude=lambda s, case: require_approval(self.ctx, s, case.reference, review),
             details={
                 "item": item_type,
                 "outcome": result.value,
@@ -569,6 +576,7 @@ class WorkflowService:
         if not body.strip():
             raise ValidationError("a note cannot be empty")
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.OFFICER, session=s)
             case = load_case(s, reference)
             s.add(Note(case_id=case.id, author=self.ctx.actor, body=body.strip()))
             audit.record(s, self.ctx, "case.note_added", "case", case.id, case_reference=case.reference)

@@ -76,15 +76,20 @@ def test_roles_rank_and_only_administrators_manage_accounts(services: Services, 
 
 
 def test_every_action_is_attributed_to_its_user(services: Services, users: UserService) -> None:
+    from tests.security.support import new_case
+
     users.create_user("olga", "Olga", Role.OFFICER, PW)
-    users.login("olga", PW)
-    services.organizations.import_profile_file(
+    services.organizations.import_profile_file(  # organizations are the administrator's
         __import__("privdesk.paths").paths.resource("demo", "mstis.toml")
     )
+    users.login("olga", PW)
+    case = services.cases.create(new_case())
+    services.workflow.add_note(case.reference, "Left a voicemail.")
     actors = {e.action: e.actor for e in services.audit.entries()}
     assert actors["user.create"] == "admin"
     assert actors["user.login"] == "olga"
-    assert any(e.actor == "olga" and e.action.startswith("organization") for e in services.audit.entries())
+    assert any(e.actor == "admin" and e.action.startswith("organization") for e in services.audit.entries())
+    assert {e.actor for e in services.audit.entries() if e.case_reference == case.reference} == {"olga"}
     assert services.audit.verify().ok
 
 
