@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import sys
 from typing import Any
 
 from privdesk.cli.core import EXIT_ERROR, EXIT_OK, case_json, case_text, emit, iso_date
@@ -166,6 +168,42 @@ def cmd_mailbox_fetch(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_password(args: argparse.Namespace) -> str | None:
+    """From stdin with --password-stdin, else asked without echo; empty keeps the one already kept."""
+    if args.password_stdin:
+        text = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        text = getpass.getpass("Mailbox password (empty keeps the one already kept): ")
+    else:
+        text = ""
+    return text or None
+
+
+def cmd_mailbox_configure(services: Services, args: argparse.Namespace) -> int:
+    tls = args.tls or "ssl"
+    after = "move" if args.move_to else ("leave" if args.leave else "mark_seen")
+    port = args.port or (993 if tls == "ssl" else 143)
+    box = services.intake.configure_mailbox(
+        args.org,
+        args.host,
+        port,
+        tls,
+        args.user,
+        _read_password(args),
+        folder=args.folder,
+        after_import=after,
+        move_to=args.move_to,
+        interval_minutes=args.every,
+    )
+    every = f"every {box.interval_minutes} min" if box.interval_minutes else "on demand"
+    kept = "password kept in the keyring" if box.password_kept else "NO password kept"
+    text = (
+        f"#{box.id} {box.organization}: {box.username}@{box.host}:{box.port}/{box.folder} ({every}; {kept})"
+    )
+    emit(args, to_json(box), text)
+    return EXIT_OK
+
+
 def cmd_mailbox_list(services: Services, args: argparse.Namespace) -> int:
     boxes = services.intake.mailboxes()
     text = "\n".join(f"#{b.id} {b.organization}: {b.username}@{b.host}:{b.port}/{b.folder}" for b in boxes)
@@ -242,5 +280,31 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("id", type=int)
     p.add_argument("--limit", type=int, default=200)
     p.set_defaults(handler=cmd_mailbox_fetch)
+    p = mailbox.add_parser(
+        "configure", parents=[common], help="set an organization's IMAP mailbox (password to the keyring)"
+    )
+    p.add_argument("org", metavar="ORG")
+    p.add_argument("--host", required=True)
+    p.add_argument("--port", type=int, help="default 993 with TLS, 143 otherwise")
+    p.add_argument("--user", required=True)
+    security = p.add_mutually_exclusive_group()
+    security.add_argument("--tls", dest="tls", action="store_const", const="ssl", help="TLS (default)")
+    security.add_argument("--starttls", dest="tls", action="store_const", const="starttls")
+    security.add_argument(
+        "--no-tls", dest="tls", action="store_const", const="none", help="plain (a local server only)"
+    )
+    p.add_argument("--folder", default="INBOX")
+    after = p.add_mutually_exclusive_group()
+    after.add_argument(
+        "--move-to", metavar="FOLDER", help="move imported messages there (default: mark read)"
+    )
+    after.add_argument("--leave", action="store_true", help="leave imported messages as they are")
+    p.add_argument(
+        "--every", type=int, default=0, metavar="MIN", help="fetch every MIN minutes (0: on demand)"
+    )
+    p.add_argument(
+        "--password-stdin", action="store_true", help="read the password from the first stdin line"
+    )
+    p.set_defaults(handler=cmd_mailbox_configure)
     p = mailbox.add_parser("list", parents=[common], help="configured mailboxes")
     p.set_defaults(handler=cmd_mailbox_list)

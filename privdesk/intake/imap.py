@@ -72,6 +72,7 @@ class ImapSession:
             raise ImapError(f"the IMAP server refused the login for '{account.username}'") from exc
         status, data = self._conn.select(_quote(account.folder))
         _ok((status, data), f"open folder '{account.folder}'")
+        self.message_count = _count(data)
         self.uid_validity = self._uid_validity()
 
     def __enter__(self) -> ImapSession:
@@ -179,6 +180,15 @@ def _ok(result: tuple[str, object], step: str) -> None:
     status = result[0]
     if status != "OK":
         raise ImapError(f"the IMAP server refused to {step} ({status})")
+
+
+def _count(data: object) -> int:
+    """The EXISTS count a SELECT answers with."""
+    try:
+        first = data[0] if isinstance(data, list) and data else b"0"
+        return int(first) if isinstance(first, bytes | str) else 0
+    except ValueError:
+        return 0
 
 
 def _quote(folder: str) -> str:

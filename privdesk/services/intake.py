@@ -184,6 +184,11 @@ class IntakeRowDTO:
     is_request: bool | None
     types: list[str]
     warnings: int
+    # What the inbox list shows, so the list needs no second query per row.
+    jurisdiction: str | None = None
+    agent: bool = False
+    warning_messages: list[str] = field(default_factory=list)
+    documents: int = 0
 
 
 @dataclass(frozen=True)
@@ -694,30 +699,36 @@ class IntakeService:
             return self._result(item, "", detection, digests[0], documents=count, organization=org.slug)
 
     def _scan_kind(self, data: bytes | None, what: str) -> str:
-        if not data:
-            raise ValidationError(f"{what} is empty")
-        if len(data) > self.limits.max_file_bytes:
-            raise ValidationError(
-                f"{what} is over the {self.limits.max_file_bytes // (1024 * 1024)} MB limit"
-            )
-        kind = sniff_document(data)
-        if kind not in SCAN_TYPES:
-            raise ValidationError(
-                f"{what} is not a PDF, PNG, JPEG or TIFF file (its content is none of these); "
-                "nothing was stored"
-            )
+        problem = scan_problem(data or b"", what, self.limits.max_file_bytes)
+        if problem is not None:
+            raise ValidationError(problem)
+        kind = sniff_document(data or b"")
+        assert kind is not None
         return kind
 
     # -- the inbox ------------------------------------------------------------------------------
 
     def pending(self) -> list[IntakeRowDTO]:
+        """The inbox list: every pending item with its suggestions, in two queries."""
         with self.ctx.db.read() as s:
             slugs = {oid: slug for oid, slug in s.execute(select(Organization.id, Organization.slug))}
-            items = s.scalars(
-                select(IntakeItem)
-                .where(IntakeItem.status == PENDING)
-                .order_by(IntakeItem.received_at, IntakeItem.id)
+            items = list(
+                s.scalars(
+                    select(IntakeItem)
+                    .where(IntakeItem.status == PENDING)
+                    .order_by(IntakeItem.received_at, IntakeItem.id)
+                )
             )
+            counts: dict[int, int] = {
+                item_id: n
+                for item_id, n in s.execute(
+                    select(Document.intake_item_id, func.count())
+                    .join(IntakeItem, IntakeItem.id == Document.intake_item_id)
+                    .where(IntakeItem.status == PENDING)
+                    .group_by(Document.intake_item_id)
+                )
+                if item_id is not None
+            }
             return [
                 IntakeRowDTO(
                     id=i.id,
@@ -731,6 +742,10 @@ class IntakeService:
                     is_request=i.detection.get("is_request"),
                     types=list(i.detection.get("types", [])),
                     warnings=len(i.warnings),
+                    jurisdiction=i.detection.get("jurisdiction"),
+                    agent=bool(i.detection.get("agent")),
+                    warning_messages=list(i.warnings),
+                    documents=counts.get(i.id, 0),
                 )
                 for i in items
             ]
@@ -1083,6 +1098,32 @@ class IntakeService:
             self.secrets.get(_password_key(a.id)) is not None,
         )
 
+    def check_mailbox(
+        self,
+        organization: str,
+        host: str,
+        port: int,
+        tls: str,
+        username: str,
+        password: str | None,
+        folder: str = "INBOX",
+    ) -> int:
+        """Log in and open the folder without importing or marking anything; the number of messages
+        in it. ``password`` None uses the one kept for the organization's mailbox."""
+        account = ImapAccount(host.strip(), port, cast(TlsMode, tls), username.strip(), folder or "INBOX")
+        if not account.host or not account.username:
+            raise ValidationError("a mailbox needs a host and a user name")
+        if password is None:
+            with self.ctx.db.read() as s:
+                org = get_organization(s, organization)
+                row = s.scalar(select(MailboxAccount).where(MailboxAccount.organization_id == org.id))
+                account_id = row.id if row else None
+            password = self.secrets.get(_password_key(account_id)) if account_id else None
+            if password is None:
+                raise ValidationError("enter the mailbox password: none is kept for this organization yet")
+        with ImapSession(account, password) as session:
+            return session.message_count
+
     def fetch_mailbox(
         self,
         account_id: int,
@@ -1190,6 +1231,20 @@ def _call_note_text(
     return "\n".join(lines) + "\n"
 
 
+def scan_problem(data: bytes, what: str, max_bytes: int | None = None) -> str | None:
+    """Why ``data`` cannot be stored as a scanned page (empty, too large, not PDF/PNG/JPEG/TIFF), or None."""
+    if not data:
+        return f"{what} is empty"
+    limit = max_bytes if max_bytes is not None else IntakeLimits().max_file_bytes
+    if len(data) > limit:
+        return f"{what} is over the {limit // (1024 * 1024)} MB limit"
+    if sniff_document(data) not in SCAN_TYPES:
+        return (
+            f"{what} is not a PDF, PNG, JPEG or TIFF file (its content is none of these); nothing was stored"
+        )
+    return None
+
+
 def result_json(outcome: ImportOutcome) -> dict[str, Any]:
     """The command line's per-file JSON (contract): a result, or ``file`` and ``error``."""
     if isinstance(outcome, ImportFailureDTO):
@@ -1228,4 +1283,5 @@ __all__ = [
     "NewCaseFromIntake",
     "ScannedLetter",
     "result_json",
+    "scan_problem",
 ]

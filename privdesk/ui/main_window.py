@@ -141,6 +141,8 @@ class MainWindow(QMainWindow):
             "new_phone_case": lambda: self.cases_page.new_case(phone=True),
             "open_case": self.ask_open_case,
             "import_files": self.choose_import_files,
+            "log_call": lambda: (self.go("inbox"), self.inbox_page.log_call()),
+            "log_letter": lambda: (self.go("inbox"), self.inbox_page.log_letter()),
             "quit": self.close,
             "find": self.focus_search,
             "refresh": self.refresh_current,
@@ -238,6 +240,7 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(-1)
         self.go("dashboard")
         self.update_next_deadline()
+        self.inbox_page.scheduler.start()  # scheduled mailbox fetches
 
     def update_next_deadline(self) -> None:
         if self.services is None:

@@ -63,12 +63,13 @@ def test_import_an_email_and_make_a_case_from_it(
     inbox = import_sample(qtbot, window, monkeypatch, "sample-03.eml")
     assert inbox.outcome_label.text() == "Imported 1 of 1 file."
     item = inbox.items.record(0)
-    assert item.detection["types"] == ["shine_the_light"]
+    assert item.types == ["shine_the_light"] and item.jurisdiction == "US-CA"  # in the row, no second load
     assert inbox.items.data(inbox.items.index(0, 4)) == "Shine the Light"
     assert inbox.items.data(inbox.items.index(0, 5)) == "US-CA"
     assert inbox.items.data(inbox.items.index(0, 6)) == "yes"
 
     inbox.view.selectRow(0)
+    qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
     detail = inbox.detail.toPlainText()
     assert "Shine the Light" in detail and "1798.83" in detail  # the suggestion with its evidence phrase
     assert "I am a California resident" in detail

@@ -6,13 +6,15 @@ case, or is set aside with a reason.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
@@ -22,16 +24,28 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from privdesk.domain.display import display_safe
-from privdesk.services.intake import ImportFailureDTO, ImportOutcome, IntakeItemDTO, IntakeResultDTO
+from privdesk.domain.errors import DomainError
+from privdesk.services.intake import (
+    FetchReportDTO,
+    ImportFailureDTO,
+    ImportOutcome,
+    IntakeItemDTO,
+    IntakeResultDTO,
+    IntakeRowDTO,
+    MailboxDTO,
+)
 from privdesk.ui import settings as ui_settings
+from privdesk.ui.dialogs.call_note import CallNoteDialog
 from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
 from privdesk.ui.dialogs.intake_steps import AttachToCaseDialog, SetAsideDialog
+from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog, ScanPreview
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import type_label
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
@@ -44,6 +58,7 @@ if TYPE_CHECKING:
 
 EMAIL_SUFFIXES = (".eml", ".msg")
 BODY_LIMIT = 200_000  # characters of the original text shown; the stored original stays whole
+SCAN_KINDS = ("original", "envelope")
 
 
 def email_files(paths: Sequence[str]) -> list[str]:
@@ -171,6 +186,148 @@ def detail_html(item: IntakeItemDTO) -> str:
     return "\n".join(lines)
 
 
+@dataclass(frozen=True)
+class OriginalPreview:
+    """What the preview pane shows for one item: its text, or its scanned pages."""
+
+    item: IntakeItemDTO
+    text: str
+    scans: list[tuple[str, bytes]]
+
+
+def load_preview(intake: Any, intake_id: int) -> OriginalPreview:
+    """Worker side: the item whole, the call note's text, a letter's stored pages and envelope."""
+    item: IntakeItemDTO = intake.show(intake_id)
+    scans: list[tuple[str, bytes]] = []
+    text = item.body_text
+    for doc in item.documents:
+        if doc.kind == "call_note":
+            text = intake.original_bytes(doc.id).decode("utf-8", errors="replace")
+        elif item.channel == "mail" and doc.kind in SCAN_KINDS:
+            scans.append((doc.filename, intake.original_bytes(doc.id)))
+    return OriginalPreview(item, text, scans)
+
+
+@dataclass(frozen=True)
+class MailboxOutcome:
+    mailbox: MailboxDTO
+    report: FetchReportDTO | None
+    error: str = ""
+
+
+class MailboxScheduler(QObject):
+    """Fetches the mailboxes whose interval has passed (and those asked for with Fetch now), in the
+    window's write worker; one fetch at a time, so a slow server never stacks fetches. Errors become a
+    status line, never a dialog: a server down for an hour must not open a dialog every few minutes."""
+
+    status_changed = Signal(str)
+    fetched = Signal(int)  # how many new items arrived
+    TICK_MS = 30_000
+    FIRST_TICK_MS = 5_000
+
+    def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.window = window
+        self.timer = QTimer(self)
+        self.timer.setObjectName("mailbox_timer")
+        self.timer.timeout.connect(self.tick)
+        self.clock: Callable[[], float] = time.monotonic
+        self.last_run: dict[int, float] = {}
+        self.busy = False
+        self.status = ""
+
+    def start(self) -> None:
+        self.timer.start(self.FIRST_TICK_MS)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def due(self, boxes: Sequence[MailboxDTO]) -> list[MailboxDTO]:
+        now = self.clock()
+        return [
+            b
+            for b in boxes
+            if b.interval_minutes > 0
+            and b.password_kept
+            and (b.id not in self.last_run or now - self.last_run[b.id] >= b.interval_minutes * 60)
+        ]
+
+    def tick(self) -> None:
+        if self.timer.interval() != self.TICK_MS:
+            self.timer.setInterval(self.TICK_MS)
+        services = self.window.services
+        if self.busy or services is None:
+            return
+        self.busy = True  # from the listing on: a second tick waits for this round
+        self.window.runner.run(
+            services.intake.mailboxes, lambda boxes: self._run(self.due(boxes)), self._failed
+        )
+
+    def fetch_now(self, account_ids: Sequence[int] | None = None) -> bool:
+        """Fetch the given mailboxes (all when None) now; False when a fetch is already running."""
+        services = self.window.services
+        if self.busy or services is None:
+            return False
+        self.busy = True
+        wanted = set(account_ids) if account_ids is not None else None
+        self.window.runner.run(
+            services.intake.mailboxes,
+            lambda boxes: self._run([b for b in boxes if wanted is None or b.id in wanted]),
+            self._failed,
+        )
+        return True
+
+    def _run(self, boxes: list[MailboxDTO]) -> None:
+        services = self.window.services
+        if not boxes or services is None:
+            self.busy = False
+            return
+        intake = services.intake
+
+        def work() -> list[MailboxOutcome]:
+            outcomes = []
+            for box in boxes:
+                try:
+                    outcomes.append(MailboxOutcome(box, intake.fetch_mailbox(box.id)))
+                except DomainError as exc:
+                    outcomes.append(MailboxOutcome(box, None, str(exc)))
+            return outcomes
+
+        self._set_status("Fetching mail…")
+        self.window.runner.run(work, self._done, self._failed, write=True)
+
+    def _done(self, outcomes: list[MailboxOutcome]) -> None:
+        self.busy = False
+        now = self.clock()
+        new = 0
+        problems = []
+        for outcome in outcomes:
+            self.last_run[outcome.mailbox.id] = now
+            if outcome.report is None:
+                problems.append(f"{outcome.mailbox.organization}: {outcome.error}")
+                continue
+            new += len(outcome.report.imported)
+            if outcome.report.failed:
+                count = len(outcome.report.failed)
+                problems.append(
+                    f"{outcome.mailbox.organization}: {count} message{'s' if count != 1 else ''} "
+                    "could not be read and stay in the mailbox"
+                )
+        text = f"Last fetched {dt.datetime.now().strftime('%H:%M')}, {new} new"
+        self._set_status(text + ("" if not problems else " — ⚠ " + "; ".join(problems)))
+        if new:
+            self.fetched.emit(new)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.busy = False
+        reason = str(exc) if isinstance(exc, DomainError) else type(exc).__name__
+        self._set_status(f"⚠ Mail could not be fetched: {reason}")
+
+    def _set_status(self, text: str) -> None:
+        self.status = text
+        self.status_changed.emit(text)
+
+
 class InboxPage(Page):
     title = "Inbox"
     icon_name = "inbox"
@@ -183,30 +340,48 @@ class InboxPage(Page):
                     "Received",
                     lambda i: i.received_on,
                     icon=lambda i: icon("warning") if i.warnings else None,
-                    tooltip=lambda i: "\n".join(display_safe(w) for w in i.warnings),
+                    tooltip=lambda i: "\n".join(display_safe(w) for w in i.warning_messages),
                 ),
                 Column("Channel", lambda i: i.channel),
                 Column("Sender", lambda i: display_safe(i.sender_name or i.sender_address, limit=200)),
                 Column("Subject", lambda i: display_safe(i.subject, limit=300)),
-                Column("Suggested types", lambda i: [type_label(t) for t in i.detection.get("types", [])]),
-                Column("Jurisdiction", lambda i: i.detection.get("jurisdiction") or "—"),
+                Column("Suggested types", lambda i: [type_label(t) for t in i.types]),
+                Column("Jurisdiction", lambda i: i.jurisdiction or "—"),
                 Column("Request?", _request_text),
             ],
             self,
         )
+        self.shown: IntakeItemDTO | None = None  # the selected item, loaded whole
+        self.scheduler = MailboxScheduler(window, self)
+        self.scheduler.status_changed.connect(self._mail_status)
+        self.scheduler.fetched.connect(lambda _new: self.refresh())
         self.view = table("intake_table", self.items)
         self.count_label = QLabel("")
         self.count_label.setObjectName("intake_count")
         self.outcome_label = QLabel("")
         self.outcome_label.setObjectName("import_outcome")
         self.outcome_label.setWordWrap(True)
+        self.mail_status = QLabel("")
+        self.mail_status.setObjectName("mailbox_status")
+        self.mail_status.setWordWrap(True)
         self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
+        self.call_button = self._button("call_note_button", "Log a call…", self.log_call, "phone")
+        self.letter_button = self._button("letter_button", "Log a letter…", self.log_letter)
+        self.fetch_button = self._button("fetch_mail_button", "Fetch mail", self.fetch_mail, "refresh")
         self.make_case_button = self._button("make_case_button", "Make case…", self.make_case, "new_case")
         self.attach_button = self._button("attach_button", "Attach to case…", self.attach_to_case)
         self.set_aside_button = self._button("set_aside_button", "Set aside…", self.set_aside)
         self.progress = WorkProgress("import_progress")
         buttons = QHBoxLayout()
-        for button in (self.import_button, self.make_case_button, self.attach_button, self.set_aside_button):
+        for button in (
+            self.import_button,
+            self.call_button,
+            self.letter_button,
+            self.fetch_button,
+            self.make_case_button,
+            self.attach_button,
+            self.set_aside_button,
+        ):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.count_label)
@@ -218,8 +393,12 @@ class InboxPage(Page):
         self.original.setObjectName("intake_original")
         self.original.setAccessibleName("Original text of the selected message")
         self.original.setReadOnly(True)
-        original_box = QGroupBox("Original text")
-        QVBoxLayout(original_box).addWidget(self.original)
+        self.scan_preview = ScanPreview()
+        self.original_stack = QStackedWidget()
+        self.original_stack.addWidget(self.original)
+        self.original_stack.addWidget(self.scan_preview)
+        original_box = QGroupBox("Original")
+        QVBoxLayout(original_box).addWidget(self.original_stack)
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.detail)
         right.addWidget(original_box)
@@ -235,6 +414,7 @@ class InboxPage(Page):
         layout.addLayout(buttons)
         layout.addWidget(self.progress)
         layout.addWidget(self.outcome_label)
+        layout.addWidget(self.mail_status)
         layout.addWidget(self.splitter)
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self._update_buttons()
@@ -248,23 +428,17 @@ class InboxPage(Page):
         return button
 
     # -- the list -------------------------------------------------------------------------------
-    def refresh(self) -> None:
-        intake = self.services.intake
-        # The list rows lack the suggested jurisdiction and evidence: load each pending item whole.
-        self.call(lambda: [intake.show(row.id) for row in intake.pending()], self._loaded)
+    def refresh(self, select: int | None = None) -> None:
+        self.call(self.services.intake.pending, lambda rows: self._loaded(rows, select))
 
-    def _loaded(self, items: list[IntakeItemDTO]) -> None:
-        chosen = self.current_item()
-        self.items.set_records(items)
-        self.count_label.setText(f"{len(items)} waiting")
-        if chosen is not None:
-            for row, item in enumerate(items):
-                if item.id == chosen.id:
-                    self.view.selectRow(row)
-                    break
-        self._selected()
+    def _loaded(self, rows: list[IntakeRowDTO], select: int | None = None) -> None:
+        chosen = select if select is not None else (row.id if (row := self.current_item()) else None)
+        self.items.set_records(rows)
+        self.count_label.setText(f"{len(rows)} waiting")
+        if chosen is None or not self.select_item(chosen):
+            self._selected()
 
-    def current_item(self) -> IntakeItemDTO | None:
+    def current_item(self) -> IntakeRowDTO | None:
         rows = self.view.selectionModel().selectedRows()
         return self.items.data(rows[0], RECORD_ROLE) if rows else None
 
@@ -276,14 +450,32 @@ class InboxPage(Page):
         return False
 
     def _selected(self) -> None:
-        item = self.current_item()
-        if item is None:
+        row = self.current_item()
+        self.shown = None
+        if row is None:
             self.detail.setHtml("<p>Select a message to see what was detected in it.</p>")
             self.original.setPlainText("")
+            self.original_stack.setCurrentWidget(self.original)
         else:
-            self.detail.setHtml(detail_html(item))
-            self.original.setPlainText(display_safe(item.body_text, keep_newlines=True, limit=BODY_LIMIT))
+            self.detail.setHtml(f"<p>Loading {_safe(row.subject) or 'the item'}…</p>")
+            intake = self.services.intake
+            self.call(lambda: load_preview(intake, row.id), self._show_preview)
         self._update_buttons()
+
+    def _show_preview(self, preview: OriginalPreview) -> None:
+        row = self.current_item()
+        if row is None or row.id != preview.item.id:
+            return  # the officer moved on while it loaded
+        self.shown = preview.item
+        self.detail.setHtml(detail_html(preview.item))
+        if preview.scans:
+            problems = self.scan_preview.set_documents(preview.scans)
+            self.original_stack.setCurrentWidget(self.scan_preview)
+            if problems:
+                self.detail.append("<p>⚠ " + "<br>".join(_safe(p) for p in problems) + "</p>")
+        else:
+            self.original.setPlainText(display_safe(preview.text, keep_newlines=True, limit=BODY_LIMIT))
+            self.original_stack.setCurrentWidget(self.original)
 
     def _update_buttons(self) -> None:
         chosen = self.current_item() is not None
@@ -332,6 +524,58 @@ class InboxPage(Page):
         self.progress.start(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…", task)
         self._update_buttons()
         return True
+
+    # -- calls, letters, mail ----------------------------------------------------------------------
+    def log_call(self) -> None:
+        """The call-note form, then the note saved as an inbox item and selected."""
+        services = self.services
+
+        def ask(organizations: list[Any]) -> None:
+            if not organizations:
+                self.outcome_label.setText("Add an organization first: a call is logged for one.")
+                return
+            note = CallNoteDialog.ask(self, organizations, services.ctx.now())
+            if note is not None:
+                self.call(
+                    lambda: services.intake.add_call_note(note),
+                    lambda result: self._added(result, "The call note is in the inbox."),
+                    write=True,
+                )
+
+        self.call(services.organizations.list, ask)
+
+    def log_letter(self) -> None:
+        """The scanned-letter form with its preview, then the letter saved as an inbox item."""
+        services = self.services
+
+        def ask(organizations: list[Any]) -> None:
+            if not organizations:
+                self.outcome_label.setText("Add an organization first: a letter is logged for one.")
+                return
+            letter = ScannedLetterDialog.ask(
+                self, organizations, services.ctx.today(), services.intake.limits.max_file_bytes
+            )
+            if letter is not None:
+                self.call(
+                    lambda: services.intake.add_scanned_letter(letter),
+                    lambda result: self._added(result, "The letter is in the inbox."),
+                    write=True,
+                )
+
+        self.call(services.organizations.list, ask)
+
+    def _added(self, result: IntakeResultDTO, message: str) -> None:
+        self.outcome_label.setText(message)
+        self.window_.statusBar().showMessage(message, 5000)
+        self.refresh(select=result.intake_id)
+
+    def fetch_mail(self) -> None:
+        if not self.scheduler.fetch_now():
+            self.window_.statusBar().showMessage("Mail is being fetched already.", 3000)
+
+    def _mail_status(self, text: str) -> None:
+        self.mail_status.setText(display_safe(text, limit=600))
+        self.fetch_button.setEnabled(not self.scheduler.busy)
 
     # -- decisions --------------------------------------------------------------------------------
     def make_case(self) -> None:
@@ -393,8 +637,8 @@ class InboxPage(Page):
         ui_settings.save_splitter(self.splitter, "inbox")
 
 
-def _request_text(item: IntakeItemDTO) -> str:
-    value = item.detection.get("is_request")
+def _request_text(item: IntakeRowDTO) -> str:
+    value = item.is_request
     return "not analysed" if value is None else ("yes" if value else "no")
 
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.audit import AuditReport
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.pages.base import Page
+from privdesk.ui.pages.settings_mailboxes import MailboxSettings
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
@@ -76,6 +77,7 @@ class SettingsPage(Page):
 
     def _build_tabs(self, window: MainWindow) -> None:
         """The other sections, each a widget of its own module."""
+        self.tabs.addTab(MailboxSettings(window), "Mailboxes")
 
     def refresh(self) -> None:
         # Each section that shows stored data reloads when Settings becomes visible.

@@ -1,0 +1,170 @@
+"""Call notes and scanned letters through their forms, and the inbox preview of their originals."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from PySide6.QtCore import Qt
+from reportlab.pdfgen import canvas
+
+from privdesk.services.intake import CallNote, ScannedLetter
+from privdesk.ui.dialogs.call_note import CallNoteDialog
+from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog
+from privdesk.ui.main_window import MainWindow
+from privdesk.ui.pages.inbox import InboxPage
+from tests.conftest import TODAY
+
+
+def inbox_of(window: MainWindow) -> InboxPage:
+    page = window.pages["inbox"]
+    assert isinstance(page, InboxPage)
+    return page
+
+
+def idle(qtbot: Any, window: MainWindow) -> None:
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)
+
+
+def three_page_tiff(path: Path) -> Path:
+    pages = [Image.new("RGB", (300, 400), colour) for colour in ("white", "lightgray", "gray")]
+    pages[0].save(path, "TIFF", save_all=True, append_images=pages[1:])
+    return path
+
+
+def two_page_pdf(path: Path) -> Path:
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer)
+    for text in ("Dear privacy officer,", "Please delete my personal information."):
+        pdf.drawString(72, 720, text)
+        pdf.showPage()
+    pdf.save()
+    path.write_bytes(buffer.getvalue())
+    return path
+
+
+def test_a_phone_call_logged_through_the_form_lands_in_the_inbox_with_suggestions(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fill(cls: Any, parent: Any, organizations: Any, now: Any, organization: Any = None) -> CallNote:
+        dialog = cls(parent, organizations, now, organization)
+        qtbot.addWidget(dialog)
+        dialog.organization.setCurrentIndex(dialog.organization.findData("mstis"))
+        # The time defaults to now, in the organization's time zone (15:30 UTC is 07:30 in Torrance).
+        assert dialog.called_at.dateTime().toString("yyyy-MM-dd HH:mm") == f"{TODAY.isoformat()} 07:30"
+        qtbot.keyClicks(dialog.caller_number, "(800) 555-01")
+        assert "not a valid phone number" in dialog.number_check.text()
+        qtbot.keyClicks(dialog.caller_number, "99")
+        assert dialog.number_check.text() == "✓ +1 800-555-0199"
+        qtbot.keyClicks(dialog.caller_name, "Dana Whitfield")
+        dialog.accept()  # nothing asked yet: refused in place
+        assert dialog.message.isVisibleTo(dialog) and "in their words" in dialog.message.text()
+        qtbot.keyClicks(
+            dialog.asked,
+            "I live in California and I want you to delete all the personal information you have on me.",
+        )
+        for point in ("date of birth 1981-04-02", "last four of policy 4471"):
+            qtbot.keyClicks(dialog.data_point, point)
+            qtbot.mouseClick(dialog.add_point_button, Qt.MouseButton.LeftButton)
+        assert dialog.data_points.count() == 2 and dialog.data_point.text() == ""
+        lines = [dialog.line.itemText(n) for n in range(dialog.line.count())]
+        assert any("347-3374" in line for line in lines)  # the organization's toll-free line is offered
+        assert dialog.problem() == ""
+        return dialog.note()
+
+    monkeypatch.setattr(CallNoteDialog, "ask", classmethod(fill))
+    window.actions_by_id["log_call"].trigger()  # File > Log a phone call (Ctrl+Shift+L)
+    inbox = inbox_of(window)
+    assert window.stack.currentWidget() is inbox
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
+    idle(qtbot, window)
+    row = inbox.items.record(0)
+    assert row.channel == "phone" and row.sender_name == "Dana Whitfield"
+    assert "delete" in row.types and row.jurisdiction == "US-CA"
+    assert "call note is in the inbox" in inbox.outcome_label.text()
+    detail = inbox.detail.toPlainText()
+    assert "Looks like a privacy request" in detail and "delete" in detail.lower()
+    note = inbox.original.toPlainText()  # the original document: the note as stored
+    assert "Caller's number: +18005550199" in note
+    assert "- date of birth 1981-04-02" in note and "- last four of policy 4471" in note
+    assert "Line called: +18443473374" in note
+
+
+def test_a_scanned_letter_is_previewed_page_by_page_and_bad_files_are_refused(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    tiff = three_page_tiff(tmp_path / "letter.tif")
+    pdf = two_page_pdf(tmp_path / "second-letter.pdf")
+    fake = tmp_path / "photo.png"
+    fake.write_text("#!/bin/sh\necho this is not an image\n")
+    broken = tmp_path / "cut.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 40)  # a PNG header and nothing after it
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+
+    def fill(cls: Any, parent: Any, organizations: Any, today: Any, max_bytes: Any, *a: Any) -> ScannedLetter:
+        dialog = cls(parent, organizations, today, max_bytes)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.accept()
+        assert "scanned pages" in dialog.message.text()
+        assert len(dialog.add_files([str(broken)])) == 1  # a second try is refused the same way
+        problems = dialog.add_files([str(fake), str(broken), str(empty)])
+        assert len(problems) == 3 and dialog.file_list.count() == 0
+        message = dialog.message.text()
+        assert "'photo.png' is not a PDF, PNG, JPEG or TIFF" in message
+        assert "'cut.png' is not an image that can be read" in message
+        assert "'empty.jpg' is empty" in message
+        assert dialog.add_files([str(tiff)]) == [] and not dialog.message.isVisible()
+        preview = dialog.preview
+        assert preview.page_count == 3 and preview.page_label.text().startswith("Page 1 of 3")
+        assert not preview.previous_button.isEnabled()
+        qtbot.mouseClick(preview.next_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(preview.next_button, Qt.MouseButton.LeftButton)
+        assert preview.page_label.text().startswith("Page 3 of 3") and not preview.next_button.isEnabled()
+        assert not preview.image.pixmap().isNull()
+        assert dialog.add_files([str(pdf)]) == []  # a PDF is shown in the PDF view
+        assert preview.page_count == 2 and preview.stack.currentWidget() is preview.pdf_view
+        dialog.file_list.setCurrentRow(0)
+        assert preview.page_count == 3
+        dialog.received.setDate(dialog.received.date().addDays(-2))
+        dialog.has_postmark.setChecked(True)
+        dialog.postmark.setDate(dialog.received.date().addDays(-3))
+        qtbot.keyClicks(dialog.sender_name, "Ruth Okafor")
+        qtbot.keyClicks(dialog.sender_address, "12 Elm Street, Torrance, CA 90501")
+        assert dialog.set_envelope(str(fake)) is not None and dialog.envelope is None
+        assert dialog.set_envelope(str(tiff)) is None
+        assert dialog.problem() == ""
+        return dialog.letter()
+
+    monkeypatch.setattr(ScannedLetterDialog, "ask", classmethod(fill))
+    window.actions_by_id["log_letter"].trigger()
+    inbox = inbox_of(window)
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
+    idle(qtbot, window)
+    item = inbox.shown
+    assert item is not None and item.channel == "mail" and item.sender_name == "Ruth Okafor"
+    assert item.received_on.toordinal() == TODAY.toordinal() - 2
+    assert item.details["postmark_on"] is not None
+    kinds = sorted(d.kind for d in item.documents)
+    assert kinds == ["envelope", "original", "original"]
+    assert all(re.fullmatch(r"[0-9a-f]{64}", d.sha256) for d in item.documents)
+    # The inbox previews the stored pages: 3 + 2 of the letter, 3 of the envelope.
+    assert inbox.original_stack.currentWidget() is inbox.scan_preview
+    assert inbox.scan_preview.page_count == 8
+    inbox.scan_preview.show_page(4)
+    assert inbox.scan_preview.page_label.text().startswith("Page 5 of 8")
+
+
+def test_a_letter_with_no_organization_is_not_offered(qtbot: Any, empty_window: MainWindow) -> None:
+    empty_window.go("inbox")
+    inbox = inbox_of(empty_window)
+    inbox.letter_button.click()
+    qtbot.waitUntil(lambda: "Add an organization first" in inbox.outcome_label.text(), timeout=10_000)
+    idle(qtbot, empty_window)
