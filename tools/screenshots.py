@@ -1,6 +1,6 @@
 """Screenshots of every screen with the demo data, taken under a private Xvfb display.
 
-    python tools/screenshots.py [--out docs/screenshots]
+    python tools/screenshots.py [--out docs/screenshots] [--only reports ...]
 
 Needs the Xvfb binary (apt package xvfb). Each screen is saved as a PNG named after it.
 """
@@ -15,16 +15,27 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def inner(out: Path) -> None:
+def open_demo(db: str) -> Any:
+    """Worker thread: a new database with the demo organizations and cases."""
+    from privdesk.services.demo import seed_demo
+    from privdesk.services.hub import Services
+
+    services = Services.open(db)
+    seed_demo(services)
+    return services
+
+
+def inner(out: Path, only: list[str]) -> None:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
 
-    from privdesk.ui.application import make_application, open_services
+    from privdesk.ui.application import make_application
 
     make_application()
     settings_dir = tempfile.mkdtemp(prefix="privdesk-shots-")
@@ -50,11 +61,13 @@ def inner(out: Path) -> None:
 
     def shoot(widget: QWidget, name: str) -> None:
         settle()
+        if only and not any(part in name for part in only):
+            return
         path = out / f"{name}.png"
         widget.grab().save(str(path))
         print(path)
 
-    window.runner.run(lambda: open_services(db, True), window.set_services, write=True)
+    window.runner.run(lambda: open_demo(db), window.set_services, write=True)
     settle(800)
     shoot(window, "01-dashboard")
     window.go("cases")
@@ -85,6 +98,9 @@ def inner(out: Path) -> None:
             settle()
             window.pages["agents"].agents_view.selectRow(0)  # type: ignore[attr-defined]
         shoot(window, name)
+    window.go("reports")
+    window.pages["reports"].choose("workload")  # type: ignore[attr-defined]
+    shoot(window, "14-reports-workload")
     from privdesk.ui.dialogs.new_case import NewCaseDialog
     from privdesk.ui.dialogs.steps import ExtensionDialog, RespondDialog, VerificationDialog
 
@@ -118,12 +134,13 @@ def inner(out: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--only", nargs="*", default=[], help="take only the screens whose name has this")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.inner:
-        inner(out)
+        inner(out, args.only)
         return 0
     if shutil.which("Xvfb") is None:
         print("Xvfb is not installed (apt-get install xvfb)", file=sys.stderr)
@@ -138,7 +155,8 @@ def main() -> int:
         time.sleep(1)
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
         env.pop("PRIVDESK_DB", None)
-        return subprocess.call([sys.executable, __file__, "--inner", "--out", str(out)], env=env)
+        command = [sys.executable, __file__, "--inner", "--out", str(out), "--only", *args.only]
+        return subprocess.call(command, env=env)
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)

@@ -222,6 +222,21 @@ class ReportService:
             facts = item_facts(s, organization)
         return rep.compute_workload(facts, self.ctx.today(), organization)
 
+    def on_time_by_type(self, organization: str | None = None) -> dict[str, tuple[int, int]]:
+        """Per request type: (answered on or before the current due date, answered with a due date),
+        counted as ``workload`` counts its overall on-time rate (the Reports screen charts it)."""
+        with self.ctx.db.read() as s:
+            if organization is not None:
+                get_organization(s, organization)
+            facts = item_facts(s, organization)
+        counts: dict[str, tuple[int, int]] = {}
+        for f in facts:
+            if f.responded_on is None or f.due is None:
+                continue
+            on_time, answered = counts.get(f.request_type, (0, 0))
+            counts[f.request_type] = (on_time + (f.responded_on <= f.due), answered + 1)
+        return dict(sorted(counts.items()))
+
     # -- case file export -----------------------------------------------------------------------
     def export_case(self, reference: str, out: Path) -> ExportSummary:
         """A ZIP for counsel or a regulator: timeline PDF, every document and letter file, the audit
