@@ -9,9 +9,10 @@ from typing import Any
 from sqlalchemy import Table, insert, select
 
 from privdesk.domain.references import format_reference
+from privdesk.domain.search import case_search_body
 from privdesk.domain.types import OPEN_STATUSES, ItemStatus, RequestType
 from privdesk.services.context import ServiceContext
-from privdesk.store.models import Case, Consumer, Organization, ReferenceCounter, RequestItem
+from privdesk.store.models import Case, CaseSearch, Consumer, Organization, ReferenceCounter, RequestItem
 
 FIRST = ("Ana", "Ben", "Chloé", "Dev", "Elif", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kemi", "Lars", "Mei")
 LAST = ("Alvarez", "Brown", "Chen", "Dubois", "Evans", "Fischer", "García", "Haddad", "Ivanova", "Jones")
@@ -38,6 +39,7 @@ def bulk_cases(ctx: ServiceContext, count: int, *, seed: int = 7, batch: int = 5
         consumers: list[dict[str, Any]] = []
         cases: list[dict[str, Any]] = []
         items: list[dict[str, Any]] = []
+        texts: list[dict[str, Any]] = []
         for i in range(size):
             n = done + i
             name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}"
@@ -58,10 +60,27 @@ def bulk_cases(ctx: ServiceContext, count: int, *, seed: int = 7, batch: int = 5
                     "postal_address": f"{n} Main Street\nSacramento, CA 95818",
                 }
             )
+            reference = format_reference(year, start + n + 1)
+            subject = f"Privacy request {n}"
+            summary = "Please handle my request under the CCPA."
+            # Core inserts pass by the session events that keep these two in step: fill them here.
+            texts.append(
+                {
+                    "case_id": case_id,
+                    "body": case_search_body(
+                        reference=reference,
+                        consumer_name=name,
+                        consumer_email=email,
+                        subject=subject,
+                        summary=summary,
+                    ),
+                }
+            )
             cases.append(
                 {
                     "id": case_id,
-                    "reference": format_reference(year, start + n + 1),
+                    "reference": reference,
+                    "consumer_name": name,
                     "organization_id": rng.choice(org_ids),
                     "consumer_id": consumer_id,
                     "jurisdiction": "US-CA",
@@ -70,8 +89,8 @@ def bulk_cases(ctx: ServiceContext, count: int, *, seed: int = 7, batch: int = 5
                     "received_on": received,
                     "logged_by": "bench",
                     "status": status,
-                    "subject": f"Privacy request {n}",
-                    "summary": "Please handle my request under the CCPA.",
+                    "subject": subject,
+                    "summary": summary,
                     "next_due_on": due,
                     "closed_on": None if is_open else received + dt.timedelta(days=30),
                 }
@@ -89,7 +108,12 @@ def bulk_cases(ctx: ServiceContext, count: int, *, seed: int = 7, batch: int = 5
                 )
         with ctx.db.write() as s:
             # Core inserts (no ORM identity map, no RETURNING): executemany in one transaction per batch.
-            for model, rows in ((Consumer, consumers), (Case, cases), (RequestItem, items)):
+            for model, rows in (
+                (Consumer, consumers),
+                (Case, cases),
+                (RequestItem, items),
+                (CaseSearch, texts),
+            ):
                 table = model.__table__
                 assert isinstance(table, Table)
                 s.execute(insert(table), rows)

@@ -176,6 +176,7 @@ class CaseFilter:
     organization: str | None = None
     request_type: str | None = None
     due_before: dt.date | None = None
+    due_from: dt.date | None = None  # with due_before: a window of due dates (the dashboard's tiles)
     overdue: bool = False
     open_only: bool = False
     search: str | None = None

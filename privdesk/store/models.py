@@ -213,6 +213,8 @@ class Case(Base):
     # Coded warnings found at intake (limits, facial checks, possible same person), kept for the case view.
     warnings: Mapped[list[Any]] = mapped_column(default=list)
     next_due_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    # The consumer's name as the queue shows and sorts it, kept in step by the services (search.py).
+    consumer_name: Mapped[str] = mapped_column(String(300), default="", server_default="")
     authorization_holds: Mapped[bool] = mapped_column(Boolean, default=False)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
@@ -264,6 +266,20 @@ class RequestItem(Base):
     __mapper_args__ = {"version_id_col": version}
 
     case: Mapped[Case] = relationship(back_populates="items")
+
+
+class CaseSearch(Base):
+    """A case's searchable text in folded form (domain/search.py), rewritten by the services on change.
+
+    SQLite indexes it with an FTS5 table (``case_search_fts``, external content, kept in step by
+    triggers); PostgreSQL with a trigram GIN index. Both are created by migration 0002.
+    """
+
+    __tablename__ = "case_search"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    body: Mapped[str] = mapped_column(Text, default=" ")
 
 
 class Verification(Base):
@@ -362,6 +378,8 @@ class Letter(Base):
     method: Mapped[str | None] = mapped_column(String(30))
     tracking_number: Mapped[str | None] = mapped_column(String(80))
     claimed_by: Mapped[str | None] = mapped_column(String(120))
+    # When the claim was taken: a claim older than the claim timeout may be taken over (services/claims.py).
+    claimed_at: Mapped[dt.datetime | None] = mapped_column()
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -447,3 +465,26 @@ class ImportedMessage(Base):
 
 
 Index("ix_cases_org_status", Case.organization_id, Case.status)
+# The queue's default view (open cases by due date) and the dashboard's counts read these alone.
+Index("ix_cases_status_due", Case.status, Case.next_due_on)
+Index("ix_cases_consumer_name", Case.consumer_name)
+Index("ix_cases_closed_on", Case.closed_on)
+Index("ix_request_items_type_case", RequestItem.request_type, RequestItem.case_id)
+Index("ix_request_items_status_type", RequestItem.status, RequestItem.request_type)
+
+# Search structures an engine keeps by itself: SQLite's FTS5 table with its shadow tables, and
+# PostgreSQL's trigram index (an operator class Alembic does not compare). Migration 0002 creates
+# them; schema comparisons leave them out (see ``include_in_schema_comparison``).
+SEARCH_FTS_TABLE = "case_search_fts"
+SEARCH_TRGM_INDEX = "ix_case_search_body_trgm"
+
+
+def include_in_schema_comparison(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic ``include_object`` hook: skip the engine-kept search structures named above."""
+    if name is None:
+        return True
+    if type_ == "table" and name.startswith(SEARCH_FTS_TABLE):
+        return False
+    return not (type_ == "index" and name == SEARCH_TRGM_INDEX)

@@ -6,6 +6,7 @@ from alembic import context
 
 from privdesk.store import models  # noqa: F401  (registers the tables)
 from privdesk.store.base import Base
+from privdesk.store.models import include_in_schema_comparison
 
 target_metadata = Base.metadata
 
@@ -19,6 +20,7 @@ def run_migrations() -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_in_schema_comparison,
     )
     with context.begin_transaction():
         context.run_migrations()
