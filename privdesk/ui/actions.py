@@ -79,6 +79,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("quit", "&Quit", "File", QKeySequence.StandardKey.Quit, None),
     ActionSpec(
+        "undo", "&Undo", "Edit", QKeySequence.StandardKey.Undo, "undo", False, "Take back the last edit"
+    ),
+    ActionSpec("redo", "&Redo", "Edit", QKeySequence.StandardKey.Redo, "redo", False, "Make the edit again"),
+    ActionSpec(
         "find",
         "&Find cases…",
         "Edit",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,12 +32,17 @@ from privdesk.ui import settings as ui_settings
 from privdesk.ui.actions import ACTIONS, MENUS, build_actions, shortcut_rows
 from privdesk.ui.icons import icon
 from privdesk.ui.tasks import TaskRunner
+from privdesk.ui.undo import make_stack
 
 if TYPE_CHECKING:
+    from privdesk.services.changes import ChangeWatcher
     from privdesk.services.hub import Services
     from privdesk.ui.pages.base import Page
     from privdesk.ui.pages.cases import CasesPage
     from privdesk.ui.pages.inbox import InboxPage
+
+
+log = logging.getLogger(__name__)
 
 
 class ShortcutsDialog(QDialog):
@@ -74,7 +80,9 @@ class MainWindow(QMainWindow):
         self.services: Services | None = None
         self.database_label = database_label
         self.runner = runner or TaskRunner(self)
+        self.undo_stack = make_stack(self)
         self.pages: dict[str, Page] = {}
+        self._shown_page: Page | None = None
         self._build_pages()
         self._build_actions()
         self._build_status_bar()
@@ -83,6 +91,7 @@ class MainWindow(QMainWindow):
         ui_settings.restore_splitter(self.splitter, "main_splitter")
         self.setEnabled(True)
         self.setAcceptDrops(True)  # .eml/.msg files dropped anywhere on the window go to the inbox
+        self._build_change_watch()
         self.show_opening()
 
     # -- construction -------------------------------------------------------------------------
@@ -144,6 +153,8 @@ class MainWindow(QMainWindow):
             "log_call": lambda: (self.go("inbox"), self.inbox_page.log_call()),
             "log_letter": lambda: (self.go("inbox"), self.inbox_page.log_letter()),
             "quit": self.close,
+            "undo": self.undo_stack.undo,
+            "redo": self.undo_stack.redo,
             "find": self.focus_search,
             "refresh": self.refresh_current,
             "go_dashboard": lambda: self.go("dashboard"),
@@ -187,6 +198,10 @@ class MainWindow(QMainWindow):
                 toolbar.addAction(self.actions_by_id[spec.id])
         self.addToolBar(toolbar)
         self.set_case_actions_enabled(False)
+        self.undo_stack.canUndoChanged.connect(lambda _: self._sync_undo_actions())
+        self.undo_stack.canRedoChanged.connect(lambda _: self._sync_undo_actions())
+        self.undo_stack.undoTextChanged.connect(lambda _: self._sync_undo_actions())
+        self.undo_stack.redoTextChanged.connect(lambda _: self._sync_undo_actions())
 
     def _build_status_bar(self) -> None:
         status = self.statusBar()
@@ -235,6 +250,8 @@ class MainWindow(QMainWindow):
         for spec in ACTIONS:
             self.actions_by_id[spec.id].setEnabled(True)
         self.set_case_actions_enabled(False)
+        self._sync_undo_actions()
+        self.start_change_watch()
         self.statusBar().clearMessage()
         self.statusBar().showMessage("Ready", 3000)
         self.nav.setCurrentRow(-1)
@@ -285,6 +302,9 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         page = list(self.pages.values())[row]
+        if not self._may_leave(page):
+            return
+        self._shown_page = page
         self.stack.setCurrentWidget(page)
         self.setWindowTitle(f"{page.title} — privdesk")
         if self.services is not None:
@@ -377,6 +397,10 @@ class MainWindow(QMainWindow):
 
     # -- closing ------------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._may_leave(None):
+            event.ignore()
+            return
+        self.stop_change_watch()
         ui_settings.save_geometry(self, "main_window")
         ui_settings.save_splitter(self.splitter, "main_splitter")
         for page in self.pages.values():
@@ -385,7 +409,106 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Wait for running work, then close the database."""
+        self.stop_change_watch()
         self.runner.wait(15_000)
         if self.services is not None:
             self.services.close()
             self.services = None
+
+    # -- undo, leaving a page with unsaved edits, changes made elsewhere ------------------------
+    def _sync_undo_actions(self) -> None:
+        stack = self.undo_stack
+        ready = self.services is not None
+        try:
+            states = (
+                ("undo", stack.canUndo(), stack.undoText()),
+                ("redo", stack.canRedo(), stack.redoText()),
+            )
+        except RuntimeError:  # the stack emits its last signals while the window is destroyed
+            return
+        for action_id, possible, text in states:
+            action = self.actions_by_id[action_id]
+            action.setEnabled(ready and possible)
+            caption = "&Undo" if action_id == "undo" else "&Redo"
+            action.setText(f"{caption} {text}" if possible and text else caption)
+
+    def _may_leave(self, target: Page | None) -> bool:
+        """Ask the page being left about unsaved edits; on Cancel stay where the officer was."""
+        current = self._shown_page
+        if current is None or current is target:
+            return True
+        confirm = getattr(current, "confirm_leave", None)
+        if confirm is None or confirm():
+            return True
+        if target is not None:
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(list(self.pages.values()).index(current))
+            self.nav.blockSignals(False)
+        return False
+
+    def _build_change_watch(self) -> None:
+        # Polls run on a runner of their own: they must not flash the busy indicator nor hold up
+        # the officer's work, and at most one runs at a time.
+        self.watch_runner = TaskRunner(self)
+        self.watch_runner.read_pool.setMaxThreadCount(1)
+        self.change_timer = QTimer(self)
+        self.change_timer.setObjectName("change_timer")
+        self.change_timer.timeout.connect(self.poll_changes)
+        self._watcher: ChangeWatcher | None = None
+        self._polling = False
+        self.changes_seen = 0
+
+    def start_change_watch(self) -> None:
+        seconds = ui_settings.get_json("changes/poll_seconds", 3)
+        seconds = seconds if isinstance(seconds, int | float) and seconds > 0 else 3
+        self.change_timer.start(int(seconds * 1000))
+
+    def stop_change_watch(self) -> None:
+        self.change_timer.stop()
+        self.watch_runner.wait(10_000)
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
+
+    def poll_changes(self) -> None:
+        """Timer slot: ask the watcher (in a worker) whether another workstation committed something."""
+        services = self.services
+        if services is None or self._polling:
+            return
+        self._polling = True
+
+        def work() -> bool:
+            from privdesk.services.changes import ChangeWatcher
+
+            if self._watcher is None:
+                self._watcher = ChangeWatcher(services.db)
+                return False  # its starting mark: changes from now on
+            return self._watcher.poll()
+
+        def done(changed: bool) -> None:
+            self._polling = False
+            if changed and self.services is services:
+                self.changes_seen += 1
+                self.data_changed_elsewhere()
+
+        def failed(exc: BaseException) -> None:
+            self._polling = False
+            # A server that went away is reported by the next real action; polling just waits.
+            log.info("change poll failed: %s", type(exc).__name__)
+
+        self.watch_runner.run(work, done, failed)
+
+    def data_changed_elsewhere(self) -> None:
+        """Refresh what is visible without losing the officer's place; other pages reload when shown."""
+        if self.runner.running:
+            # Work of this window is under way (perhaps a save whose callback refreshes anyway):
+            # come back when it has settled rather than refresh under it.
+            QTimer.singleShot(500, self.data_changed_elsewhere)
+            return
+        page = self.current_page()
+        hook = getattr(page, "changed_elsewhere", None)
+        if hook is not None:
+            hook()
+        else:
+            page.refresh()
+        self.update_next_deadline()

@@ -171,8 +171,9 @@ def test_stale_edit_shows_the_conflict_and_reapplies(
     demo_services.workflow.request_verification(reference)
     asked: list[list[str]] = []
 
-    def conflict(cls: Any, parent: Any, action: str, before: Any, after: Any) -> bool:
+    def conflict(cls: Any, parent: Any, action: str, before: Any, after: Any, **who: Any) -> bool:
         asked.append(case_view_module.describe_changes(before, after))
+        assert who["changed_by"].actor == "tester"
         return True
 
     monkeypatch.setattr(case_view_module.ConflictDialog, "ask", classmethod(conflict))

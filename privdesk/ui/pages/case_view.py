@@ -28,6 +28,8 @@ from privdesk.domain.types import RequestType
 from privdesk.services.casefile import CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.ui import settings as ui_settings
+from privdesk.ui.dialogs.conflict import ChangedBy, Choice, FieldDifference
+from privdesk.ui.dialogs.conflict import ConflictDialog as FieldConflictDialog
 from privdesk.ui.dialogs.steps import (
     AcknowledgeDialog,
     AuthorizationDialog,
@@ -39,6 +41,7 @@ from privdesk.ui.dialogs.steps import (
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import status_label
 from privdesk.ui.models.records import display
+from privdesk.ui.undo import push_saved
 
 if TYPE_CHECKING:
     from privdesk.ui.pages.cases import CasesPage
@@ -57,45 +60,62 @@ def type_name(code: str) -> str:
         return code
 
 
-def describe_changes(before: CaseDTO, after: CaseDTO) -> list[str]:
-    """What another workstation changed, in words, for the conflict dialog."""
-    changes = []
+def case_differences(before: CaseDTO, after: CaseDTO) -> list[FieldDifference]:
+    """Field by field: what this window showed and what is stored now."""
+    rows = []
     if before.status != after.status:
-        changes.append(f"Status: {status_label(before.status)} → {status_label(after.status)}")
+        rows.append(FieldDifference("Status", status_label(before.status), status_label(after.status)))
     if before.next_due_on != after.next_due_on:
-        changes.append(f"Next due: {display(before.next_due_on)} → {display(after.next_due_on)}")
+        rows.append(FieldDifference("Next due", display(before.next_due_on), display(after.next_due_on)))
     old = {i.type: i for i in before.items}
     for item in after.items:
         prev = old.get(item.type)
-        if prev is not None and (prev.status, prev.outcome) != (item.status, item.outcome):
-            changes.append(
-                f"{type_name(item.type)}: {status_label(prev.status)} → {status_label(item.status)}"
-                + (f" ({item.outcome})" if item.outcome else "")
+        if prev is None:
+            continue
+        name = type_name(item.type)
+        if (prev.status, prev.outcome) != (item.status, item.outcome):
+            rows.append(
+                FieldDifference(
+                    name,
+                    status_label(prev.status) + (f" ({prev.outcome})" if prev.outcome else ""),
+                    status_label(item.status) + (f" ({item.outcome})" if item.outcome else ""),
+                )
             )
-    return changes or ["Details of the case (notes, tasks or letters) changed."]
+        for field, caption in (("respond_by", "respond by"), ("extended_respond_by", "extended to")):
+            if getattr(prev, field) != getattr(item, field):
+                rows.append(
+                    FieldDifference(
+                        f"{name}: {caption}", display(getattr(prev, field)), display(getattr(item, field))
+                    )
+                )
+    return rows
+
+
+def describe_changes(before: CaseDTO, after: CaseDTO) -> list[str]:
+    """What another workstation changed, in words."""
+    return [f"{d.label}: {d.mine} → {d.stored}" for d in case_differences(before, after)] or [
+        "Details of the case (notes, tasks or letters) changed."
+    ]
 
 
 class ConflictDialog:
     @classmethod
-    def ask(cls, parent: QWidget, action: str, before: CaseDTO, after: CaseDTO) -> bool:
+    def ask(
+        cls,
+        parent: QWidget,
+        action: str,
+        before: CaseDTO,
+        after: CaseDTO,
+        changed_by: ChangedBy | None = None,
+    ) -> bool:
         """True to apply the change again on the fresh case, False to discard it."""
-        box = QMessageBox(parent)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Case changed elsewhere")
-        box.setText(
-            f"{after.reference} was changed by someone else while you were working on it, "
-            f"so “{action}” was not saved."
+        rows = case_differences(before, after)
+        if not rows:
+            rows = [FieldDifference("Details", "as shown", "notes, tasks or letters changed")]
+        choice = FieldConflictDialog.ask(
+            parent, after.reference, f"the {action}", rows, changed_by, mine_header="You saw"
         )
-        box.setInformativeText(
-            "What changed:\n• "
-            + "\n• ".join(describe_changes(before, after))
-            + "\n\nApply your change again on the current case, or discard it?"
-        )
-        reapply = box.addButton("Apply again", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("Discard my change", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(reapply)
-        box.exec()
-        return box.clickedButton() is reapply
+        return choice is Choice.REAPPLY
 
 
 class ConfirmDialog:
@@ -243,7 +263,7 @@ class CaseView(QWidget):
         self.notes = _tree("notes", ["When", "Who", "Note"])
         tasks_tab = QSplitter(Qt.Orientation.Vertical)
         tasks_tab.setObjectName("tasks_notes_splitter")
-        done_hint = QLabel("Double-click a task to mark it done.")
+        done_hint = QLabel("Double-click a task to mark it done; Edit > Undo reopens it.")
         done_hint.setEnabled(False)
         tasks_box = QWidget()
         tasks_layout = QVBoxLayout(tasks_box)
@@ -284,7 +304,15 @@ class CaseView(QWidget):
 
     def reload(self) -> None:
         services = self.page.services
-        self.page.call(lambda: services.casefile.load(self.reference), self.show_file)
+        # Reads run in parallel and may answer out of order: only the newest load is shown.
+        self._load_number = getattr(self, "_load_number", 0) + 1
+        number = self._load_number
+
+        def show_if_newest(file: CaseFileDTO) -> None:
+            if number == self._load_number:
+                self.show_file(file)
+
+        self.page.call(lambda: services.casefile.load(self.reference), show_if_newest)
 
     def note_created(self, case: CaseDTO) -> None:
         """Keep the warnings given at intake (they are not recomputed against people matched later)."""
@@ -544,12 +572,19 @@ class CaseView(QWidget):
         def failed(exc: BaseException) -> None:
             if isinstance(exc, ConflictError) and shown is not None:
 
-                def fresh_loaded(fresh: CaseDTO) -> None:
-                    if ConflictDialog.ask(self, label, shown, fresh):
+                def fetch() -> tuple[CaseDTO, ChangedBy | None]:
+                    fresh = services.cases.show(self.reference)
+                    events = services.audit.entries(self.reference)
+                    last = events[-1] if events else None
+                    return fresh, ChangedBy(last.actor, last.occurred_at) if last else None
+
+                def fresh_loaded(answer: tuple[CaseDTO, ChangedBy | None]) -> None:
+                    fresh, who = answer
+                    if ConflictDialog.ask(self, label, shown, fresh, changed_by=who):
                         self.page.call(lambda: step(fresh.version), done, write=True, failed=failed)
                     self.reload()
 
-                self.page.call(lambda: services.cases.show(self.reference), fresh_loaded)
+                self.page.call(fetch, fresh_loaded)
                 return
             self.page.show_error(exc)
             self.reload()
@@ -681,9 +716,32 @@ class CaseView(QWidget):
         if self.case is None:
             return
         body = NoteDialog.ask(self)
-        if body:
-            wf = self.page.services.workflow
-            self.page.call(lambda: wf.add_note(self.reference, body), lambda _: self.reload(), write=True)
+        if not body:
+            return
+        notes = self.page.services.notes
+        reference = self.reference
+        window = self.page.window_
+        # A redone note is a new row: the undo of the redo must withdraw that one.
+        note_ids: list[int] = []
+
+        def added(note_id: int) -> None:
+            note_ids.append(note_id)
+            self.reload()
+
+        def again() -> int:
+            return notes.add(reference, body)
+
+        def noted(note_id: int) -> None:
+            added(note_id)
+            push_saved(
+                window,
+                f"note on {reference}",
+                lambda: notes.withdraw(note_ids.pop()),
+                again,
+                lambda result: added(result) if isinstance(result, int) else self.reload(),
+            )
+
+        self.page.call(again, noted, write=True)
 
     def close_case(self) -> None:
         case = self.case
@@ -701,13 +759,26 @@ class CaseView(QWidget):
         self.apply_step("closing", lambda v: wf.close(self.reference, today, expected_version=v))
 
     def complete_task(self, row: QTreeWidgetItem) -> None:
+        """Mark a task done (Edit > Undo reopens it)."""
         task_id = row.data(0, Qt.ItemDataRole.UserRole)
         if task_id is None or row.text(3) != "open":
             return
-        if not ConfirmDialog.ask(self, "Mark task done", f"Mark “{row.text(0)}” as done today?"):
-            return
-        wf = self.page.services.workflow
-        self.page.call(lambda: wf.complete_task(int(task_id)), lambda _: self.reload(), write=True)
+        notes = self.page.services.notes
+        title = row.text(0)
+        number = int(task_id)
+
+        def done(_: object) -> None:
+            self.page.window_.statusBar().showMessage(f"Task done: {title} (Ctrl+Z reopens it)", 5000)
+            self.reload()
+            push_saved(
+                self.page.window_,
+                f"task done: {title}",
+                lambda: notes.reopen_task(number),
+                lambda: notes.complete_task(number),
+                lambda _: self.reload(),
+            )
+
+        self.page.call(lambda: notes.complete_task(number), done, write=True)
 
     def save_state(self) -> None:
         ui_settings.save_splitter(self.tasks_splitter, "case_tasks_notes")
