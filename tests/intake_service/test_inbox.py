@@ -324,3 +324,12 @@ def test_suggestion_from_detection(inbox: Services) -> None:
     agent = inbox.intake.import_email_bytes((DATA / "sample-04.eml").read_bytes(), "sample-04.eml")
     by_agent = inbox.intake.suggest_case(agent.intake_id)
     assert by_agent.requester_relation == "agent" and by_agent.agent_name and by_agent.name == ""
+
+
+def test_inbox_rows_carry_the_suggestions(inbox: Services) -> None:
+    result = inbox.intake.import_email_bytes((DATA / "sample-03.eml").read_bytes(), "sample-03.eml")
+    (row,) = inbox.intake.pending()
+    assert row.id == result.intake_id
+    assert (row.types, row.jurisdiction, row.agent) == (result.types, result.jurisdiction, result.agent)
+    assert row.warning_messages == result.warnings and row.warnings == len(result.warnings)
+    assert row.documents == result.documents

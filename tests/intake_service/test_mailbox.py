@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import imaplib
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -114,3 +115,35 @@ def test_fetch_without_password_or_server(inbox: Services, memory_keyring: Memor
     memory_keyring._store.clear()
     with pytest.raises(ValidationError, match="no password"):
         inbox.intake.fetch_mailbox(box.id)
+
+
+def test_check_mailbox_logs_in_without_importing(inbox: Services, server: int) -> None:
+    assert inbox.intake.check_mailbox("mstis", "127.0.0.1", server, "none", USER, PASSWORD) == 5
+    with pytest.raises(ValidationError, match="refused the login"):
+        inbox.intake.check_mailbox("mstis", "127.0.0.1", server, "none", USER, "wrong")
+    with pytest.raises(ValidationError, match="enter the mailbox password"):
+        inbox.intake.check_mailbox("mstis", "127.0.0.1", server, "none", USER, None)
+    inbox.intake.configure_mailbox("mstis", "127.0.0.1", server, "none", USER, PASSWORD)
+    assert inbox.intake.check_mailbox("mstis", "127.0.0.1", server, "none", USER, None) == 5
+    assert inbox.intake.pending() == [] and _flags(server) and all(b"\\Seen" not in f for f in _flags(server))
+
+
+def test_mailbox_configure_command_reads_the_password_from_stdin(
+    tmp_path: Path, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.intake_service.test_cli_import import _database_with_organizations, cli
+
+    db = _database_with_organizations(tmp_path)
+    monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-Passw0rd\n"))
+    code, box, _ = cli(
+        "--db", db, "mailbox", "configure", "mstis", "--host", "imap.example", "--user", "privacy",
+        "--starttls", "--every", "15", "--move-to", "Done", "--password-stdin", "--json",
+    )  # fmt: skip
+    assert code == 0
+    assert (box["port"], box["tls"], box["interval_minutes"]) == (143, "starttls", 15)
+    assert (box["after_import"], box["move_to"], box["password_kept"]) == ("move", "Done", True)
+    assert "s3cret-Passw0rd" in memory_keyring._store.values()
+    assert all(b"s3cret-Passw0rd" not in f.read_bytes() for f in tmp_path.rglob("*") if f.is_file())
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal, nothing typed: keep the password
+    code, text, _ = cli("--db", db, "mailbox", "configure", "mstis", "--host", "imap.example", "--user", "p")
+    assert code == 0 and "password kept" in text and ":993/INBOX" in text
