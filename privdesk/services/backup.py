@@ -22,6 +22,7 @@ from privdesk.domain.errors import StoreError
 from privdesk.services.context import ServiceContext
 from privdesk.store import crypto
 from privdesk.store.engine import engine_key
+from privdesk.store.migrate import current_revision, head_revision, upgrade
 
 BACKUP_PREFIX = "privdesk-"
 BACKUP_PATTERN = re.compile(r"^privdesk-(\d{8}T\d{6}Z)\.db$")
@@ -237,6 +238,26 @@ class BackupService:
             rotate(target_dir)
         return BackupInfo(target, moment, target.stat().st_size)
 
+    def supported(self) -> bool:
+        """True for an SQLite database file (a server is backed up with pg_dump, see ``PG_MESSAGE``)."""
+        database = self.ctx.db.url.database
+        return self.ctx.db.is_sqlite and bool(database) and database != ":memory:"
+
+    def backup_if_due(self, folder: Path | None, every: dt.timedelta) -> BackupInfo | None:
+        """Take a backup when the newest one in ``folder`` is older than ``every`` (or there is none)."""
+        backups = self.available(folder)
+        if backups and self.ctx.now() - backups[0].taken_at < every:
+            return None
+        return self.backup(folder)
+
+    def restore_over_live(self, backup_file: Path) -> RestoreResult:
+        """Replace this database with a backup (verified first, old file kept); closes every pooled
+        connection first. Open the services again afterwards: this object still points at the file."""
+        live = self._live_file()
+        key = engine_key(self.ctx.db.engine)
+        self.ctx.db.dispose()
+        return restore(backup_file, live, key)
+
     def available(self, folder: Path | None = None) -> list[BackupInfo]:
         return list_backups(folder or default_backup_dir(self._live_file()))
 
@@ -244,3 +265,20 @@ class BackupService:
         if not self.ctx.db.is_sqlite:
             return []
         return startup_check(self._live_file(), engine_key(self.ctx.db.engine), folder)
+
+    def migrations_pending(self) -> bool:
+        return current_revision(self.ctx.db.engine) != head_revision()
+
+    def migrate_with_backup(self, folder: Path | None = None) -> BackupInfo | None:
+        """Apply pending schema migrations; an existing SQLite database is backed up (verified) first.
+
+        Returns the backup taken, or None when nothing was pending, the database was new, or it lives on
+        a server (where ``pg_dump`` is the backup, see ``PG_MESSAGE``).
+        """
+        engine = self.ctx.db.engine
+        current = current_revision(engine)
+        if current == head_revision():
+            return None
+        info = self.backup(folder) if current is not None and self.supported() else None
+        upgrade(engine)
+        return info
