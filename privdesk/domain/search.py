@@ -18,9 +18,15 @@ _TOKEN = re.compile(r"[^\W_]+")
 MAX_QUERY_WORDS = 8
 
 
+# Letters with a stroke or ligature do not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+)
+
+
 def fold(text: str) -> str:
-    """Lower case without accents: "María Núñez" -> "maria nunez"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """Lower case without accents: "María Núñez" -> "maria nunez", "Søren" -> "soren"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -7,7 +7,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from privdesk.domain.types import OPEN_STATUSES, ItemStatus
 from privdesk.services.context import ServiceContext
@@ -47,6 +47,8 @@ class DashboardService:
         self.ctx = ctx
 
     def summary(self, weeks: int = 12) -> DashboardDTO:
+        """Every figure from the cases table's indexes (status, due date, organization, received and
+        closed dates) and the items' (status, type) index: grouped counts, no joins, no rows read."""
         today = self.ctx.today()
         sunday = week_start(today) + dt.timedelta(days=6)
         first_week = week_start(today) - dt.timedelta(weeks=weeks - 1)
@@ -54,44 +56,50 @@ class DashboardService:
         is_open = Case.status.in_(open_values)
         with self.ctx.db.read() as s:
 
-            def count(*conditions: object) -> int:
-                return int(s.scalar(select(func.count(Case.id)).where(is_open, *conditions)) or 0)  # type: ignore[arg-type]
+            def count(*conditions: ColumnElement[bool]) -> int:
+                return int(s.scalar(select(func.count()).select_from(Case).where(is_open, *conditions)) or 0)
 
             by_status = {
                 str(k): int(v)
-                for k, v in s.execute(select(Case.status, func.count(Case.id)).group_by(Case.status)).all()
+                for k, v in s.execute(select(Case.status, func.count()).group_by(Case.status)).all()
             }
             by_type = {
                 str(k): int(v)
                 for k, v in s.execute(
-                    select(RequestItem.request_type, func.count(RequestItem.id))
+                    select(RequestItem.request_type, func.count())
                     .where(RequestItem.status.in_(open_values))
                     .group_by(RequestItem.request_type)
                 ).all()
             }
+            slugs = {org_id: slug for org_id, slug in s.execute(select(Organization.id, Organization.slug))}
             by_org = {
-                str(k): int(v)
-                for k, v in s.execute(
-                    select(Organization.slug, func.count(Case.id))
-                    .join(Case, Case.organization_id == Organization.id)
-                    .where(is_open)
-                    .group_by(Organization.slug)
+                slugs.get(org_id, str(org_id)): int(n)
+                for org_id, n in s.execute(
+                    select(Case.organization_id, func.count()).where(is_open).group_by(Case.organization_id)
                 ).all()
             }
-            received = (
-                s.execute(select(Case.received_on).where(Case.received_on >= first_week)).scalars().all()
-            )
-            closed = s.execute(select(Case.closed_on).where(Case.closed_on >= first_week)).scalars().all()
+            received = s.execute(
+                select(Case.received_on, func.count())
+                .where(Case.received_on >= first_week)
+                .group_by(Case.received_on)
+            ).all()
+            closed = s.execute(
+                select(Case.closed_on, func.count())
+                .where(Case.closed_on >= first_week)
+                .group_by(Case.closed_on)
+            ).all()
             next_deadline = s.scalar(
                 select(func.min(Case.next_due_on)).where(is_open, Case.next_due_on >= today)
             )
             summary = DashboardDTO(
                 today=today,
-                open_cases=count(),
+                open_cases=sum(n for status, n in by_status.items() if status in open_values),
+                # The three windows do not overlap: overdue is before today, "due today" is today only,
+                # "this week" is today to Sunday (so it includes today's).
                 due_today=count(Case.next_due_on == today),
                 due_this_week=count(Case.next_due_on >= today, Case.next_due_on <= sunday),
                 overdue=count(Case.next_due_on < today),
-                waiting_on_consumer=count(Case.status.in_(WAITING_ON_CONSUMER)),
+                waiting_on_consumer=sum(by_status.get(status, 0) for status in WAITING_ON_CONSUMER),
                 by_status=by_status,
                 by_type=by_type,
                 by_organization=by_org,
@@ -105,20 +113,21 @@ class DashboardService:
 
 
 def _weekly(
-    first: dt.date, weeks: int, received: Sequence[dt.date], closed: Sequence[dt.date | None]
+    first: dt.date,
+    weeks: int,
+    received: Sequence[tuple[dt.date, int]],
+    closed: Sequence[tuple[dt.date | None, int]],
 ) -> list[WeekFlow]:
+    """Per-day counts gathered into weeks starting on ``first``."""
     got = dict.fromkeys(range(weeks), 0)
     done = dict.fromkeys(range(weeks), 0)
-    for day in received:
-        index = (day - first).days // 7
-        if 0 <= index < weeks:
-            got[index] += 1
-    for maybe in closed:
-        if maybe is None:
-            continue
-        index = (maybe - first).days // 7
-        if 0 <= index < weeks:
-            done[index] += 1
+    for counts, days in ((got, received), (done, closed)):
+        for day, n in days:
+            if day is None:
+                continue
+            index = (day - first).days // 7
+            if 0 <= index < weeks:
+                counts[index] += int(n)
     return [WeekFlow(first + dt.timedelta(weeks=i), got[i], done[i]) for i in range(weeks)]
 
 

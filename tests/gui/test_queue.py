@@ -84,3 +84,38 @@ def test_record_model_passes_the_model_tester(qtmodeltester: Any) -> None:
     model.set_records([("a", 1), ("b", 2)])
     qtmodeltester.check(model)
     assert model.data(model.index(1, 1)) == "2"
+
+
+def test_typing_in_the_search_box_filters_the_table_without_accents(qtbot: Any, window: MainWindow) -> None:
+    queue = open_queue(qtbot, window)
+    with qtbot.waitSignal(queue.model.count_changed, timeout=5000) as blocker:
+        qtbot.keyClicks(queue.search, "osterg")
+    assert blocker.args == [1]
+    row = queue.model.data(queue.model.index(0, 0), ROW_ROLE)
+    assert row.consumer_name == "Søren Østergaard"
+    assert queue.model.data(queue.model.index(0, 2)) == "Søren Østergaard"
+    with qtbot.waitSignal(queue.model.count_changed, timeout=5000) as blocker:
+        queue.search.clear()
+    assert blocker.args == [25]
+    with qtbot.waitSignal(queue.model.count_changed, timeout=5000) as blocker:
+        qtbot.keyClicks(queue.search, row.reference)
+    assert blocker.args == [1]
+
+
+def test_due_today_tile_opens_the_same_cases_it_counts(qtbot: Any, window: MainWindow) -> None:
+    window.go("dashboard")
+    page = window.pages["dashboard"]
+    qtbot.waitUntil(lambda: page.summary is not None)
+    summary = page.summary
+    queue = window.cases_page.queue
+    for key, expected in (("due_today", summary.due_today), ("due_this_week", summary.due_this_week)):
+        with qtbot.waitSignal(queue.model.count_changed, timeout=5000) as blocker:
+            page.open_queue(key)
+        assert blocker.args == [expected]
+        assert queue.due_from_chip.isVisible() and queue.due_from == summary.today
+        for r in range(queue.model.rowCount()):
+            row = queue.model.data(queue.model.index(r, 0), ROW_ROLE)
+            assert not row.overdue and row.next_due_on >= summary.today
+    with qtbot.waitSignal(queue.model.count_changed, timeout=5000):
+        queue.due_from_chip.click()
+    assert not queue.due_from_chip.isVisible() and queue.current_filter().due_from is None

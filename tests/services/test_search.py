@@ -52,6 +52,9 @@ def test_folding_is_the_same_for_text_and_query() -> None:
     assert search_body(["María José Núñez-Ölçer", None, "PD-2026-000012"]) == (
         " maria jose nunez olcer pd 2026 000012 "
     )
+    assert search_body(["Søren Østergaard", "Łukasz Dąbrowski", "Ελένη"]) == (
+        " soren ostergaard lukasz dabrowski ελενη "
+    )
     assert query_phrases("  MAR  dana.whitcomb@ex  ¿? mar ") == [("mar",), ("dana", "whitcomb", "ex")]
     assert fts5_query([("mar",), ("pd", "2026")]) == '"mar" * AND "pd 2026" *'
     assert like_patterns([("mar",), ("pd", "2026")]) == ["% mar%", "% pd 2026%"]

@@ -54,7 +54,9 @@ class QueueWidget(QWidget):
         self.search = QLineEdit()
         self.search.setObjectName("case_search")
         self.search.setAccessibleName("Search cases")
-        self.search.setPlaceholderText("Search names, emails, references, subjects and notes  (Ctrl+F)")
+        self.search.setPlaceholderText(
+            "Search names, emails, references, subjects and notes: words match from their start  (Ctrl+F)"
+        )
         self.search.setClearButtonEnabled(True)
         self.status = QComboBox()
         self.status.setObjectName("filter_status")
@@ -84,6 +86,14 @@ class QueueWidget(QWidget):
         self.due_before.setDisplayFormat("yyyy-MM-dd")
         self.due_before.setDate(QDate.currentDate().addDays(7))
         self.due_before.setEnabled(False)
+        # A lower bound on the due date comes only from the dashboard's tiles ("due today", "this
+        # week"): shown as a removable chip rather than a second date field nobody else needs.
+        self.due_from: dt.date | None = None
+        self.due_from_chip = QToolButton()
+        self.due_from_chip.setObjectName("filter_due_from")
+        self.due_from_chip.setToolTip("Only cases due on or after this day; click to drop this condition")
+        self.due_from_chip.hide()
+        self.due_from_chip.clicked.connect(self.clear_due_from)
         self.saved = QComboBox()
         self.saved.setObjectName("saved_filters")
         self.saved.setAccessibleName("Saved filters")
@@ -112,6 +122,7 @@ class QueueWidget(QWidget):
             self.overdue,
             self.due_enabled,
             self.due_before,
+            self.due_from_chip,
             self.clear_button,
         ):
             bar2.addWidget(widget)
@@ -202,6 +213,7 @@ class QueueWidget(QWidget):
             request_type=self.request_type.currentData(),
             overdue=self.overdue.isChecked(),
             due_before=due if isinstance(due, dt.date) else None,
+            due_from=self.due_from,
             search=self.search.text().strip() or None,
         )
 
@@ -222,8 +234,19 @@ class QueueWidget(QWidget):
             if f.due_before is not None:
                 self.due_before.setDate(QDate(f.due_before.year, f.due_before.month, f.due_before.day))
             self.search.setText(f.search or "")
+            self._show_due_from(f.due_from)
         finally:
             self._applying = False
+        self.apply()
+
+    def _show_due_from(self, day: dt.date | None) -> None:
+        self.due_from = day
+        self.due_from_chip.setText(f"Due from {day.isoformat()}  ✕" if day else "")
+        self.due_from_chip.setAccessibleName(f"Due from {day.isoformat()}; press to remove" if day else "")
+        self.due_from_chip.setVisible(day is not None)
+
+    def clear_due_from(self) -> None:
+        self._show_due_from(None)
         self.apply()
 
     @staticmethod
@@ -297,6 +320,7 @@ class QueueWidget(QWidget):
 def filter_to_json(f: CaseFilter) -> dict[str, Any]:
     data = dataclasses.asdict(f)
     data["due_before"] = f.due_before.isoformat() if f.due_before else None
+    data["due_from"] = f.due_from.isoformat() if f.due_from else None
     data.pop("limit", None)
     data.pop("offset", None)
     return data
@@ -305,11 +329,12 @@ def filter_to_json(f: CaseFilter) -> dict[str, Any]:
 def filter_from_json(data: dict[str, Any]) -> CaseFilter:
     known = {f.name for f in dataclasses.fields(CaseFilter)} - {"limit", "offset"}
     values = {k: v for k, v in data.items() if k in known}
-    if values.get("due_before"):
-        try:
-            values["due_before"] = dt.date.fromisoformat(values["due_before"])
-        except ValueError:
-            values["due_before"] = None
+    for key in ("due_before", "due_from"):
+        if values.get(key):
+            try:
+                values[key] = dt.date.fromisoformat(values[key])
+            except ValueError:
+                values[key] = None
     return CaseFilter(**values)
 
 

@@ -73,7 +73,7 @@ class DashboardPage(Page):
         self.heading = heading
         self.tiles = {
             "overdue": Tile("Overdue", "Open cases whose next step is past its deadline"),
-            "due_today": Tile("Due today", "Open cases with a step due today"),
+            "due_today": Tile("Due today", "Open cases with a step due today (overdue ones are not counted)"),
             "due_this_week": Tile("Due this week", "Open cases with a step due between today and Sunday"),
             "waiting": Tile(
                 "Waiting on the consumer", "Waiting for identity verification or an agent's authorization"
@@ -215,8 +215,9 @@ class DashboardPage(Page):
         sunday = week_start(today) + dt.timedelta(days=6)
         choices: dict[str, dict[str, object]] = {
             "overdue": {"overdue": True},
-            "due_today": {"due_before": today, "open_only": True},
-            "due_this_week": {"due_before": sunday, "open_only": True},
+            # The same windows as the tiles' numbers: overdue cases are in neither list.
+            "due_today": {"due_from": today, "due_before": today, "open_only": True},
+            "due_this_week": {"due_from": today, "due_before": sunday, "open_only": True},
             "waiting": {"status": "awaiting_verification"},
             "open": {"open_only": True},
         }
