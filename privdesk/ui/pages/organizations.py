@@ -545,7 +545,8 @@ class OrganizationsPage(Page):
             return
         if self.base is not None and self.base.slug != slug and not self.confirm_leave():
             self._selecting = True
-            self.list.setCurrentItem(previous)
+            if previous is not None:
+                self.list.setCurrentItem(previous)
             self._selecting = False
             return
         self.load(org)
@@ -589,6 +590,7 @@ class OrganizationsPage(Page):
             for row, request_type in enumerate(RequestType):
                 for col, channel in enumerate(Channel):
                     item = self.channels_table.item(row, col)
+                    assert item is not None
                     checked = channel.value in accepted.get(request_type.value, [])
                     item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.disclosure_table.setRowCount(0)
@@ -699,22 +701,29 @@ class OrganizationsPage(Page):
         assert self.base is not None
         self._store_year()
         channels = []
+
+        def ticked(row: int, col: int) -> bool:
+            item = self.channels_table.item(row, col)
+            return item is not None and item.checkState() == Qt.CheckState.Checked
+
         for row, request_type in enumerate(RequestType):
-            accepted = tuple(
-                channel.value
-                for col, channel in enumerate(Channel)
-                if self.channels_table.item(row, col).checkState() == Qt.CheckState.Checked
-            )
+            accepted = tuple(channel.value for col, channel in enumerate(Channel) if ticked(row, col))
             if accepted:
                 channels.append((request_type.value, accepted))
         disclosures = []
         for row in range(self.disclosure_table.rowCount()):
             kind = self.disclosure_table.cellWidget(row, 0)
             sensitive = self.disclosure_table.item(row, 5)
+            category, sources, purposes, recipients = (
+                _cell(self.disclosure_table, row, col) for col in range(1, 5)
+            )
             disclosures.append(
                 DisclosureDTO(
                     kind.currentData() if isinstance(kind, QComboBox) else "collected",
-                    *(_cell(self.disclosure_table, row, col) for col in range(1, 5)),
+                    category,
+                    sources,
+                    purposes,
+                    recipients,
                     sensitive is not None and sensitive.checkState() == Qt.CheckState.Checked,
                 )
             )
@@ -763,7 +772,9 @@ class OrganizationsPage(Page):
         self._append_disclosure(DisclosureDTO("collected", "", "", "", ""))
         row = self.disclosure_table.rowCount() - 1
         self.disclosure_table.setCurrentCell(row, 1)
-        self.disclosure_table.editItem(self.disclosure_table.item(row, 1))
+        cell = self.disclosure_table.item(row, 1)
+        if cell is not None:
+            self.disclosure_table.editItem(cell)
         self._update_dirty()
 
     def remove_disclosure(self) -> None:
@@ -785,7 +796,9 @@ class OrganizationsPage(Page):
         for col in range(len(STL_COLUMNS)):
             self.stl_table.setItem(row, col, QTableWidgetItem(""))
         self.stl_table.setCurrentCell(row, 0)
-        self.stl_table.editItem(self.stl_table.item(row, 0))
+        cell = self.stl_table.item(row, 0)
+        if cell is not None:
+            self.stl_table.editItem(cell)
         self._store_year()
         self._update_dirty()
 
