@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from privdesk.domain import checks as facial_checks
 from privdesk.domain import limits as request_limits
+from privdesk.domain import search as text_search
 from privdesk.domain import workflow
 from privdesk.domain.errors import NotFound, ValidationError
 from privdesk.domain.references import format_reference
@@ -510,19 +511,29 @@ QUEUE_COLUMNS = (
 )
 
 
-def case_conditions(f: CaseFilter, today: dt.date, *, sqlite: bool) -> builtins.list[ColumnElement[bool]]:
+def case_conditions(
+    f: CaseFilter, today: dt.date, *, sqlite: bool, status_index: bool = True
+) -> builtins.list[ColumnElement[bool]]:
     """The queue's filters as conditions on the cases table alone, so that counts and pages read one
     table through its indexes (organizations by a subquery, request types by the items' index, text
-    through the search index)."""
+    through the search index).
+
+    On SQLite the status condition is kept off the status index (``status || ''``) when another path
+    is better: a request-type or text match names few cases, read by id; a page sorted by a column
+    with its own index reads that index in order and stops after a page. SQLite's planner, without
+    statistics, would otherwise take the status index and sort every open case.
+    """
     conditions: builtins.list[ColumnElement[bool]] = []
     open_values = [s.value for s in OPEN_STATUSES]
+    by_id = bool(f.request_type or text_search.query_phrases(f.search or ""))
+    status = Case.status.concat("") if sqlite and (by_id or not status_index) else Case.status
     if f.status:
         if f.status not in {s.value for s in ItemStatus}:
             known = ", ".join(s.value for s in ItemStatus)
             raise ValidationError(f"unknown status {f.status!r} (known: {known})")
-        conditions.append(Case.status == f.status)
+        conditions.append(status == f.status)
     if f.open_only or f.overdue:
-        conditions.append(Case.status.in_(open_values))
+        conditions.append(status.in_(open_values))
     if f.organization:
         organization = select(Organization.id).where(Organization.slug == f.organization)
         conditions.append(Case.organization_id == organization.scalar_subquery())

@@ -21,6 +21,9 @@ from privdesk.store.models import Case, Organization
 
 SORT_KEYS = ("reference", "organization", "consumer", "jurisdiction", "channel", "received", "status", "due")
 
+# Orders the (status, due date) index serves; for the others the sort column's own index is read.
+STATUS_INDEX_SORTS = ("due", "status")
+
 
 @dataclass(frozen=True)
 class QueuePage:
@@ -56,7 +59,9 @@ class QueueService:
         if sort not in SORT_KEYS:
             raise ValidationError(f"cannot sort by {sort!r} (known: {', '.join(SORT_KEYS)})")
         today = self.ctx.today()
-        conditions = case_conditions(filters, today, sqlite=self.ctx.db.is_sqlite)
+        conditions = case_conditions(
+            filters, today, sqlite=self.ctx.db.is_sqlite, status_index=sort in STATUS_INDEX_SORTS
+        )
         with self.ctx.db.read() as s:
             key = _sort_key(s, sort)
             order: list[Any] = [

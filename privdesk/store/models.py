@@ -469,6 +469,8 @@ Index("ix_cases_org_status", Case.organization_id, Case.status)
 Index("ix_cases_status_due", Case.status, Case.next_due_on)
 Index("ix_cases_consumer_name", Case.consumer_name)
 Index("ix_cases_closed_on", Case.closed_on)
+Index("ix_cases_channel", Case.channel)
+Index("ix_cases_jurisdiction", Case.jurisdiction)
 Index("ix_request_items_type_case", RequestItem.request_type, RequestItem.case_id)
 Index("ix_request_items_status_type", RequestItem.status, RequestItem.request_type)
 

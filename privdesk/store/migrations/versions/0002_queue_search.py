@@ -48,6 +48,8 @@ def upgrade() -> None:
     op.create_index("ix_cases_status_due", "cases", ["status", "next_due_on"])
     op.create_index("ix_cases_consumer_name", "cases", ["consumer_name"])
     op.create_index("ix_cases_closed_on", "cases", ["closed_on"])
+    op.create_index("ix_cases_channel", "cases", ["channel"])
+    op.create_index("ix_cases_jurisdiction", "cases", ["jurisdiction"])
     op.create_index("ix_request_items_type_case", "request_items", ["request_type", "case_id"])
     op.create_index("ix_request_items_status_type", "request_items", ["status", "request_type"])
     op.create_table(
@@ -130,6 +132,8 @@ def downgrade() -> None:
     op.drop_table("case_search")
     op.drop_index("ix_request_items_status_type", table_name="request_items")
     op.drop_index("ix_request_items_type_case", table_name="request_items")
+    op.drop_index("ix_cases_jurisdiction", table_name="cases")
+    op.drop_index("ix_cases_channel", table_name="cases")
     op.drop_index("ix_cases_closed_on", table_name="cases")
     op.drop_index("ix_cases_consumer_name", table_name="cases")
     op.drop_index("ix_cases_status_due", table_name="cases")
