@@ -101,6 +101,19 @@ def inner(out: Path, only: list[str]) -> None:
     window.go("reports")
     window.pages["reports"].choose("workload")  # type: ignore[attr-defined]
     shoot(window, "14-reports-workload")
+    from privdesk.ui.pages.settings_templates import LetterTemplatesTab
+
+    window.go("settings")
+    templates = window.pages["settings"].findChild(LetterTemplatesTab)
+    assert templates is not None
+    window.pages["settings"].tabs.setCurrentWidget(templates)  # type: ignore[attr-defined]
+    settle()
+    templates.select("deletion_denied")
+    settle()
+    templates.copy_and_edit()
+    templates.editor.go_to_line(12)
+    templates.preview()
+    shoot(window, "15-settings-templates")
     from privdesk.ui.dialogs.new_case import NewCaseDialog
     from privdesk.ui.dialogs.steps import ExtensionDialog, RespondDialog, VerificationDialog
 

@@ -92,6 +92,17 @@ class TemplateInfoDTO:
 
 
 @dataclass(frozen=True)
+class TemplateVersionDTO:
+    kind: str
+    family: str
+    version: int
+    active: bool
+    created_by: str
+    created_at: dt.datetime
+    source: str
+
+
+@dataclass(frozen=True)
 class BatchSummary:
     on: dt.date
     count: int
@@ -516,6 +527,22 @@ class LetterService:
             source, _ = self._template_for(s, kind, family)
         return source if source is not None else LetterRenderer.default_template_source(kind, family)
 
+    def template_versions(self, kind: str, family: str = "") -> builtins.list[TemplateVersionDTO]:
+        """Every saved version of the edited template for kind and family, newest first."""
+        _check_kind_family(kind, family)
+        with self.ctx.db.read() as s:
+            rows = s.scalars(
+                select(LetterTemplate)
+                .where(LetterTemplate.kind == kind, LetterTemplate.family == family)
+                .order_by(LetterTemplate.version.desc())
+            ).all()
+            return [
+                TemplateVersionDTO(
+                    r.kind, r.family, r.version, r.active, r.created_by, r.created_at, r.source
+                )
+                for r in rows
+            ]
+
     def save_template(self, kind: str, family: str, source: str) -> int:
         """Save an edited template as a new version. It is first rendered with sample data: a
         ``TemplateError`` (with its line) is raised and nothing is saved when that fails."""
@@ -618,7 +645,7 @@ class LetterService:
 
     def _claim(self, worker: str) -> builtins.list[int]:
         if _claims is not None:
-            return _claims.claim_letters(self.ctx.db, worker, 100_000, RENDERABLE)
+            return _claims.claim_letters(self.ctx, worker, 100_000, RENDERABLE)
         with self.ctx.db.read() as s:
             candidates = s.scalars(
                 select(Letter.id)
@@ -872,6 +899,7 @@ __all__ = [
     "OutboxLetterDTO",
     "TemplateError",
     "TemplateInfoDTO",
+    "TemplateVersionDTO",
     "sample_letter",
     "sha256_hex",
     "write_file",

@@ -21,6 +21,7 @@ from privdesk.services.audit import AuditReport
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.pages.base import Page
 from privdesk.ui.pages.settings_mailboxes import MailboxSettings
+from privdesk.ui.pages.settings_templates import LetterTemplatesTab
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
@@ -78,6 +79,7 @@ class SettingsPage(Page):
     def _build_tabs(self, window: MainWindow) -> None:
         """The other sections, each a widget of its own module."""
         self.tabs.addTab(MailboxSettings(window), "Mailboxes")
+        self.tabs.addTab(LetterTemplatesTab(window), "Letter templates")
 
     def refresh(self) -> None:
         # Each section that shows stored data reloads when Settings becomes visible.
