@@ -16,8 +16,11 @@ from privdesk.services.hub import Services
 from privdesk.store import crypto
 from privdesk.store.engine import engine_key
 from privdesk.store.models import AuditEvent, Case, Document, DocumentContent, RequestItem
-from tests.conftest import fixed_now
+from tests.conftest import fixed_now, sqlite_only
 from tests.security.support import contains_secret, fill, raw_bytes
+
+# Backups copy the SQLite file with its online backup API; a server is backed up with pg_dump.
+sqlite_backup = sqlite_only("SQLite backup API and file checks (a server is backed up with pg_dump)")
 
 ID_SCAN = b"%PDF-1.4 scanned identity card of Philippa Quenneville"
 
@@ -48,6 +51,7 @@ def encrypted(tmp_path: Path) -> Services:
     return svc
 
 
+@sqlite_backup
 def test_backup_is_encrypted_verified_and_restores_everything(encrypted: Services, tmp_path: Path) -> None:
     live = Path(encrypted.db.url.database or "")
     key = engine_key(encrypted.db.engine)
@@ -79,6 +83,7 @@ def test_backup_is_encrypted_verified_and_restores_everything(encrypted: Service
     assert not contains_secret(raw_bytes(live))
 
 
+@sqlite_backup
 def test_a_damaged_backup_replaces_nothing(encrypted: Services, tmp_path: Path) -> None:
     live = Path(encrypted.db.url.database or "")
     key = engine_key(encrypted.db.engine)
@@ -94,6 +99,7 @@ def test_a_damaged_backup_replaces_nothing(encrypted: Services, tmp_path: Path) 
     assert not list(live.parent.glob("*.restoring-*"))
 
 
+@sqlite_backup
 def test_startup_check_finds_damage_and_names_the_latest_backup(tmp_path: Path) -> None:
     db = tmp_path / "plain.db"
     svc = Services.open(str(db), actor="tester", now=fixed_now)
@@ -137,6 +143,7 @@ def test_rotation_deletes_old_files(tmp_path: Path) -> None:
     assert removed and len(list_backups(folder)) == 60 - len(removed) <= 7 + 4 + 12
 
 
+@sqlite_backup
 def test_cli_backup_and_restore(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "c.db"
     svc = Services.open(str(db), actor="tester", now=fixed_now, encrypt=True)
@@ -155,3 +162,45 @@ def test_postgres_backup_points_to_pg_dump() -> None:
     from privdesk.services.backup import PG_MESSAGE
 
     assert "pg_dump" in PG_MESSAGE
+
+
+def test_pending_migrations_are_applied_after_a_verified_backup(tmp_path: Path) -> None:
+    from alembic import command
+
+    from privdesk.store.engine import make_engine
+    from privdesk.store.migrate import alembic_config, current_revision, head_revision
+
+    db = tmp_path / "old.db"
+    engine = make_engine(str(db))
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")  # a database written by an older privdesk
+    engine.dispose()
+    svc = Services.open(str(db), migrate=False, now=fixed_now)
+    try:
+        assert svc.backups.migrations_pending()
+        folder = tmp_path / "backups"
+        taken = svc.backups.migrate_with_backup(folder)
+        assert taken is not None and taken.path.parent == folder
+        assert not svc.backups.migrations_pending()
+        assert current_revision(svc.db.engine) == head_revision()
+        assert svc.backups.migrate_with_backup(folder) is None  # nothing pending: no backup
+    finally:
+        svc.close()
+    old = make_engine(str(taken.path))
+    try:
+        assert current_revision(old) == "0001"  # the backup is the database as it was
+    finally:
+        old.dispose()
+
+
+def test_a_new_database_is_migrated_without_a_backup(tmp_path: Path) -> None:
+    svc = Services.open(str(tmp_path / "new.db"), migrate=False, now=fixed_now)
+    try:
+        assert svc.backups.migrate_with_backup(tmp_path / "backups") is None
+        assert not (tmp_path / "backups").exists()
+        assert svc.backups.backup_if_due(tmp_path / "b", dt.timedelta(days=1)) is not None
+        assert svc.backups.backup_if_due(tmp_path / "b", dt.timedelta(days=1)) is None  # fresh enough
+    finally:
+        svc.close()
