@@ -64,14 +64,53 @@ def fixed_now() -> dt.datetime:
     return dt.datetime.combine(TODAY, dt.time(15, 30), tzinfo=dt.UTC)
 
 
-def database_target(tmp_path: Path) -> str:
-    """SQLite file by default; PostgreSQL when PRIVDESK_TEST_PG_URL names a server (CI runs both)."""
-    pg = os.environ.get("PRIVDESK_TEST_PG_URL")
-    if pg:
+PG_ENV = "PRIVDESK_TEST_PG_URL"
+
+
+def pg_server() -> str | None:
+    """The PostgreSQL server the run targets (CI runs the suite once without, once with one)."""
+    return os.environ.get(PG_ENV) or None
+
+
+def sqlite_only(reason: str) -> pytest.MarkDecorator:
+    """For the few tests about the SQLite file itself; everything else runs on both engines."""
+    return pytest.mark.skipif(pg_server() is not None, reason=f"SQLite only: {reason}")
+
+
+def database_target(tmp_path: Path, *, schema: bool = True, per_test: bool = True) -> str:
+    """SQLite file by default; with a server named, a new PostgreSQL database holding the migrated
+    schema (nothing at all with ``schema=False``), dropped after the test or, for module and session
+    fixtures (``per_test=False``), at the end of the run."""
+    server = pg_server()
+    if server:
         from tests.pg import fresh_database
 
-        return fresh_database(pg)
+        return fresh_database(server, from_template="schema" if schema else None, per_test=per_test)
     return str(tmp_path / "test.db")
+
+
+def cli_database(services: Services) -> str:
+    """What ``--db`` takes for the database ``services`` has open: a file path or a server URL."""
+    url = services.db.url
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases() -> Iterator[None]:
+    yield
+    if pg_server():
+        from tests.pg import drop_test_databases
+
+        drop_test_databases()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if pg_server():
+        from tests.pg import drop_run_databases
+
+        drop_run_databases()
 
 
 @pytest.fixture
@@ -81,28 +120,46 @@ def services(tmp_path: Path) -> Iterator[Services]:
     svc.close()
 
 
+def _seed_demo(target: str) -> None:
+    from privdesk.services.demo import seed_demo
+
+    svc = Services.open(target, actor="demo", now=fixed_now)
+    try:
+        seed_demo(svc)
+    finally:
+        svc.close()
+
+
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A seeded demo database built once per run and copied by the tests that need it."""
+    """A seeded demo SQLite file built once per run (copied by tests that need a file, e.g. as a source)."""
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     os.environ["PRIVDESK_SQLITE_JOURNAL"] = "DELETE"  # a single file that copies cleanly
     try:
-        svc = Services.open(str(path), actor="demo", now=fixed_now)
-        from privdesk.services.demo import seed_demo
-
-        seed_demo(svc)
-        svc.close()
+        _seed_demo(str(path))
     finally:
         os.environ["PRIVDESK_SQLITE_JOURNAL"] = "WAL"
     return path
 
 
-@pytest.fixture
-def demo_services(demo_template: Path, tmp_path: Path) -> Iterator[Services]:
+def demo_target(demo_template: Path, folder: Path, *, per_test: bool = True) -> str:
+    """A new database holding the seeded demo: a copy of the SQLite file, or a clone of a PostgreSQL
+    template seeded once per run when a server is named."""
+    server = pg_server()
+    if server:
+        from tests.pg import fresh_database, template
+
+        template(server, "demo", _seed_demo)
+        return fresh_database(server, from_template="demo", per_test=per_test)
     import shutil
 
-    target = tmp_path / "demo.db"
+    target = folder / "demo.db"
     shutil.copy(demo_template, target)
-    svc = Services.open(str(target), actor="tester", now=fixed_now)
+    return str(target)
+
+
+@pytest.fixture
+def demo_services(demo_template: Path, tmp_path: Path) -> Iterator[Services]:
+    svc = Services.open(demo_target(demo_template, tmp_path), actor="tester", now=fixed_now)
     yield svc
     svc.close()

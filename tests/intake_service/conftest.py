@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from privdesk.services.hub import Services
-from tests.conftest import database_target, fixed_now
+from tests.conftest import fixed_now, pg_server
 from tests.intake_service.support import add_demo_organizations
 
 
@@ -26,15 +26,27 @@ def organizations_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def inbox(organizations_template: Path, tmp_path: Path) -> Iterator[Services]:
-    """Services over a fresh database holding the three demo organizations (no cases)."""
-    if os.environ.get("PRIVDESK_TEST_PG_URL"):
-        svc = Services.open(database_target(tmp_path), actor="tester", now=fixed_now)
+def _add_organizations(target: str) -> None:
+    svc = Services.open(target, actor="tester", now=fixed_now)
+    try:
         add_demo_organizations(svc)
+    finally:
+        svc.close()
+
+
+@pytest.fixture
+def inbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Services]:
+    """Services over a fresh database holding the three demo organizations (no cases)."""
+    server = pg_server()
+    if server:
+        from tests.pg import fresh_database, template
+
+        template(server, "organizations", _add_organizations)
+        target = fresh_database(server, from_template="organizations")
+        svc = Services.open(target, actor="tester", now=fixed_now)
     else:
         target = tmp_path / "test.db"
-        shutil.copy(organizations_template, target)
+        shutil.copy(request.getfixturevalue("organizations_template"), target)
         svc = Services.open(str(target), actor="tester", now=fixed_now)
     yield svc
     svc.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from privdesk.domain.letterdata import LetterData
 from privdesk.services.hub import Services
 from privdesk.services.letters import OutboxLetterDTO
-from tests.conftest import fixed_now
+from tests.conftest import demo_target, fixed_now, pg_server
 from tests.letters.pdftext import flat_text
 
 
@@ -35,9 +34,8 @@ class GeneratedDemo:
 
 @pytest.fixture(scope="module")
 def generated_demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GeneratedDemo]:
-    target = tmp_path_factory.mktemp("letters") / "demo.db"
-    shutil.copy(demo_template, target)
-    services = Services.open(str(target), actor="tester", now=fixed_now)
+    target = demo_target(demo_template, tmp_path_factory.mktemp("letters"), per_test=False)
+    services = Services.open(target, actor="tester", now=fixed_now)
     found = []
     for letter in sorted(services.letters.outbox(status="queued"), key=lambda x: x.id):
         generated = services.letters.generate(letter.id)
@@ -45,3 +43,7 @@ def generated_demo(demo_template: Path, tmp_path_factory: pytest.TempPathFactory
         found.append(GeneratedLetter(generated, services.letters.letter_data(letter.id), pdf, flat_text(pdf)))
     yield GeneratedDemo(services, found)
     services.close()
+    if pg_server():
+        from tests.pg import drop_database
+
+        drop_database(target)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,14 +9,7 @@ import pytest
 
 from privdesk.paths import resource
 from privdesk.services.hub import Services
-from tests.conftest import fixed_now
-
-PG_ENV = "PRIVDESK_TEST_PG_URL"
-
-
-def pg_server() -> str | None:
-    return os.environ.get(PG_ENV) or None
-
+from tests.conftest import PG_ENV, fixed_now, pg_server
 
 needs_pg = pytest.mark.skipif(pg_server() is None, reason=f"{PG_ENV} names no PostgreSQL server")
 
@@ -30,7 +22,7 @@ def pg_url() -> str:
         pytest.skip(f"{PG_ENV} names no PostgreSQL server")
     from tests.pg import fresh_database
 
-    return fresh_database(server)
+    return fresh_database(server, from_template=None)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -38,7 +30,12 @@ def shared_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """One database two clients open at once: an SQLite file, then (when a server is named) PostgreSQL."""
     if request.param == "sqlite":
         return str(tmp_path / "shared.db")
-    return str(request.getfixturevalue("pg_url"))
+    server = pg_server()
+    if server is None:
+        pytest.skip(f"{PG_ENV} names no PostgreSQL server")
+    from tests.pg import fresh_database
+
+    return fresh_database(server)
 
 
 @pytest.fixture

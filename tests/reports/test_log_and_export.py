@@ -18,6 +18,7 @@ from privdesk.domain.errors import ValidationError
 from privdesk.domain.reports import LOG_COLUMNS
 from privdesk.services.hub import Services
 from privdesk.services.reports import ReportService
+from tests.conftest import cli_database
 from tests.reports.cases import closed_delete_case, load_orgs, new_case
 
 
@@ -51,7 +52,7 @@ def test_request_log_rows_and_columns(svc: Services, tmp_path: Path) -> None:
         run(
             [
                 "--db",
-                str(svc.db.url.database),
+                cli_database(svc),
                 "report",
                 "log",
                 "--from",

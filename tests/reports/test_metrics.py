@@ -13,6 +13,7 @@ from privdesk.cli import run
 from privdesk.domain.reports import METRICS_FOOTNOTE
 from privdesk.services.hub import Services
 from privdesk.services.reports import ReportService
+from tests.conftest import cli_database
 from tests.reports.factory import ORGS, GenCase, generate, insert
 
 GROUPS = {
@@ -162,7 +163,7 @@ def test_metrics_command_prints_json(
     generated: tuple[Services, list[GenCase]], capsys: pytest.CaptureFixture[str]
 ) -> None:
     services, cases = generated
-    db = str(services.db.url.database)
+    db = cli_database(services)
     services.close()
     assert run(["--db", db, "report", "metrics", "--year", "2026", "--org", "globex", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)

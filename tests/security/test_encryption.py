@@ -19,8 +19,10 @@ from privdesk.services.secrets import (
 )
 from privdesk.store import crypto
 from privdesk.store.crypto import KeyNeeded, Protection, WrongKey
-from tests.conftest import fixed_now
+from tests.conftest import fixed_now, sqlite_only
 from tests.security.support import contains_secret, fill, raw_bytes
+
+pytestmark = sqlite_only("SQLCipher encrypts SQLite files and their keys; a server protects its own storage")
 
 
 @pytest.fixture(autouse=True)

@@ -17,7 +17,7 @@ from privdesk.domain.errors import DomainError, ValidationError
 from privdesk.domain.rules import load_rule_file
 from privdesk.paths import resource
 from privdesk.services.hub import Services
-from tests.conftest import fixed_now
+from tests.conftest import database_target, fixed_now
 
 FUZZ = settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 NASTY = st.sampled_from(
@@ -62,11 +62,11 @@ def bidi_name() -> st.SearchStrategy[str]:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path = tmp_path_factory.mktemp("fuzz") / "fuzz.db"
-    svc = Services.open(str(path), actor="tester", now=fixed_now)
+    target = database_target(tmp_path_factory.mktemp("fuzz"), per_test=False)
+    svc = Services.open(target, actor="tester", now=fixed_now)
     svc.organizations.import_profile_file(resource("demo", "mstis.toml"))
     svc.close()
-    return str(path)
+    return target
 
 
 COMMANDS = [

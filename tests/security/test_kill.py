@@ -16,13 +16,16 @@ from sqlalchemy import func, select
 from privdesk.services.hub import Services
 from privdesk.store import crypto
 from privdesk.store.models import Case, RequestItem
-from tests.conftest import fixed_now
+from tests.conftest import fixed_now, sqlite_only
 from tests.security.kill_worker import create_cases_forever
 from tests.security.support import fill, new_case
 
 ROUNDS = 6
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+pytestmark = [
+    pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX"),
+    sqlite_only("kills a process writing an SQLite file and checks the file's journal recovery"),
+]
 
 
 def run_and_kill(db: Path, tag: str, rng: random.Random) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -17,6 +19,7 @@ from privdesk.services.users import (
     require_role,
 )
 from privdesk.store.models import User
+from tests.conftest import database_target
 
 ADMIN_PW = "admin-password-1"
 PW = "officer-password-1"
@@ -154,11 +157,11 @@ def test_lock_and_single_user_settings(services: Services, users: UserService) -
 
 
 def test_cli_user_commands(
-    capsys: pytest.CaptureFixture[str], tmp_path: object, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from privdesk.cli import run
 
-    db = str(tmp_path) + "/u.db"  # type: ignore[operator]
+    db = database_target(tmp_path, schema=False)
     monkeypatch.setenv("PRIVDESK_NEW_PASSWORD", ADMIN_PW)
     assert run(["--db", db, "user", "add", "boss", "--role", "officer"]) != 0
     assert run(["--db", db, "user", "add", "boss", "--role", "administrator"]) == 0

@@ -16,7 +16,7 @@ from tests.conftest import database_target
 
 
 def test_migrating_an_empty_database_gives_exactly_the_models(tmp_path: Path) -> None:
-    engine = make_engine(database_target(tmp_path))
+    engine = make_engine(database_target(tmp_path, schema=False))
     assert upgrade(engine) is True
     assert current_revision(engine) == head_revision()
     with engine.connect() as conn:
