@@ -6,7 +6,7 @@ import os
 import sys
 from pathlib import Path
 
-from platformdirs import user_data_dir
+from platformdirs import user_cache_dir, user_data_dir
 
 from privdesk import APP_NAME, ORG_NAME
 
@@ -35,3 +35,11 @@ def data_dir() -> Path:
 
 def default_database_path() -> Path:
     return data_dir() / "privdesk.db"
+
+
+def logo_cache_dir() -> Path:
+    """Letterhead logos copied out of the database for ReportLab (created on demand)."""
+    path = Path(user_cache_dir(APP_NAME, ORG_NAME)) / "logos"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from privdesk.domain.errors import ValidationError
 from privdesk.domain.letterdata import (
@@ -28,7 +28,9 @@ from privdesk.domain.letterdata import (
 )
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel
 from privdesk.letters import LETTER_KINDS
-from privdesk.store.models import Case, Consumer, Organization, RequestItem
+from privdesk.paths import logo_cache_dir
+from privdesk.services.reports import write_atomic
+from privdesk.store.models import Case, Consumer, DocumentContent, Organization, RequestItem
 
 if TYPE_CHECKING:
     from privdesk.domain.rules import Rulebook
@@ -81,6 +83,25 @@ def family_for(rulebook: Rulebook, jurisdiction: str, kind: str, request_type: s
     ).value
 
 
+def _logo_file(org: Organization, profile: Mapping[str, Any]) -> str | None:
+    """A file ReportLab can read for the letterhead logo.
+
+    A logo stored in the database is written once to the cache, named by its SHA-256 (a logo is the
+    firm's own artwork, not personal data); an older profile may still name a file of its own.
+    """
+    sha = str(profile.get("logo_sha256") or "")
+    session = object_session(org)
+    if sha and session is not None:
+        cached = logo_cache_dir() / f"{sha}.img"
+        if not cached.exists():
+            content = session.get(DocumentContent, sha)
+            if content is None:
+                return None
+            write_atomic(cached, bytes(content.data))
+        return str(cached)
+    return str(profile["logo_path"]) if profile.get("logo_path") else None
+
+
 def letterhead_for(org: Organization) -> Letterhead:
     """The organization's letterhead; the postal address without its "Attn:" and repeated-name lines."""
     names = {org.display_name.casefold(), org.legal_name.casefold(), (org.signatory_title or "").casefold()}
@@ -97,7 +118,7 @@ def letterhead_for(org: Organization) -> Letterhead:
         address_lines=lines,
         email=org.privacy_email or "",
         phone=org.toll_free_phone or "",
-        logo_path=str(profile["logo_path"]) if profile.get("logo_path") else None,
+        logo_path=_logo_file(org, profile),
         signatory_name=org.signatory_name,
         signatory_title=org.signatory_title,
         page_size=page_size,  # type: ignore[arg-type]
