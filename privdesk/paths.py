@@ -42,4 +42,3 @@ def logo_cache_dir() -> Path:
     path = Path(user_cache_dir(APP_NAME, ORG_NAME)) / "logos"
     path.mkdir(parents=True, exist_ok=True)
     return path
-
