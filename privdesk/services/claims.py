@@ -1,25 +1,41 @@
 """Claims for the morning batch: two workstations running it at once never process the same letter.
 
-A worker claims a batch of queued letters by writing its id into ``claimed_by`` in one short
-transaction, then renders and prints only the letters it got. On PostgreSQL the candidates are picked
-with ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next letters instead of waiting; on
-SQLite the writer lock (``BEGIN IMMEDIATE``) already serialises the single ``UPDATE ... RETURNING``.
+A worker claims a batch of queued letters by writing its id and the time into ``claimed_by`` and
+``claimed_at`` in one short transaction, then renders and prints only the letters it got. On PostgreSQL
+the candidates are picked with ``FOR UPDATE SKIP LOCKED``, so a second worker takes the next letters
+instead of waiting; on SQLite the writer lock (``BEGIN IMMEDIATE``) already serialises the transaction.
 Every claim bumps the letter's version, so an edit prepared before the claim is refused as stale.
+
+A workstation that crashed in the middle of its print run never releases its claims, so a claim older
+than the claim timeout (a shared setting, 30 minutes unless an administrator changes it) may be taken
+over by the next run; each takeover is audited with the worker that lost the letter. A run that was
+merely slow does not print twice: it re-checks its claims before marking anything printed and is
+refused when one was taken over. Tasks need no claims: nothing processes them in batch, and each change
+to a task is one optimistic, versioned update.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 from collections.abc import Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy.orm import Session
 
-from privdesk.domain.types import LetterStatus
+from privdesk.domain.errors import ValidationError
+from privdesk.domain.types import LetterStatus, Role
+from privdesk.services import audit
+from privdesk.services.context import ServiceContext
+from privdesk.services.users import require_role
 from privdesk.store.engine import Database
-from privdesk.store.models import Letter
+from privdesk.store.models import Case, Letter, Setting
 
 CLAIMABLE = (LetterStatus.QUEUED.value,)
+TIMEOUT_SETTING = "letters.claim_timeout_minutes"
+DEFAULT_TIMEOUT = dt.timedelta(minutes=30)
+MIN_TIMEOUT = dt.timedelta(minutes=1)
 
 
 def default_worker_id() -> str:
@@ -27,39 +43,101 @@ def default_worker_id() -> str:
     return f"{socket.gethostname()[:100]}:{os.getpid()}"
 
 
-def claim_letters(db: Database, worker_id: str, limit: int, statuses: Sequence[str] = CLAIMABLE) -> list[int]:
-    """Claim up to ``limit`` unclaimed letters in the given statuses; returns their ids, oldest first."""
+def _stored_timeout(s: Session) -> dt.timedelta:
+    row = s.get(Setting, TIMEOUT_SETTING)
+    value = row.value.get("value") if row is not None and isinstance(row.value, dict) else None
+    if isinstance(value, int | float) and not isinstance(value, bool) and value > 0:
+        return dt.timedelta(minutes=value)
+    return DEFAULT_TIMEOUT
+
+
+def claim_timeout(db: Database) -> dt.timedelta:
+    """How old a claim must be before another worker may take it over."""
+    with db.read() as s:
+        return _stored_timeout(s)
+
+
+def set_claim_timeout(ctx: ServiceContext, minutes: int) -> None:
+    """Change the claim timeout for every workstation (administrators; audited). It must be longer than
+    the longest print run, or a slow run is refused at its end because its letters were taken over."""
+    if dt.timedelta(minutes=minutes) < MIN_TIMEOUT:
+        raise ValidationError("the claim timeout must be at least one minute")
+    with ctx.db.write() as s:
+        require_role(ctx, Role.ADMINISTRATOR, session=s)
+        before = _stored_timeout(s)
+        row = s.get(Setting, TIMEOUT_SETTING)
+        if row is None:
+            s.add(Setting(key=TIMEOUT_SETTING, value={"value": minutes}))
+        else:
+            row.value = {"value": minutes}
+        audit.record(
+            s,
+            ctx,
+            "setting.changed",
+            "setting",
+            TIMEOUT_SETTING,
+            before={"value": int(before.total_seconds() // 60)},
+            after={"value": minutes},
+        )
+
+
+def _claimable(cutoff: dt.datetime) -> ColumnElement[bool]:
+    # A claim without a time cannot be shown to be alive: it is treated as expired.
+    return or_(Letter.claimed_by.is_(None), Letter.claimed_at.is_(None), Letter.claimed_at < cutoff)
+
+
+def claim_letters(
+    ctx: ServiceContext,
+    worker_id: str,
+    limit: int,
+    statuses: Sequence[str] = CLAIMABLE,
+    *,
+    timeout: dt.timedelta | None = None,
+) -> list[int]:
+    """Claim up to ``limit`` letters in the given statuses that nobody holds, or whose claim is older
+    than ``timeout`` (the stored claim timeout by default); returns their ids, oldest first."""
     if limit <= 0:
         return []
     if not worker_id.strip():
         raise ValueError("a claim needs a worker id")
-    candidates = (
-        select(Letter.id)
-        .where(Letter.claimed_by.is_(None), Letter.status.in_(list(statuses)))
-        .order_by(Letter.id)
-        .limit(limit)
-    )
+    db = ctx.db
+    now = ctx.now()
     with db.write() as s:
-        if db.is_sqlite:
-            claimed = s.scalars(
+        cutoff = now - (timeout if timeout is not None else _stored_timeout(s))
+        rows = s.execute(
+            select(Letter.id, Letter.claimed_by, Letter.claimed_at, Case.reference)
+            .join(Case, Case.id == Letter.case_id)
+            .where(Letter.status.in_(list(statuses)), _claimable(cutoff))
+            .order_by(Letter.id)
+            .limit(limit)
+            # PostgreSQL: rows another worker is claiming right now are skipped, not waited for.
+            .with_for_update(skip_locked=True, of=Letter)
+        ).all()
+        if not rows:
+            return []
+        # The rows are locked by us (or the SQLite writer lock is ours); the condition is re-checked
+        # all the same, so a live claim is never stolen.
+        claimed = set(
+            s.scalars(
                 update(Letter)
-                .where(Letter.id.in_(candidates.scalar_subquery()))
-                .values(claimed_by=worker_id, version=Letter.version + 1)
+                .where(Letter.id.in_([r.id for r in rows]), _claimable(cutoff))
+                .values(claimed_by=worker_id, claimed_at=now, version=Letter.version + 1)
                 .returning(Letter.id),
                 execution_options={"synchronize_session": False},
-            ).all()
-        else:
-            ids = s.scalars(candidates.with_for_update(skip_locked=True)).all()
-            claimed = []
-            if ids:
-                # The rows are locked by us; the condition is re-checked anyway so a claim is never stolen.
-                claimed = s.scalars(
-                    update(Letter)
-                    .where(Letter.id.in_(ids), Letter.claimed_by.is_(None))
-                    .values(claimed_by=worker_id, version=Letter.version + 1)
-                    .returning(Letter.id),
-                    execution_options={"synchronize_session": False},
-                ).all()
+            )
+        )
+        for row in rows:
+            if row.id in claimed and row.claimed_by is not None and row.claimed_by != worker_id:
+                audit.record(
+                    s,
+                    ctx,
+                    "letter.claim_taken_over",
+                    "letter",
+                    row.id,
+                    case_reference=row.reference,
+                    before={"claimed_by": row.claimed_by, "claimed_at": row.claimed_at},
+                    after={"claimed_by": worker_id, "claimed_at": now},
+                )
         return sorted(claimed)
 
 
@@ -70,7 +148,7 @@ def release_letters(db: Database, worker_id: str, ids: Sequence[int] | None = No
         query = query.where(Letter.id.in_(list(ids)))
     with db.write() as s:
         result = s.execute(
-            query.values(claimed_by=None, version=Letter.version + 1),
+            query.values(claimed_by=None, claimed_at=None, version=Letter.version + 1),
             execution_options={"synchronize_session": False},
         )
         return int(result.rowcount)  # type: ignore[attr-defined]

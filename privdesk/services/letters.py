@@ -645,7 +645,7 @@ class LetterService:
 
     def _claim(self, worker: str) -> builtins.list[int]:
         if _claims is not None:
-            return _claims.claim_letters(self.ctx.db, worker, 100_000, RENDERABLE)
+            return _claims.claim_letters(self.ctx, worker, 100_000, RENDERABLE)
         with self.ctx.db.read() as s:
             candidates = s.scalars(
                 select(Letter.id)

@@ -18,7 +18,7 @@ from privdesk.letters.batch import Cancelled
 from privdesk.services.cases import NewCase
 from privdesk.services.hub import Services
 from privdesk.store.models import DocumentContent, Letter, LetterTemplate
-from tests.conftest import TODAY
+from tests.conftest import TODAY, cli_database, fixed_now
 from tests.letters.pdftext import flat_text
 
 
@@ -132,7 +132,9 @@ def test_batch_skips_letters_another_workstation_claimed(demo_services: Services
         demo_services.letters.void(letter_id, "kept out of this test's print run")
     taken = queued[0]
     with demo_services.db.write() as s:
-        s.execute(update(Letter).where(Letter.id == taken).values(claimed_by="other-host:1"))
+        s.execute(
+            update(Letter).where(Letter.id == taken).values(claimed_by="other-host:1", claimed_at=fixed_now())
+        )
     summary = demo_services.letters.batch(TODAY, tmp_path)
     assert summary.letter_ids == queued[1:3]
     assert demo_services.letters.show(taken).status == "queued"
@@ -273,7 +275,7 @@ def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 def test_letter_commands(demo_services: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _keep_queued(demo_services, 4)
-    db = str(demo_services.db.engine.url.database)
+    db = cli_database(demo_services)
     demo_services.close()
     code, out, _ = _cli(capsys, "--db", db, "letters", "list", "--status", "queued", "--json")
     assert code == 0
