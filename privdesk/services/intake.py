@@ -19,6 +19,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ConflictError, DomainError, NotFound, ValidationError
@@ -65,6 +66,7 @@ _DEFAULT_ZONE = "UTC"
 _CLAIM_MINUTES = 2  # how long an unfinished make_case blocks a second one (see make_case)
 _FROM_INTAKE = "from_intake"
 _FUTURE_SLACK = dt.timedelta(days=1)
+BATCH_CHUNK = 25  # emails stored per transaction in a batch import: fewer commits, short write locks
 # A stated residency (not merely a California postal address) counts as the consumer's attestation.
 _RESIDENCY = re.compile(r"\b(?:resident|reside|live in|residente|vivo en)\b", re.IGNORECASE)
 
@@ -237,6 +239,18 @@ class FetchReportDTO:
     cancelled: bool = False
 
 
+@dataclass(frozen=True)
+class _PreparedEmail:
+    """A parsed and analysed email waiting to be stored."""
+
+    data: bytes
+    name: str
+    parsed: ParsedEmail
+    digest: str
+    found: Detection
+    detection: dict[str, Any]
+
+
 # -- helpers --------------------------------------------------------------------------------------
 
 
@@ -305,16 +319,25 @@ def _slug(s: Session, organization_id: int | None) -> str | None:
     return org.slug if org else None
 
 
-def _put_bytes(s: Session, data: bytes) -> str:
-    digest = _sha256(data)
-    if s.get(DocumentContent, digest) is None:
+def _put_bytes(s: Session, data: bytes, digest: str | None = None) -> str:
+    """Store the bytes once per content; ``digest`` when already known (the parser hashed attachments)."""
+    digest = digest or _sha256(data)
+    # Only the key is read, not the blob. The content is flushed at once: no mapped relationship tells the
+    # unit of work to insert it before the documents that refer to it.
+    if s.scalar(select(DocumentContent.sha256).where(DocumentContent.sha256 == digest)) is None:
         s.add(DocumentContent(sha256=digest, data=data))
         s.flush()
     return digest
 
 
 def _add_document(
-    s: Session, item: IntakeItem, kind: str, filename: str, content_type: str, data: bytes
+    s: Session,
+    item: IntakeItem,
+    kind: str,
+    filename: str,
+    content_type: str,
+    data: bytes,
+    digest: str | None = None,
 ) -> Document:
     doc = Document(
         intake_item_id=item.id,
@@ -322,7 +345,7 @@ def _add_document(
         filename=filename[:255],
         content_type=content_type[:120],
         size=len(data),
-        sha256=_put_bytes(s, data),
+        sha256=_put_bytes(s, data, digest),
     )
     s.add(doc)
     return doc
@@ -393,95 +416,117 @@ class IntakeService:
         limits: IntakeLimits | None,
         on_stored: Callable[[Session, IntakeItem], None] | None = None,
     ) -> IntakeResultDTO:
-        name = PurePath(filename).name if filename else ""
-        parsed = _parse_any(data, name, limits or self.limits)
-        digest = _sha256(data)
-        with self.ctx.db.read() as s:  # detection runs outside the write transaction
-            addressing = [_addressing(o) for o in s.scalars(select(Organization).order_by(Organization.id))]
-        found = detect(parsed, addressing)
-        detection = detection_json(found)
+        email = self._prepare_email(data, filename, limits or self.limits, self._all_addressing())
         with self.ctx.db.write() as s:
-            existing = self._existing_email(s, parsed.message_id, digest)
-            if existing is not None:
-                return self._result(
-                    existing,
-                    name,
-                    existing.detection,
-                    digest,
-                    documents=0,
-                    duplicate_of=existing.id,
-                    organization=_slug(s, existing.organization_id),
-                )
-            chosen = get_organization(s, organization) if organization else None
-            org = chosen
-            if org is None and found.organization:
-                org = s.scalar(select(Organization).where(Organization.slug == found.organization))
-            warnings = [*parsed.warnings, *detection["warnings"]]
-            if chosen is not None and found.organization and found.organization != chosen.slug:
-                warnings.append(
-                    f"the message looks addressed to '{found.organization}' "
-                    f"but was imported for '{chosen.slug}'"
-                )
-            received_at, more = self._email_received_at(parsed, org)
-            warnings += more
-            item = IntakeItem(
-                organization_id=org.id if org else None,
-                channel=Channel.EMAIL.value,
-                received_at=received_at,
-                received_on=received_at.astimezone(_zone(org.timezone if org else None)).date(),
-                sender_name=parsed.from_name[:300],
-                sender_address=parsed.from_address[:300],
-                subject=parsed.subject,
-                body_text=parsed.body_text,
-                message_id=parsed.message_id[:500] or None,
-                detection=detection,
-                details={
-                    "source_format": parsed.source_format,
-                    "file": name,
-                    "to": list(parsed.to),
-                    "cc": list(parsed.cc),
-                    "reply_to": list(parsed.reply_to),
-                    "sent_at": parsed.sent_at.isoformat() if parsed.sent_at else None,
-                    "forwarded": len(parsed.forwarded),
-                },
-                warnings=warnings,
-                status=PENDING,
-            )
-            s.add(item)
-            s.flush()
-            suffix = "msg" if parsed.source_format == "msg" else "eml"
-            original_type = "application/vnd.ms-outlook" if suffix == "msg" else "message/rfc822"
-            stored_name = (
-                sanitize_filename(name, f"message.{suffix}") if name else f"message-{item.id}.{suffix}"
-            )
-            _add_document(s, item, "original", stored_name, original_type, data)
-            for att in parsed.attachments:
-                _add_document(s, item, "attachment", att.filename, att.content_type, att.data)
-            if on_stored is not None:
-                on_stored(s, item)
-            audit.record(
-                s,
-                self.ctx,
-                "intake.imported",
-                "intake_item",
-                item.id,
-                after={
-                    "channel": item.channel,
-                    "organization": org.slug if org else None,
-                    "received_on": item.received_on,
-                    "sha256": digest,
-                    "attachments": len(parsed.attachments),
-                    "types": detection["types"],
-                },
-            )
+            return self._store_email(s, email, organization, on_stored)
+
+    def _all_addressing(self) -> list[OrgAddressing]:
+        with self.ctx.db.read() as s:
+            return [_addressing(o) for o in s.scalars(select(Organization).order_by(Organization.id))]
+
+    @staticmethod
+    def _prepare_email(
+        data: bytes, filename: str, limits: IntakeLimits, addressing: Sequence[OrgAddressing]
+    ) -> _PreparedEmail:
+        """Parse and detect, outside any transaction."""
+        name = PurePath(filename).name if filename else ""
+        parsed = _parse_any(data, name, limits)
+        found = detect(parsed, addressing)
+        return _PreparedEmail(data, name, parsed, _sha256(data), found, detection_json(found))
+
+    def _store_email(
+        self,
+        s: Session,
+        email: _PreparedEmail,
+        organization: str | None,
+        on_stored: Callable[[Session, IntakeItem], None] | None = None,
+    ) -> IntakeResultDTO:
+        data, name, parsed, digest, found, detection = (
+            email.data,
+            email.name,
+            email.parsed,
+            email.digest,
+            email.found,
+            email.detection,
+        )
+        existing = self._existing_email(s, parsed.message_id, digest)
+        if existing is not None:
             return self._result(
-                item,
+                existing,
                 name,
-                detection,
+                existing.detection,
                 digest,
-                documents=1 + len(parsed.attachments),
-                organization=org.slug if org else None,
+                documents=0,
+                duplicate_of=existing.id,
+                organization=_slug(s, existing.organization_id),
             )
+        chosen = get_organization(s, organization) if organization else None
+        org = chosen
+        if org is None and found.organization:
+            org = s.scalar(select(Organization).where(Organization.slug == found.organization))
+        warnings = [*parsed.warnings, *detection["warnings"]]
+        if chosen is not None and found.organization and found.organization != chosen.slug:
+            warnings.append(
+                f"the message looks addressed to '{found.organization}' but was imported for '{chosen.slug}'"
+            )
+        received_at, more = self._email_received_at(parsed, org)
+        warnings += more
+        item = IntakeItem(
+            organization_id=org.id if org else None,
+            channel=Channel.EMAIL.value,
+            received_at=received_at,
+            received_on=received_at.astimezone(_zone(org.timezone if org else None)).date(),
+            sender_name=parsed.from_name[:300],
+            sender_address=parsed.from_address[:300],
+            subject=parsed.subject,
+            body_text=parsed.body_text,
+            message_id=parsed.message_id[:500] or None,
+            detection=detection,
+            details={
+                "source_format": parsed.source_format,
+                "file": name,
+                "to": list(parsed.to),
+                "cc": list(parsed.cc),
+                "reply_to": list(parsed.reply_to),
+                "sent_at": parsed.sent_at.isoformat() if parsed.sent_at else None,
+                "forwarded": len(parsed.forwarded),
+            },
+            warnings=warnings,
+            status=PENDING,
+        )
+        s.add(item)
+        s.flush()
+        suffix = "msg" if parsed.source_format == "msg" else "eml"
+        original_type = "application/vnd.ms-outlook" if suffix == "msg" else "message/rfc822"
+        stored_name = sanitize_filename(name, f"message.{suffix}") if name else f"message-{item.id}.{suffix}"
+        _add_document(s, item, "original", stored_name, original_type, data, digest)
+        for att in parsed.attachments:
+            _add_document(s, item, "attachment", att.filename, att.content_type, att.data, att.sha256)
+        if on_stored is not None:
+            on_stored(s, item)
+        audit.record(
+            s,
+            self.ctx,
+            "intake.imported",
+            "intake_item",
+            item.id,
+            after={
+                "channel": item.channel,
+                "organization": org.slug if org else None,
+                "received_on": item.received_on,
+                "sha256": digest,
+                "attachments": len(parsed.attachments),
+                "types": detection["types"],
+            },
+        )
+        return self._result(
+            item,
+            name,
+            detection,
+            digest,
+            documents=1 + len(parsed.attachments),
+            organization=org.slug if org else None,
+        )
 
     def _existing_email(self, s: Session, message_id: str, digest: str) -> IntakeItem | None:
         if message_id:
@@ -549,20 +594,31 @@ class IntakeService:
         progress: Progress | None = None,
         cancelled: Cancelled | None = None,
     ) -> list[ImportOutcome]:
-        """Each file in its own transaction; a bad file gives an ImportFailureDTO and the batch goes on.
+        """Import a batch; a bad file gives an ImportFailureDTO and the batch goes on. Files are parsed
+        and analysed outside any transaction, then stored ``BATCH_CHUNK`` at a time in one transaction,
+        each inside its own savepoint so that a file refused while storing costs only itself.
         When cancelled, the files not yet started are left out of the list."""
         outcomes: list[ImportOutcome] = []
         total = len(paths)
-        for done, raw_path in enumerate(paths):
-            if cancelled is not None and cancelled():
+        addressing = self._all_addressing()
+        stop = False
+        for first in range(0, total, BATCH_CHUNK):
+            prepared: list[ImportOutcome | _PreparedEmail] = []
+            for raw_path in paths[first : first + BATCH_CHUNK]:
+                if cancelled is not None and cancelled():
+                    stop = True
+                    break
+                prepared.append(self._prepare_file(Path(raw_path), addressing))
+                if progress is not None:  # a file counts as done once read; the chunk's commit follows
+                    progress(len(outcomes) + len(prepared), total)
+            outcomes += self._store_chunk(prepared, organization)
+            if stop:
                 break
-            path = Path(raw_path)
-            outcomes.append(self._import_one_file(path, organization))
-            if progress is not None:
-                progress(done + 1, total)
         return outcomes
 
-    def _import_one_file(self, path: Path, organization: str | None) -> ImportOutcome:
+    def _prepare_file(
+        self, path: Path, addressing: Sequence[OrgAddressing]
+    ) -> ImportFailureDTO | _PreparedEmail:
         name = path.name
         try:
             if not path.is_file():
@@ -573,12 +629,38 @@ class IntakeService:
                     f"'{name}' is {size // (1024 * 1024)} MB, over the "
                     f"{self.limits.max_file_bytes // (1024 * 1024)} MB limit"
                 )
-            data = path.read_bytes()
-            return self.import_email_bytes(data, name, organization)
+            return self._prepare_email(path.read_bytes(), name, self.limits, addressing)
         except OSError as exc:
             return ImportFailureDTO(name, f"'{name}' cannot be read: {exc.strerror or type(exc).__name__}")
         except DomainError as exc:
             return ImportFailureDTO(name, str(exc))
+
+    def _store_chunk(
+        self,
+        prepared: Sequence[ImportOutcome | _PreparedEmail],
+        organization: str | None,
+    ) -> list[ImportOutcome]:
+        stored: list[ImportOutcome] = []
+        try:
+            with self.ctx.db.write() as s:
+                for entry in prepared:
+                    if isinstance(entry, _PreparedEmail):
+                        try:
+                            with s.begin_nested():
+                                stored.append(self._store_email(s, entry, organization))
+                        except (DomainError, IntegrityError) as exc:
+                            reason = (
+                                str(exc) if isinstance(exc, DomainError) else "it conflicts with stored data"
+                            )
+                            stored.append(
+                                ImportFailureDTO(entry.name, f"'{entry.name}' was not stored: {reason}")
+                            )
+                    else:
+                        stored.append(entry)
+        except DomainError as exc:  # the chunk's commit failed: none of its files is in the inbox
+            names = [e.name if isinstance(e, _PreparedEmail) else e.file for e in prepared]
+            return [ImportFailureDTO(name, f"'{name}' was not stored: {exc}") for name in names]
+        return stored
 
     # -- phone ----------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """Importing 1,000 emails through the inbox service (parse, detect, store original and attachments,
-audit), one transaction per file, with progress and a cancel check, as the GUI's worker does.
+audit), stored a chunk at a time with a savepoint per file, with progress and a cancel check, as the
+GUI's worker does.
 
 Run as a script (``python tests/benchmarks/bench_import_service.py [COUNT]``) or with
 ``pytest -m benchmark``.
@@ -21,7 +22,7 @@ if str(ROOT) not in sys.path:
 
 from privdesk.paths import resource  # noqa: E402
 from privdesk.services.hub import Services  # noqa: E402
-from privdesk.services.intake import IntakeResultDTO  # noqa: E402
+from privdesk.services.intake import BATCH_CHUNK, IntakeResultDTO  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "intake"
 COUNT = 1000
@@ -74,7 +75,7 @@ def report(result: dict[str, float]) -> str:
     return (
         f"service import: {result['emails_per_second']:.0f} emails/s "
         f"({result['imported']:.0f} of {result['emails']:.0f} imported in {result['seconds']:.1f} s, "
-        f"one transaction each)"
+        f"{BATCH_CHUNK} per transaction)"
     )
 
 

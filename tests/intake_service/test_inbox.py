@@ -333,3 +333,33 @@ def test_inbox_rows_carry_the_suggestions(inbox: Services) -> None:
     assert (row.types, row.jurisdiction, row.agent) == (result.types, result.jurisdiction, result.agent)
     assert row.warning_messages == result.warnings and row.warnings == len(result.warnings)
     assert row.documents == result.documents
+
+
+def test_a_file_refused_while_storing_costs_only_itself(
+    inbox: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files are stored in chunks, one transaction each; a savepoint per file undoes a refused one whole."""
+    import privdesk.services.intake as intake_module
+
+    paths = []
+    for n in range(intake_module.BATCH_CHUNK + 5):
+        path = tmp_path / f"c{n:02d}.eml"
+        path.write_bytes(email_bytes(300 + n, extra_parts=attachment_part(f"proof-{n}.txt", "cHJvb2Y=")))
+        paths.append(path)
+    refused = hashlib.sha256(paths[7].read_bytes()).hexdigest()
+    record = intake_module.audit.record
+
+    def failing_record(s: object, ctx: object, action: str, *args: object, **kwargs: object) -> object:
+        after = kwargs.get("after")
+        if isinstance(after, dict) and after.get("sha256") == refused:
+            raise ValidationError("refused for the test")
+        return record(s, ctx, action, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake_module.audit, "record", failing_record)
+    outcomes = inbox.intake.import_files(paths)
+    failures = [o for o in outcomes if isinstance(o, ImportFailureDTO)]
+    assert [f.file for f in failures] == ["c07.eml"] and "refused for the test" in failures[0].error
+    assert len(inbox.intake.pending()) == len(paths) - 1
+    with inbox.db.read() as s:
+        assert s.scalars(select(Document).where(Document.sha256 == refused)).all() == []
+        assert len(s.scalars(select(Document)).all()) == 2 * (len(paths) - 1)
