@@ -15,7 +15,17 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, column, event, literal_column, select, table
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Table,
+    bindparam,
+    column,
+    event,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy import update as sql_update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -124,7 +134,9 @@ def _reindex_batch(conn: Connection, ids: list[int]) -> int:
         for r in rows
     ]
     insert = sqlite_insert if conn.dialect.name == "sqlite" else pg_insert
-    statement = insert(CaseSearch.__table__)
+    texts = CaseSearch.__table__
+    assert isinstance(texts, Table)
+    statement = insert(texts)
     conn.execute(
         statement.on_conflict_do_update(index_elements=["case_id"], set_={"body": statement.excluded.body}),
         bodies,
@@ -132,6 +144,7 @@ def _reindex_batch(conn: Connection, ids: list[int]) -> int:
     renamed = [{"row_id": r.id, "name": r.full_name} for r in rows if r.consumer_name != r.full_name]
     if renamed:
         cases = Case.__table__
+        assert isinstance(cases, Table)
         rename = sql_update(cases).where(cases.c.id == bindparam("row_id"))
         conn.execute(rename.values(consumer_name=bindparam("name")), renamed)
     return len(rows)
@@ -194,7 +207,6 @@ def _note_flushed_changes(session: Session, flush_context: UOWTransaction) -> No
             agents.add(obj.id)
     pending.update(_cases_of(session, Case.consumer_id, consumers))
     pending.update(_cases_of(session, Case.agent_id, agents))
-    pending.discard(None)  # type: ignore[arg-type]
 
 
 @event.listens_for(Session, "do_orm_execute")
