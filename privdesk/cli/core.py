@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -208,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL (or PRIVDESK_DB)"
     )
     parser.add_argument("--demo", action="store_true", help="use the demo database with sample data")
+    parser.add_argument(
+        "--user",
+        metavar="NAME",
+        help=f"sign in as this account when the database has accounts (or {USER_ENV}); the password is "
+        f"asked for, or read from {LOGIN_PASSWORD_ENV}",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -309,6 +317,41 @@ def _extensions() -> list[Callable[[Any, argparse.ArgumentParser, dict[str, Any]
     return found
 
 
+USER_ENV = "PRIVDESK_USER"
+LOGIN_PASSWORD_ENV = "PRIVDESK_LOGIN_PASSWORD"
+
+
+def ask_secret(env: str, prompt: str, *, confirm: bool = False) -> str:
+    """A password or passphrase: from ``env`` for scripts, else asked on the terminal (never echoed)."""
+    value = os.environ.get(env)
+    if value:
+        return value
+    if not sys.stdin.isatty():
+        raise ValidationError(f"no terminal to ask for the {prompt.lower()}: set {env}")
+    first = getpass.getpass(f"{prompt}: ")
+    if confirm and getpass.getpass(f"{prompt} again: ") != first:
+        raise ValidationError("the two entries differ")
+    return first
+
+
+def sign_in(services: Services, args: argparse.Namespace) -> None:
+    """Once a database has accounts, every command acts as a signed-in user, as in the desktop app.
+
+    Single-user mode signs its one account in by itself; before the first account exists there is
+    nobody to sign in as.
+    """
+    users = services.users
+    if users.needs_first_run() or users.automatic_user() is not None:
+        return
+    name = args.user or os.environ.get(USER_ENV) or getattr(args, "as_user", None)
+    if not name:
+        raise ValidationError(
+            f"this database has user accounts: sign in with --user NAME (or set {USER_ENV}); "
+            f"the password is asked for, or read from {LOGIN_PASSWORD_ENV}"
+        )
+    users.login(name, ask_secret(LOGIN_PASSWORD_ENV, f"Password for {name}"))
+
+
 def demo_database() -> str:
     from privdesk.paths import data_dir
 
@@ -336,6 +379,7 @@ def run(argv: Sequence[str]) -> int:
             return EXIT_USAGE
         target = demo_database() if args.demo else args.db
         services = Services.open(target)
+        sign_in(services, args)
         return int(args.handler(services, args))
     except DomainError as exc:
         print(f"privdesk: {exc}", file=sys.stderr)

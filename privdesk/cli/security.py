@@ -8,13 +8,12 @@ the process list): passphrases and passwords come from the environment or a prom
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 import sys
 from pathlib import Path
 from typing import Any
 
-from privdesk.cli.core import EXIT_ERROR, EXIT_OK, emit
+from privdesk.cli.core import EXIT_ERROR, EXIT_OK, LOGIN_PASSWORD_ENV, ask_secret, emit
 from privdesk.domain.errors import StoreError, ValidationError
 from privdesk.domain.types import Role
 from privdesk.services.dto import to_json
@@ -30,20 +29,7 @@ from privdesk.services.secrets import (
 
 NEW_PASSPHRASE_ENV = "PRIVDESK_NEW_PASSPHRASE"
 NEW_PASSWORD_ENV = "PRIVDESK_NEW_PASSWORD"
-LOGIN_PASSWORD_ENV = "PRIVDESK_LOGIN_PASSWORD"
 RECOVERY_KEY_ENV = "PRIVDESK_RECOVERY_KEY"
-
-
-def _secret(env: str, prompt: str, *, confirm: bool = False) -> str:
-    value = os.environ.get(env)
-    if value:
-        return value
-    if not sys.stdin.isatty():
-        raise ValidationError(f"no terminal to ask for the {prompt.lower()}: set {env}")
-    first = getpass.getpass(f"{prompt}: ")
-    if confirm and getpass.getpass(f"{prompt} again: ") != first:
-        raise ValidationError("the two entries differ")
-    return first
 
 
 def _sqlite_file(args: argparse.Namespace) -> Path:
@@ -65,7 +51,7 @@ def _new_key(path: Path, store: SecretStore) -> tuple[bytes, crypto.KdfParams | 
     """A fresh key: derived from a new passphrase when one is given, else random and kept in the keyring."""
     phrase = os.environ.get(NEW_PASSPHRASE_ENV) or os.environ.get(crypto.PASSPHRASE_ENV)
     if not phrase and not store.remembered:
-        phrase = _secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
+        phrase = ask_secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
     if phrase:
         crypto.check_new_passphrase(phrase)
         params = crypto.KdfParams.fresh()
@@ -133,7 +119,7 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     if args.to_keyring:
         new, params = crypto.new_random_key(), None
     elif args.to_passphrase or crypto.protection_of(path) is Protection.PASSPHRASE:
-        phrase = _secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
+        phrase = ask_secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
         crypto.check_new_passphrase(phrase)
         params = crypto.KdfParams.fresh()
         new = crypto.derive_key(phrase, params)
@@ -160,7 +146,7 @@ def cmd_recovery_key(args: argparse.Namespace) -> int:
     if crypto.protection_of(path) is not Protection.KEYRING:
         raise StoreError(f"{path.name} has no keyring key (plain, or protected by a passphrase)")
     if args.import_key:
-        text = _secret(RECOVERY_KEY_ENV, "Recovery key").strip().lower()
+        text = ask_secret(RECOVERY_KEY_ENV, "Recovery key").strip().lower()
         try:
             key = bytes.fromhex(text)
         except ValueError:
@@ -250,11 +236,12 @@ def _login_as(services: Services, args: argparse.Namespace) -> None:
         return
     if not args.as_user:
         raise ValidationError("name the administrator doing this with --as USER")
-    services.users.login(args.as_user, _secret(LOGIN_PASSWORD_ENV, f"Password for {args.as_user}"))
+    if args.as_user.strip().lower() != services.ctx.actor:  # not the account signed in for the command
+        services.users.login(args.as_user, ask_secret(LOGIN_PASSWORD_ENV, f"Password for {args.as_user}"))
 
 
 def cmd_user_add(services: Services, args: argparse.Namespace) -> int:
-    password = _secret(NEW_PASSWORD_ENV, f"New password for {args.username}", confirm=True)
+    password = ask_secret(NEW_PASSWORD_ENV, f"New password for {args.username}", confirm=True)
     display = args.display_name or args.username
     if services.users.needs_first_run():
         if args.role != Role.ADMINISTRATOR.value:
@@ -283,7 +270,7 @@ def cmd_user_list(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_user_passwd(services: Services, args: argparse.Namespace) -> int:
     _login_as(services, args)
-    password = _secret(NEW_PASSWORD_ENV, f"New password for {args.username}", confirm=True)
+    password = ask_secret(NEW_PASSWORD_ENV, f"New password for {args.username}", confirm=True)
     services.users.set_password(args.username, password)
     emit(args, {"username": args.username}, f"password changed for {args.username}")
     return EXIT_OK

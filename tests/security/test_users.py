@@ -173,7 +173,45 @@ def test_cli_user_commands(
     assert run(["--db", db, "user", "add", "olga", "--role", "officer", "--as", "boss"]) == 0
     assert run(["--db", db, "user", "passwd", "olga", "--as", "boss"]) == 0
     capsys.readouterr()
-    assert run(["--db", db, "user", "list"]) == 0
+    assert run(["--db", db, "user", "list"]) != 0  # the database has accounts: who is asking?
+    assert "--user NAME" in capsys.readouterr().err
+    assert run(["--db", db, "--user", "boss", "user", "list"]) == 0
     out, err = capsys.readouterr()
     assert "boss" in out and "olga" in out and "officer" in out
     assert "Traceback" not in err
+
+
+def test_cli_commands_act_as_the_signed_in_user(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privdesk.cli import run
+
+    db = database_target(tmp_path, schema=False)
+    monkeypatch.setenv("PRIVDESK_NEW_PASSWORD", ADMIN_PW)
+    assert run(["--db", db, "user", "add", "boss", "--role", "administrator"]) == 0
+    monkeypatch.setenv("PRIVDESK_NEW_PASSWORD", PW)
+    monkeypatch.setenv("PRIVDESK_LOGIN_PASSWORD", ADMIN_PW)
+    assert run(["--db", db, "user", "add", "olga", "--role", "officer", "--as", "boss"]) == 0
+    capsys.readouterr()
+
+    assert run(["--db", db, "seed-demo"]) != 0
+    assert "sign in with --user NAME" in capsys.readouterr().err
+    monkeypatch.setenv("PRIVDESK_USER", "olga")
+    monkeypatch.setenv("PRIVDESK_LOGIN_PASSWORD", "wrong password")
+    assert run(["--db", db, "case", "list"]) != 0
+    monkeypatch.setenv("PRIVDESK_LOGIN_PASSWORD", PW)
+    assert run(["--db", db, "case", "list"]) == 0
+    # An officer works cases but may not load organizations (administrators do).
+    assert run(["--db", db, "seed-demo"]) != 0
+    assert "administrator" in capsys.readouterr().err
+    assert run(["--db", db, "--user", "boss", "seed-demo"]) != 0  # boss's password is not the one given
+    monkeypatch.setenv("PRIVDESK_LOGIN_PASSWORD", ADMIN_PW)
+    assert run(["--db", db, "--user", "boss", "seed-demo"]) == 0
+    services = Services.open(db)
+    try:
+        entries = services.audit.entries()
+        assert {e.actor for e in entries if e.action.startswith("organization")} == {"boss"}
+        assert [e.entity_id for e in entries if e.action == "user.login_failed"] == ["olga", "boss"]
+        assert [e.actor for e in entries if e.action == "user.login"][-1] == "boss"
+    finally:
+        services.close()
