@@ -51,7 +51,7 @@ class _Page:
 
 def load_pdf(name: str, data: bytes, parent: QObject | None = None) -> QPdfDocument | str:
     """The PDF ready to show, or why it cannot be."""
-    document = QPdfDocument(parent)
+    document = QPdfDocument(parent) if parent is not None else QPdfDocument()
     buffer = QBuffer(document)  # lives as long as the document that reads from it
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -117,10 +117,10 @@ class ScanPreview(QWidget):
         self.image.setObjectName("scan_image")
         self.image.setAccessibleName("Scanned page")
         self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.image)
-        self.scroll.setWidgetResizable(True)
-        self.pdf_view = QPdfView(None)
+        self.image_scroll = QScrollArea()
+        self.image_scroll.setWidget(self.image)
+        self.image_scroll.setWidgetResizable(True)
+        self.pdf_view = QPdfView()
         self.pdf_view.setObjectName("scan_pdf_view")
         self.pdf_view.setPageMode(QPdfView.PageMode.SinglePage)
         self.pdf_view.setZoomMode(QPdfView.ZoomMode.FitInView)
@@ -129,7 +129,7 @@ class ScanPreview(QWidget):
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
         self.stack = QStackedWidget()
-        for widget in (self.empty, self.scroll, self.pdf_view):
+        for widget in (self.empty, self.image_scroll, self.pdf_view):
             self.stack.addWidget(widget)
         self.previous_button = QPushButton("◀ Previous page")
         self.previous_button.setObjectName("scan_previous")
@@ -214,7 +214,7 @@ class ScanPreview(QWidget):
             if pixmap.width() > PREVIEW_WIDTH:
                 pixmap = pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation)
             self.image.setPixmap(pixmap)
-            self.stack.setCurrentWidget(self.scroll)
+            self.stack.setCurrentWidget(self.image_scroll)
         self._update_nav()
 
     def _update_nav(self) -> None:

@@ -528,6 +528,7 @@ class InboxPage(Page):
     # -- calls, letters, mail ----------------------------------------------------------------------
     def log_call(self) -> None:
         """The call-note form, then the note saved as an inbox item and selected."""
+        self.window_.go("inbox")
         services = self.services
 
         def ask(organizations: list[Any]) -> None:
@@ -546,6 +547,7 @@ class InboxPage(Page):
 
     def log_letter(self) -> None:
         """The scanned-letter form with its preview, then the letter saved as an inbox item."""
+        self.window_.go("inbox")
         services = self.services
 
         def ask(organizations: list[Any]) -> None:
