@@ -9,11 +9,13 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from privdesk.domain.errors import ConflictError
 from privdesk.services.cases import NewCase
 from privdesk.services.dto import CaseFilter
 from privdesk.services.hub import Services
+from privdesk.store.models import Case, Task
 from tests.conftest import TODAY
 from tests.postgres.conftest import load_organizations
 
@@ -133,3 +135,29 @@ def test_stale_version_is_refused_after_the_other_edit(
     second.workflow.acknowledge(case.reference, TODAY, "email", expected_version=case.version)
     with pytest.raises(ConflictError, match="changed by someone else"):
         first.workflow.extend(case.reference, TODAY, "vendor", expected_version=case.version)
+
+
+def test_two_officers_completing_the_same_task_complete_it_once(
+    shared_target: str, open_client: Callable[..., Services]
+) -> None:
+    """Tasks are not processed in batch, so they need no claims: one versioned update decides."""
+    first = open_client(shared_target, actor="alice")
+    load_organizations(first)
+    second = open_client(shared_target, actor="bob")
+    for round_ in range(3):
+        case = first.cases.create(_new_case("t", round_))
+        with first.db.read() as s:
+            task_id = s.scalars(
+                select(Task.id).join(Case, Case.id == Task.case_id).where(Case.reference == case.reference)
+            ).first()
+        assert task_id is not None
+        results = _in_lockstep(
+            *[(lambda svc=svc, task=task_id: svc.notes.complete_task(task)) for svc in (first, second)]
+        )
+        assert [r for r in results if not isinstance(r, Exception)] == [TODAY], results
+        assert [type(r) for r in results if isinstance(r, Exception)] == [ConflictError], results
+        completed = [
+            e for e in first.audit.entries() if e.action == "task.completed" and e.entity_id == str(task_id)
+        ]
+        assert len(completed) == 1
+    assert first.audit.verify().ok
