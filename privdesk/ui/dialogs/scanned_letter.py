@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QPointF, Qt
-from PySide6.QtGui import QImage, QImageReader, QPixmap
+from PySide6.QtGui import QImage, QImageReader, QPixmap, QResizeEvent
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -210,12 +210,24 @@ class ScanPreview(QWidget):
             self.pdf_view.pageNavigator().jump(page.index, QPointF(), 0)
             self.stack.setCurrentWidget(self.pdf_view)
         elif page.image is not None:
-            pixmap = QPixmap.fromImage(page.image)
-            if pixmap.width() > PREVIEW_WIDTH:
-                pixmap = pixmap.scaledToWidth(PREVIEW_WIDTH, Qt.TransformationMode.SmoothTransformation)
-            self.image.setPixmap(pixmap)
+            self._fit_image(page.image)
             self.stack.setCurrentWidget(self.image_scroll)
         self._update_nav()
+
+    def _fit_image(self, image: QImage) -> None:
+        """The page as wide as the pane (scrolled vertically), never enlarged."""
+        bar = self.image_scroll.verticalScrollBar().sizeHint().width()
+        room = self.image_scroll.viewport().width() - bar - 4
+        width = min(image.width(), room if room > 100 else PREVIEW_WIDTH)
+        pixmap = QPixmap.fromImage(image)
+        if width < pixmap.width():
+            pixmap = pixmap.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self.image.setPixmap(pixmap)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if 0 <= self.current < len(self.pages) and (image := self.pages[self.current].image) is not None:
+            self._fit_image(image)
 
     def _update_nav(self) -> None:
         count = len(self.pages)
