@@ -10,6 +10,7 @@ at least one file was imported or recognised as a duplicate, 1 when every file f
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import getpass
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 
 from privdesk.cli.core import EXIT_ERROR, EXIT_OK, case_json, case_text, emit, iso_date
 from privdesk.domain.errors import ValidationError
+from privdesk.intake.model import MB
 from privdesk.services.dto import to_json
 from privdesk.services.hub import Services
 from privdesk.services.intake import (
@@ -64,6 +66,25 @@ def cmd_inbox_list(services: Services, args: argparse.Namespace) -> int:
         for r in rows
     )
     emit(args, [to_json(r) for r in rows], text or "the inbox is empty")
+    return EXIT_OK
+
+
+def cmd_inbox_limits(services: Services, args: argparse.Namespace) -> int:
+    limits = services.intake.limits
+    changes = {
+        "max_file_bytes": args.max_file_mb * MB if args.max_file_mb is not None else None,
+        "max_attachment_bytes": args.max_attachment_mb * MB if args.max_attachment_mb is not None else None,
+        "max_attachments": args.max_attachments,
+    }
+    given = {k: v for k, v in changes.items() if v is not None}
+    if given:
+        limits = services.intake.set_limits(dataclasses.replace(limits, **given))
+    emit(
+        args,
+        dataclasses.asdict(limits),
+        f"largest file {limits.max_file_bytes // MB} MB, largest attachment "
+        f"{limits.max_attachment_bytes // MB} MB, at most {limits.max_attachments} attachments",
+    )
     return EXIT_OK
 
 
@@ -229,6 +250,13 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     )
     p = inbox.add_parser("list", parents=[common], help="pending intake items")
     p.set_defaults(handler=cmd_inbox_list)
+    p = inbox.add_parser(
+        "limits", parents=[common], help="show or change the import limits (administrators change them)"
+    )
+    p.add_argument("--max-file-mb", type=int, metavar="MB")
+    p.add_argument("--max-attachment-mb", type=int, metavar="MB")
+    p.add_argument("--max-attachments", type=int, metavar="N")
+    p.set_defaults(handler=cmd_inbox_limits)
     p = inbox.add_parser("show", parents=[common], help="one item with its detection evidence")
     p.add_argument("id", type=int)
     p.set_defaults(handler=cmd_inbox_show)

@@ -9,6 +9,7 @@ message never costs the good ones.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -37,6 +38,7 @@ from privdesk.intake import (
 )
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
+from privdesk.intake.model import MB
 from privdesk.intake.sniff import is_msg
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
@@ -44,6 +46,7 @@ from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO, WarningDTO
 from privdesk.services.organizations import get_organization
 from privdesk.services.secrets import SecretStore, default_secret_store
+from privdesk.services.stored_settings import read_setting, write_setting
 from privdesk.store.models import (
     Case,
     Document,
@@ -379,6 +382,13 @@ def _fingerprint(text: str) -> str:
 # -- the service ----------------------------------------------------------------------------------
 
 
+LIMITS_SETTING = "intake_limits"
+# Beyond this a file is read into memory whole; nothing an officer receives by email is this large.
+MAX_FILE_LIMIT = 1024 * MB
+MIN_FILE_LIMIT = 100 * 1024
+_LIMIT_FIELDS = {f.name for f in dataclasses.fields(IntakeLimits)}
+
+
 class IntakeService:
     def __init__(
         self,
@@ -388,7 +398,33 @@ class IntakeService:
     ) -> None:
         self.ctx = ctx
         self._secrets = secrets
-        self.limits = limits or IntakeLimits()
+        self._given_limits = limits
+
+    @property
+    def limits(self) -> IntakeLimits:
+        """Limits given by the caller, else the firm's (Settings), else the defaults."""
+        if self._given_limits is not None:
+            return self._given_limits
+        stored = read_setting(self.ctx, LIMITS_SETTING, None)
+        if not isinstance(stored, dict):
+            return IntakeLimits()
+        try:
+            return IntakeLimits(**{k: int(v) for k, v in stored.items() if k in _LIMIT_FIELDS})
+        except (TypeError, ValueError):
+            return IntakeLimits()
+
+    def set_limits(self, limits: IntakeLimits) -> IntakeLimits:
+        """Change the firm's limits (administrators; audited); every workstation uses them."""
+        if not MIN_FILE_LIMIT <= limits.max_file_bytes <= MAX_FILE_LIMIT:
+            raise ValidationError(
+                f"the file size limit is between {MIN_FILE_LIMIT // 1024} KB and {MAX_FILE_LIMIT // MB} MB"
+            )
+        if not 1 <= limits.max_attachments <= 1000:
+            raise ValidationError("the number of attachments allowed is between 1 and 1000")
+        if not 0 < limits.max_attachment_bytes <= limits.max_file_bytes:
+            raise ValidationError("an attachment's size limit cannot exceed the file size limit")
+        write_setting(self.ctx, LIMITS_SETTING, dataclasses.asdict(limits))
+        return limits
 
     @property
     def secrets(self) -> SecretStore:
@@ -601,6 +637,7 @@ class IntakeService:
         outcomes: list[ImportOutcome] = []
         total = len(paths)
         addressing = self._all_addressing()
+        limits = self.limits
         stop = False
         for first in range(0, total, BATCH_CHUNK):
             prepared: list[ImportOutcome | _PreparedEmail] = []
@@ -608,7 +645,7 @@ class IntakeService:
                 if cancelled is not None and cancelled():
                     stop = True
                     break
-                prepared.append(self._prepare_file(Path(raw_path), addressing))
+                prepared.append(self._prepare_file(Path(raw_path), addressing, limits))
                 if progress is not None:  # a file counts as done once read; the chunk's commit follows
                     progress(len(outcomes) + len(prepared), total)
             outcomes += self._store_chunk(prepared, organization)
@@ -617,19 +654,18 @@ class IntakeService:
         return outcomes
 
     def _prepare_file(
-        self, path: Path, addressing: Sequence[OrgAddressing]
+        self, path: Path, addressing: Sequence[OrgAddressing], limits: IntakeLimits
     ) -> ImportFailureDTO | _PreparedEmail:
         name = path.name
         try:
             if not path.is_file():
                 raise ValidationError(f"'{name}' is not a file that can be read")
             size = path.stat().st_size
-            if size > self.limits.max_file_bytes:
+            if size > limits.max_file_bytes:
                 raise ValidationError(
-                    f"'{name}' is {size // (1024 * 1024)} MB, over the "
-                    f"{self.limits.max_file_bytes // (1024 * 1024)} MB limit"
+                    f"'{name}' is {size // MB} MB, over the {limits.max_file_bytes // MB} MB limit"
                 )
-            return self._prepare_email(path.read_bytes(), name, self.limits, addressing)
+            return self._prepare_email(path.read_bytes(), name, limits, addressing)
         except OSError as exc:
             return ImportFailureDTO(name, f"'{name}' cannot be read: {exc.strerror or type(exc).__name__}")
         except DomainError as exc:

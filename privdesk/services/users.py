@@ -24,7 +24,8 @@ from privdesk.domain.errors import ConflictError, DomainError, NotFound, Validat
 from privdesk.domain.types import Role
 from privdesk.services.audit import record
 from privdesk.services.context import ServiceContext
-from privdesk.store.models import AuditEvent, Setting, User
+from privdesk.services.stored_settings import read_setting, write_setting
+from privdesk.store.models import AuditEvent, User
 
 ROLE_RANK = {Role.OFFICER: 1, Role.REVIEWER: 2, Role.ADMINISTRATOR: 3}
 MIN_PASSWORD_LENGTH = 10
@@ -419,32 +420,10 @@ class UserService:
         return _dto(users[0])
 
     def _setting(self, key: str, default: Any) -> Any:
-        with self.ctx.db.read() as s:
-            row = s.get(Setting, key)
-            return (
-                row.value.get("value", default)
-                if row is not None and isinstance(row.value, dict)
-                else default
-            )
+        return read_setting(self.ctx, key, default)
 
     def _set_setting(self, key: str, value: Any) -> None:
-        with self.ctx.db.write() as s:
-            require_role(self.ctx, Role.ADMINISTRATOR, session=s)
-            row = s.get(Setting, key)
-            before = row.value.get("value") if row is not None else None
-            if row is None:
-                s.add(Setting(key=key, value={"value": value}))
-            else:
-                row.value = {"value": value}
-            record(
-                s,
-                self.ctx,
-                "setting.change",
-                "setting",
-                key,
-                before={"value": before},
-                after={"value": value},
-            )
+        write_setting(self.ctx, key, value)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -76,7 +77,7 @@ def test_received_date_is_the_email_date_in_the_organizations_timezone(inbox: Se
 def test_bad_batch_imports_the_good_files_and_writes_nothing_else(
     inbox: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    inbox.intake.limits = IntakeLimits(max_file_bytes=200_000, max_attachment_bytes=50_000)
+    inbox.intake.set_limits(IntakeLimits(max_file_bytes=200_000, max_attachment_bytes=50_000))
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     workdir = tmp_path / "cwd"
@@ -121,7 +122,7 @@ def test_bad_batch_imports_the_good_files_and_writes_nothing_else(
 
 
 def test_oversize_attachment_is_left_out_with_a_warning(inbox: Services) -> None:
-    inbox.intake.limits = IntakeLimits(max_file_bytes=1_000_000, max_attachment_bytes=10_000)
+    inbox.intake.set_limits(IntakeLimits(max_file_bytes=1_000_000, max_attachment_bytes=10_000))
     big = attachment_part("scan.pdf", base64.b64encode(PDF + os.urandom(20_000)).decode(), "application/pdf")
     result = inbox.intake.import_email_bytes(email_bytes(20, extra_parts=big), "big.eml")
     assert result.documents == 1
@@ -363,3 +364,66 @@ def test_a_file_refused_while_storing_costs_only_itself(
     with inbox.db.read() as s:
         assert s.scalars(select(Document).where(Document.sha256 == refused)).all() == []
         assert len(s.scalars(select(Document)).all()) == 2 * (len(paths) - 1)
+
+
+def test_limits_are_kept_for_every_workstation_and_checked(inbox: Services, tmp_path: Path) -> None:
+    from privdesk.intake.model import MB
+
+    assert inbox.intake.limits == IntakeLimits()  # the defaults until the firm changes them
+    with pytest.raises(ValidationError, match="attachment"):
+        inbox.intake.set_limits(IntakeLimits(max_file_bytes=10 * MB, max_attachment_bytes=20 * MB))
+    with pytest.raises(ValidationError, match="between"):
+        inbox.intake.set_limits(IntakeLimits(max_file_bytes=10))
+    inbox.intake.set_limits(
+        IntakeLimits(max_file_bytes=5 * MB, max_attachment_bytes=2 * MB, max_attachments=3)
+    )
+    target = inbox.db.engine.url
+    other = Services.open(
+        str(target.database) if target.get_backend_name() == "sqlite" else target.render_as_string(False)
+    )
+    try:
+        assert other.intake.limits == IntakeLimits(5 * MB, 2 * MB, 3)
+    finally:
+        other.close()
+    changes = [e for e in inbox.audit.entries() if e.action == "setting.change"]
+    assert changes and changes[-1].after == {
+        "value": {"max_file_bytes": 5 * MB, "max_attachment_bytes": 2 * MB, "max_attachments": 3}
+    }
+    oversize = email_bytes(30) + b"x" * (5 * MB)
+    path = tmp_path / "big.eml"
+    path.write_bytes(oversize)
+    (outcome,) = inbox.intake.import_files([path])
+    assert isinstance(outcome, ImportFailureDTO) and "5 MB limit" in outcome.error
+
+
+def test_inbox_limits_command(inbox: Services, capsys: pytest.CaptureFixture[str]) -> None:
+    from privdesk.cli import run
+
+    url = inbox.db.engine.url
+    target = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(False)
+    assert (
+        run(
+            [
+                "--db",
+                target,
+                "inbox",
+                "limits",
+                "--max-file-mb",
+                "8",
+                "--max-attachments",
+                "4",
+                "--max-attachment-mb",
+                "2",
+            ]
+        )
+        == 0
+    )
+    assert "largest file 8 MB" in capsys.readouterr().out
+    assert run(["--db", target, "inbox", "limits", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "max_file_bytes": 8 * 1024 * 1024,
+        "max_attachment_bytes": 2 * 1024 * 1024,
+        "max_attachments": 4,
+    }
+    assert run(["--db", target, "inbox", "limits", "--max-attachment-mb", "9"]) != 0  # over the file limit
+    assert "cannot exceed" in capsys.readouterr().err

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
 from privdesk.services.audit import AuditReport
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.pages.base import Page
+from privdesk.ui.pages.settings_intake import IntakeLimitsBox
 from privdesk.ui.pages.settings_mailboxes import MailboxSettings
+from privdesk.ui.pages.settings_security import SecuritySettings
 from privdesk.ui.pages.settings_templates import LetterTemplatesTab
 
 if TYPE_CHECKING:
@@ -66,6 +68,8 @@ class SettingsPage(Page):
         general_layout = QVBoxLayout(general)
         general_layout.addWidget(calendar)
         general_layout.addWidget(database)
+        self.limits = IntakeLimitsBox(window)
+        general_layout.addWidget(self.limits)
         general_layout.addStretch(1)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("settings_tabs")
@@ -78,11 +82,13 @@ class SettingsPage(Page):
 
     def _build_tabs(self, window: MainWindow) -> None:
         """The other sections, each a widget of its own module."""
+        self.tabs.addTab(SecuritySettings(window), "Security")
         self.tabs.addTab(MailboxSettings(window), "Mailboxes")
         self.tabs.addTab(LetterTemplatesTab(window), "Letter templates")
 
     def refresh(self) -> None:
         # Each section that shows stored data reloads when Settings becomes visible.
+        self.limits.refresh()
         for index in range(self.tabs.count()):
             section = self.tabs.widget(index)
             reload = getattr(section, "refresh", None)
