@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -72,6 +75,82 @@ class ShortcutsDialog(QDialog):
         cls(rows, parent).exec()
 
 
+@dataclass(frozen=True)
+class PageEntry:
+    key: str
+    title: str
+    icon_name: str
+    module: str
+    class_name: str
+
+
+# The navigation, in order. A page's module is imported and the page built the first time it is shown,
+# so the window appears before the services, ReportLab and the charts are loaded.
+PAGES: tuple[PageEntry, ...] = (
+    PageEntry("dashboard", "Dashboard", "dashboard", "dashboard", "DashboardPage"),
+    PageEntry("inbox", "Inbox", "inbox", "inbox", "InboxPage"),
+    PageEntry("cases", "Cases", "cases", "cases", "CasesPage"),
+    PageEntry("outbox", "Outbox", "outbox", "outbox", "OutboxPage"),
+    PageEntry("consumers", "Consumers", "consumers", "consumers", "ConsumersPage"),
+    PageEntry("agents", "Agents", "agents", "agents", "AgentsPage"),
+    PageEntry("organizations", "Organizations", "organizations", "organizations", "OrganizationsPage"),
+    PageEntry("reports", "Reports", "reports", "reports", "ReportsPage"),
+    PageEntry("settings", "Settings", "settings", "settings_page", "SettingsPage"),
+)
+PAGE_KEYS = [entry.key for entry in PAGES]
+
+
+class PageSet(Mapping[str, "Page"]):
+    """The window's pages by key, each built on first use in place of an empty stand-in."""
+
+    def __init__(self, window: MainWindow, stack: QStackedWidget) -> None:
+        self._window = window
+        self._stack = stack
+        self._made: dict[str, Page] = {}
+        self._stand_ins: dict[str, QLabel] = {}
+        for entry in PAGES:
+            stand_in = QLabel(f"{entry.title}: opening the database…")
+            stand_in.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            stand_in.setEnabled(False)
+            self._stand_ins[entry.key] = stand_in
+            stack.addWidget(stand_in)
+
+    def __getitem__(self, key: str) -> Page:
+        page = self._made.get(key)
+        if page is None:
+            if key not in PAGE_KEYS:
+                raise KeyError(key)
+            entry = PAGES[PAGE_KEYS.index(key)]
+            module = importlib.import_module(f"privdesk.ui.pages.{entry.module}")
+            page_type = getattr(module, entry.class_name)
+            page = page_type(self._window)
+            stand_in = self._stand_ins.pop(key)
+            showing = self._stack.currentWidget() is stand_in
+            self._stack.insertWidget(self._stack.indexOf(stand_in), page)
+            if showing:
+                self._stack.setCurrentWidget(page)
+            self._stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self._made[key] = page
+        return page
+
+    def __contains__(self, key: object) -> bool:
+        return key in PAGE_KEYS  # without building the page
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(PAGE_KEYS)
+
+    def __len__(self) -> int:
+        return len(PAGES)
+
+    def made(self) -> list[Page]:
+        """The pages built so far (the others have nothing to save or refresh)."""
+        return list(self._made.values())
+
+    def key_of(self, page: Page) -> str:
+        return next(key for key, made in self._made.items() if made is page)
+
+
 class MainWindow(QMainWindow):
     def __init__(self, *, database_label: str = "", runner: TaskRunner | None = None) -> None:
         super().__init__()
@@ -81,7 +160,6 @@ class MainWindow(QMainWindow):
         self.database_label = database_label
         self.runner = runner or TaskRunner(self)
         self.undo_stack = make_stack(self)
-        self.pages: dict[str, Page] = {}
         self._shown_page: Page | None = None
         self._build_pages()
         self._build_actions()
@@ -96,16 +174,6 @@ class MainWindow(QMainWindow):
 
     # -- construction -------------------------------------------------------------------------
     def _build_pages(self) -> None:
-        from privdesk.ui.pages.agents import AgentsPage
-        from privdesk.ui.pages.cases import CasesPage
-        from privdesk.ui.pages.consumers import ConsumersPage
-        from privdesk.ui.pages.dashboard import DashboardPage
-        from privdesk.ui.pages.inbox import InboxPage
-        from privdesk.ui.pages.organizations import OrganizationsPage
-        from privdesk.ui.pages.outbox import OutboxPage
-        from privdesk.ui.pages.reports import ReportsPage
-        from privdesk.ui.pages.settings_page import SettingsPage
-
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setAccessibleName("Navigation")
@@ -115,23 +183,10 @@ class MainWindow(QMainWindow):
         self.nav.setMaximumWidth(260)
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
-        page_types: list[tuple[str, type[Page]]] = [
-            ("dashboard", DashboardPage),
-            ("inbox", InboxPage),
-            ("cases", CasesPage),
-            ("outbox", OutboxPage),
-            ("consumers", ConsumersPage),
-            ("agents", AgentsPage),
-            ("organizations", OrganizationsPage),
-            ("reports", ReportsPage),
-            ("settings", SettingsPage),
-        ]
-        for key, page_type in page_types:
-            page = page_type(self)
-            self.pages[key] = page
-            self.stack.addWidget(page)
-            item = QListWidgetItem(icon(page.icon_name), page.title)
-            item.setData(Qt.ItemDataRole.UserRole, key)
+        self.pages = PageSet(self, self.stack)
+        for entry in PAGES:
+            item = QListWidgetItem(icon(entry.icon_name), entry.title)
+            item.setData(Qt.ItemDataRole.UserRole, entry.key)
             item.setSizeHint(QSize(0, 36))
             self.nav.addItem(item)
         self.nav.currentRowChanged.connect(self._page_changed)
@@ -292,7 +347,7 @@ class MainWindow(QMainWindow):
 
     # -- navigation ---------------------------------------------------------------------------
     def go(self, key: str) -> None:
-        row = list(self.pages).index(key)
+        row = PAGE_KEYS.index(key)
         if self.nav.currentRow() != row:
             self.nav.setCurrentRow(row)
         else:
@@ -301,7 +356,7 @@ class MainWindow(QMainWindow):
     def _page_changed(self, row: int) -> None:
         if row < 0:
             return
-        page = list(self.pages.values())[row]
+        page = self.pages[PAGE_KEYS[row]]
         if not self._may_leave(page):
             return
         self._shown_page = page
@@ -314,7 +369,7 @@ class MainWindow(QMainWindow):
         )
 
     def current_page(self) -> Page:
-        return list(self.pages.values())[max(self.nav.currentRow(), 0)]
+        return self.pages[PAGE_KEYS[max(self.nav.currentRow(), 0)]]
 
     def refresh_current(self) -> None:
         if self.services is not None:
@@ -403,7 +458,7 @@ class MainWindow(QMainWindow):
         self.stop_change_watch()
         ui_settings.save_geometry(self, "main_window")
         ui_settings.save_splitter(self.splitter, "main_splitter")
-        for page in self.pages.values():
+        for page in self.pages.made():
             page.save_state()
         super().closeEvent(event)
 
@@ -442,7 +497,7 @@ class MainWindow(QMainWindow):
             return True
         if target is not None:
             self.nav.blockSignals(True)
-            self.nav.setCurrentRow(list(self.pages.values()).index(current))
+            self.nav.setCurrentRow(PAGE_KEYS.index(self.pages.key_of(current)))
             self.nav.blockSignals(False)
         return False
 

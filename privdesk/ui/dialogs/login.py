@@ -7,6 +7,7 @@ many seconds are left and keeps the button off until they have passed.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -47,7 +48,6 @@ class LoginDialog(QDialog):
         self.attempt = attempt
         self.locked = locked
         self.user: Any = None
-        self._wait_until = 0
         self.setObjectName("unlock_dialog" if locked else "login_dialog")
         self.setWindowTitle("privdesk is locked" if locked else "Sign in to privdesk")
         self.setModal(True)
@@ -91,8 +91,10 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.countdown = QTimer(self)
-        self.countdown.setInterval(1000)
+        self.countdown.setSingleShot(True)
+        self.countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self.countdown.timeout.connect(self._tick)
+        self._retry_at = 0.0
         (self.password if username else self.username).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def say(self, text: str) -> None:
@@ -126,9 +128,10 @@ class LoginDialog(QDialog):
         self.password.setFocus(Qt.FocusReason.OtherFocusReason)
         retry_after = exc.retry_after if isinstance(exc, LoginFailed) else 0.0
         if retry_after > 0:
-            self._wait_until = math.ceil(retry_after)
-            self._show_wait()
-            self.countdown.start()
+            # Counted against the clock, not by ticks: a timer may fire a little early, and the
+            # button must not come back before the service lets the next attempt through.
+            self._retry_at = time.monotonic() + retry_after
+            self._tick()
             return
         self.submit_button.setEnabled(True)
         if isinstance(exc, LoginFailed):
@@ -137,14 +140,13 @@ class LoginDialog(QDialog):
             _title, what, todo = explain(exc)
             self.say(f"{what} {todo}".strip())
 
-    def _show_wait(self) -> None:
-        unit = "second" if self._wait_until == 1 else "seconds"
-        self.say(f"Too many failed attempts: wait {self._wait_until} {unit} before trying again.")
-
     def _tick(self) -> None:
-        self._wait_until -= 1
-        if self._wait_until > 0:
-            self._show_wait()
+        remaining = self._retry_at - time.monotonic()
+        if remaining > 0:
+            seconds = math.ceil(remaining)
+            unit = "second" if seconds == 1 else "seconds"
+            self.say(f"Too many failed attempts: wait {seconds} {unit} before trying again.")
+            self.countdown.start(max(20, min(1000, int((remaining - seconds + 1) * 1000) + 20)))
             return
         self.countdown.stop()
         self.say("You can try again now.")
