@@ -186,7 +186,7 @@ class ConsumerService:
                 select(Consumer, func.coalesce(counts.c.n, 0))
                 .outerjoin(counts, counts.c.consumer_id == Consumer.id)
                 .where(Consumer.merged_into_id.is_(None), Consumer.purged.is_(False))
-                .order_by(Consumer.full_name)
+                .order_by(Consumer.full_name, Consumer.id)
                 .limit(limit)
             )
             if search and search.strip():
