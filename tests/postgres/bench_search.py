@@ -111,16 +111,22 @@ def main() -> None:
             from tests.pg import fresh_database
 
             targets.append(("postgresql", fresh_database(args.pg)))
-        for label, target in targets:
-            svc = Services.open(target, actor="bench", now=fixed_now)
-            t0 = time.perf_counter()
-            populate(svc, args.cases)
-            print(f"{label}: inserted {args.cases} cases in {time.perf_counter() - t0:.1f} s")
-            if label == "postgresql":
-                with svc.db.write() as s:
-                    s.connection().exec_driver_sql("ANALYZE")
-            measure(svc, label)
-            svc.close()
+        try:
+            for label, target in targets:
+                svc = Services.open(target, actor="bench", now=fixed_now)
+                t0 = time.perf_counter()
+                populate(svc, args.cases)
+                print(f"{label}: inserted {args.cases} cases in {time.perf_counter() - t0:.1f} s")
+                if label == "postgresql":
+                    with svc.db.write() as s:
+                        s.connection().exec_driver_sql("ANALYZE")
+                measure(svc, label)
+                svc.close()
+        finally:
+            if args.pg:
+                from tests.pg import drop_run_databases
+
+                drop_run_databases()  # the server is left as it was found
 
 
 if __name__ == "__main__":
