@@ -8,10 +8,11 @@ Every claim bumps the letter's version, so an edit prepared before the claim is 
 
 A workstation that crashed in the middle of its print run never releases its claims, so a claim older
 than the claim timeout (a shared setting, 30 minutes unless an administrator changes it) may be taken
-over by the next run; each takeover is audited with the worker that lost the letter. A run that was
-merely slow does not print twice: it re-checks its claims before marking anything printed and is
-refused when one was taken over. Tasks need no claims: nothing processes them in batch, and each change
-to a task is one optimistic, versioned update.
+over by the next run; each takeover is audited with the worker that lost the letter. A live run renews
+its claims while it renders (``ClaimKeepAlive``), so only a run that stopped loses them; and a run that
+stalled past the timeout still does not print twice: it re-checks its claims before marking anything
+printed and is refused when one was taken over. Tasks need no claims: nothing processes them in
+batch, and each change to a task is one optimistic, versioned update.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import socket
+import time
 from collections.abc import Sequence
 
 from sqlalchemy import ColumnElement, or_, select, update
@@ -152,6 +154,35 @@ def release_letters(db: Database, worker_id: str, ids: Sequence[int] | None = No
             execution_options={"synchronize_session": False},
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def renew_claims(ctx: ServiceContext, worker_id: str) -> int:
+    """Restart the clock of every claim the worker holds; returns how many it still holds."""
+    with ctx.db.write() as s:
+        result = s.execute(
+            update(Letter).where(Letter.claimed_by == worker_id).values(claimed_at=ctx.now()),
+            execution_options={"synchronize_session": False},
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def _clock() -> float:
+    return time.monotonic()
+
+
+class ClaimKeepAlive:
+    """Called often during a print run; renews the worker's claims every third of the claim timeout."""
+
+    def __init__(self, ctx: ServiceContext, worker_id: str) -> None:
+        self.ctx = ctx
+        self.worker_id = worker_id
+        self.interval = claim_timeout(ctx.db).total_seconds() / 3
+        self.renewed = _clock()
+
+    def __call__(self) -> None:
+        if _clock() - self.renewed >= self.interval:
+            renew_claims(self.ctx, self.worker_id)
+            self.renewed = _clock()
 
 
 def claimed_by(db: Database, worker_id: str) -> list[int]:

@@ -617,7 +617,8 @@ class LetterService:
             if not ids:
                 return BatchSummary(on, 0, [], None, None, None, [])
             jobs = self._jobs(ids)
-            rendered = self._render_jobs(jobs, progress, cancelled)
+            keep_alive = _claims.ClaimKeepAlive(self.ctx, worker) if _claims is not None else None
+            rendered = self._render_jobs(jobs, progress, cancelled, keep_alive)
             out_dir.mkdir(parents=True, exist_ok=True)
             files = _batch_files(on, rendered, out_dir)
             for target, data in files:
@@ -688,7 +689,11 @@ class LetterService:
         )
 
     def _render_jobs(
-        self, jobs: Sequence[_Job], progress: Progress | None, cancelled: IsCancelled | None
+        self,
+        jobs: Sequence[_Job],
+        progress: Progress | None,
+        cancelled: IsCancelled | None,
+        keep_alive: Callable[[], None] | None = None,
     ) -> builtins.list[tuple[_Job, Any, bytes]]:
         total = len(jobs) + 1  # each letter, then the combined file
         rendered = []
@@ -699,6 +704,8 @@ class LetterService:
             rendered.append((job, prepared, self.renderer.render_prepared([prepared])))
             if progress is not None:
                 progress(done, total)
+            if keep_alive is not None:  # a long run keeps its claims; only a stopped one loses them
+                keep_alive()
         if cancelled is not None and cancelled():
             raise Cancelled()
         return rendered

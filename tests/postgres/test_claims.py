@@ -12,12 +12,14 @@ import pytest
 from sqlalchemy import select, update
 
 from privdesk.domain.errors import TransitionRefused, ValidationError
+from privdesk.services import claims
 from privdesk.services.claims import (
     DEFAULT_TIMEOUT,
     claim_letters,
     claim_timeout,
     claimed_by,
     release_letters,
+    renew_claims,
     set_claim_timeout,
 )
 from privdesk.services.hub import Services
@@ -173,18 +175,24 @@ def test_the_claim_timeout_is_a_shared_audited_setting(
     assert claim_letters(_later(other, 6).ctx, "ws2", 2) == held
 
 
-def test_a_slow_print_run_whose_letters_were_taken_over_prints_nothing(
-    demo_template: Path, tmp_path: Path, open_client: Callable[..., Services]
-) -> None:
-    target = demo_target(demo_template, tmp_path)
-    slow = open_client(target)
-    queued = sorted(x.id for x in slow.letters.outbox(status="queued"))[:2]
-    with slow.db.write() as s:  # a short run: two letters are enough
+def _keep_two_queued(svc: Services) -> list[int]:
+    """A short print run: two letters are enough."""
+    queued = sorted(x.id for x in svc.letters.outbox(status="queued"))[:2]
+    with svc.db.write() as s:
         s.execute(
             update(Letter)
             .where(Letter.id.not_in(queued), Letter.status.in_(("queued", "generated")))
             .values(status="void")
         )
+    return queued
+
+
+def test_a_slow_print_run_whose_letters_were_taken_over_prints_nothing(
+    demo_template: Path, tmp_path: Path, open_client: Callable[..., Services]
+) -> None:
+    target = demo_target(demo_template, tmp_path)
+    slow = open_client(target)
+    queued = _keep_two_queued(slow)
     other = _later(open_client(target), 31)
     taken: list[int] = []
 
@@ -200,3 +208,38 @@ def test_a_slow_print_run_whose_letters_were_taken_over_prints_nothing(
     assert {x.status for x in slow.letters.outbox() if x.id in queued} == {"queued"}
     # The slow run gave back only what it still held: the letters stay with the worker that took them.
     assert claimed_by(other.db, "ws-other") == sorted(taken)
+
+
+def test_a_renewed_claim_is_not_taken_over(shared_target: str, open_client: Callable[..., Services]) -> None:
+    holder = open_client(shared_target)
+    load_organizations(holder)
+    _queue_letters(holder, 3)
+    held = claim_letters(holder.ctx, "ws1", 3)
+    assert renew_claims(_later(holder, 20).ctx, "ws1") == 3
+    other = open_client(shared_target)
+    assert claim_letters(_later(other, 45).ctx, "ws2", 10) == []  # 25 minutes after the renewal
+    assert claim_letters(_later(other, 51).ctx, "ws2", 10) == held
+    assert renew_claims(holder.ctx, "ws1") == 0  # nothing left to renew: the run has to stop
+
+
+def test_a_long_print_run_keeps_its_claims_alive(
+    demo_template: Path, tmp_path: Path, open_client: Callable[..., Services], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = demo_target(demo_template, tmp_path)
+    slow = open_client(target)
+    queued = _keep_two_queued(slow)
+    other = _later(open_client(target), 31)
+    ticks = iter(range(0, 10_000, 700))  # each reading of the clock is 700 s after the one before
+    monkeypatch.setattr(claims, "_clock", lambda: float(next(ticks)))
+    taken: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        if done == 1:
+            _later(slow, 20)  # the run has been rendering for 20 minutes; it renews after this letter
+        elif done == 2:
+            taken.extend(claim_letters(other.ctx, "ws-other", 1000, ("queued", "generated")))
+
+    summary = slow.letters.batch(fixed_now().date(), tmp_path / "out", progress, worker_id="ws-slow")
+    assert taken == []
+    assert sorted(summary.letter_ids) == queued
+    assert {x.status for x in slow.letters.outbox() if x.id in queued} == {"printed"}
