@@ -6,29 +6,33 @@ import datetime as dt
 import getpass
 import os
 from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from privdesk.paths import default_database_path
 from privdesk.services.agents import AgentService
 from privdesk.services.audit import AuditService
-from privdesk.services.backup import BackupService
-from privdesk.services.casefile import CaseFileService
 from privdesk.services.cases import CaseService
 from privdesk.services.changes import install_change_notifications
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
 from privdesk.services.dashboard import DashboardService
 from privdesk.services.dburl import resolve_pg_url
-from privdesk.services.intake import IntakeService
-from privdesk.services.letters import LetterService
 from privdesk.services.notes import NoteService
 from privdesk.services.organizations import OrganizationService
 from privdesk.services.queue import QueueService
-from privdesk.services.reports import ReportService
 from privdesk.services.secrets import MemorySecretStore, SecretStore, default_secret_store, unlock_key
 from privdesk.services.users import UserService
 from privdesk.services.workflow import WorkflowService
 from privdesk.store.engine import Database, make_engine
 from privdesk.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from privdesk.services.backup import BackupService
+    from privdesk.services.casefile import CaseFileService
+    from privdesk.services.intake import IntakeService
+    from privdesk.services.letters import LetterService
+    from privdesk.services.reports import ReportService
 
 DB_ENV = "PRIVDESK_DB"
 
@@ -63,14 +67,41 @@ class Services:
         self.notes = NoteService(ctx)
         self.agents = AgentService(ctx)
         self.dashboard = DashboardService(ctx)
-        self.casefile = CaseFileService(ctx)
         self.queue = QueueService(ctx)
-        self.reports = ReportService(ctx)
         self.users = UserService(ctx)
-        self.backups = BackupService(ctx)
-        self.letters = LetterService(ctx)
         self.secrets: SecretStore = MemorySecretStore()
-        self.intake = IntakeService(ctx, secrets=lambda: self.secrets)
+
+    # Services that bring ReportLab, the email parsers or the backup machinery are made on first use,
+    # so the queue is ready sooner; the first call comes from a worker thread, never the GUI's.
+    @cached_property
+    def letters(self) -> LetterService:
+        from privdesk.services.letters import LetterService
+
+        return LetterService(self.ctx)
+
+    @cached_property
+    def intake(self) -> IntakeService:
+        from privdesk.services.intake import IntakeService
+
+        return IntakeService(self.ctx, secrets=lambda: self.secrets)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from privdesk.services.reports import ReportService
+
+        return ReportService(self.ctx)
+
+    @cached_property
+    def casefile(self) -> CaseFileService:
+        from privdesk.services.casefile import CaseFileService
+
+        return CaseFileService(self.ctx)
+
+    @cached_property
+    def backups(self) -> BackupService:
+        from privdesk.services.backup import BackupService
+
+        return BackupService(self.ctx)
 
     @property
     def db(self) -> Database:
