@@ -299,6 +299,9 @@ class StartupFlow(QObject):
 
         def work() -> _Opened:
             from privdesk.services.hub import Services
+            from privdesk.ui.main_window import preload_pages
+
+            preload_pages()
 
             if self.is_file:
                 services = Services.open(location, key=key, secrets=store, migrate=False, encrypt=False)

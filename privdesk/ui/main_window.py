@@ -100,6 +100,14 @@ PAGES: tuple[PageEntry, ...] = (
 PAGE_KEYS = [entry.key for entry in PAGES]
 
 
+def preload_pages(keys: tuple[str, ...] = ("dashboard", "cases")) -> None:
+    """Import the first pages' modules from a worker thread while the database opens, so that
+    building them on the GUI thread is quick."""
+    for entry in PAGES:
+        if entry.key in keys:
+            importlib.import_module(f"privdesk.ui.pages.{entry.module}")
+
+
 class PageSet(Mapping[str, "Page"]):
     """The window's pages by key, each built on first use in place of an empty stand-in."""
 
@@ -312,7 +320,12 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(-1)
         self.go("dashboard")
         self.update_next_deadline()
-        self.inbox_page.scheduler.start()  # scheduled mailbox fetches
+        # Scheduled mailbox fetches belong to the Inbox page: build it once the first screen is up.
+        QTimer.singleShot(2000, self, self._start_mail_schedule)
+
+    def _start_mail_schedule(self) -> None:
+        if self.services is not None:
+            self.inbox_page.scheduler.start()
 
     def update_next_deadline(self) -> None:
         if self.services is None:

@@ -84,7 +84,6 @@ def child_app(db: str) -> None:
     window.show()
     app.processEvents()
     print(f"SHOWN {rss_mb():.1f}", flush=True)
-    queue = window.cases_page.queue
 
     def ready(_: int) -> None:
         print(f"READY {rss_mb():.1f}", flush=True)
@@ -92,13 +91,19 @@ def child_app(db: str) -> None:
 
     def open_services() -> object:
         from privdesk.services.hub import Services
+        from privdesk.ui.main_window import preload_pages
 
+        preload_pages()  # as the application's start-up worker does
         return Services.open(db)
 
-    queue.model.count_changed.connect(ready)
+    def opened(services: object) -> None:
+        window.set_services(services)  # type: ignore[arg-type]
+        window.go("cases")  # the queue page is built now, as when the officer clicks it
+        window.cases_page.queue.model.count_changed.connect(ready)
+
     window.runner.run(
         open_services,
-        lambda s: (window.set_services(s), window.go("cases")),  # type: ignore[arg-type]
+        opened,
         lambda e: (print("FAILED", type(e).__name__, e, flush=True), app.quit()),
         write=True,
     )

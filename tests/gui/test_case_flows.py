@@ -101,12 +101,16 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
     version = view.case.version  # type: ignore[union-attr]
     view.verify()
     qtbot.waitUntil(lambda: view.case is not None and view.case.version > version, timeout=10_000)
+    # The tabs fill from the same reload; a change poll may start another one, so wait for the tabs.
+    qtbot.waitUntil(
+        lambda: any(
+            "Verification recorded" in view.timeline.topLevelItem(i).text(2)
+            for i in range(view.timeline.topLevelItemCount())
+        ),
+        timeout=10_000,
+    )
     assert view.verification.topLevelItemCount() == 1
     assert "Full name: matched" in view.verification.topLevelItem(0).text(3)
-    assert any(
-        "Verification recorded" in view.timeline.topLevelItem(i).text(2)
-        for i in range(view.timeline.topLevelItemCount())
-    )
 
     def extend(cls: Any, parent: Any, today: dt.date, extended_to: Any) -> Any:
         dialog = cls(parent, today, extended_to)
