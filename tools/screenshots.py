@@ -98,6 +98,15 @@ def inner(out: Path, only: list[str]) -> None:
             settle()
             window.pages["agents"].agents_view.selectRow(0)  # type: ignore[attr-defined]
         shoot(window, name)
+    services = window.services
+    assert services is not None
+    samples = sorted((ROOT / "tests" / "data" / "intake").glob("sample-*.eml"))
+    window.runner.run(lambda: services.intake.import_files(samples), write=True)
+    settle()
+    window.go("inbox")
+    settle()
+    window.pages["inbox"].view.selectRow(0)  # type: ignore[attr-defined]
+    shoot(window, "16-inbox")
     window.go("reports")
     window.pages["reports"].choose("workload")  # type: ignore[attr-defined]
     shoot(window, "14-reports-workload")

@@ -415,7 +415,7 @@ class InboxPage(Page):
         layout.addWidget(self.progress)
         layout.addWidget(self.outcome_label)
         layout.addWidget(self.mail_status)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.splitter, 1)  # the list and the original take the room, not the labels
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self._update_buttons()
 

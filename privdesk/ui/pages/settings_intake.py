@@ -47,6 +47,7 @@ class IntakeLimitsBox(QGroupBox):
         spin.setAccessibleName(accessible)
         spin.setRange(low, high)
         spin.setSuffix(suffix)
+        spin.setMaximumWidth(140)
         return spin
 
     def refresh(self) -> None:
