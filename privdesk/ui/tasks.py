@@ -82,6 +82,14 @@ class TaskRelay(QObject):
         self.deleteLater()
 
 
+def _deliver(signal: Any, *args: Any) -> None:
+    """Emit from the worker; if the window that asked was destroyed meanwhile, there is no one to tell."""
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # "Signal source has been deleted"
+        log.debug("a task finished after its window closed")
+
+
 class Task(QRunnable):
     def __init__(self, work: Callable[..., Any], relay: TaskRelay, *, with_progress: bool = False) -> None:
         super().__init__()
@@ -96,11 +104,11 @@ class Task(QRunnable):
         try:
             result = self.work(self.token, relay.progress.emit) if self.with_progress else self.work()
         except BaseException as exc:
-            relay.failed.emit(exc)
+            _deliver(relay.failed, exc)
         else:
-            relay.succeeded.emit(result)
+            _deliver(relay.succeeded, result)
         finally:
-            relay.finished.emit()
+            _deliver(relay.finished)
 
     def cancel(self) -> None:
         self.token.cancel()
