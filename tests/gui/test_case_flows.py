@@ -205,3 +205,27 @@ def test_close_asks_for_confirmation(qtbot: Any, window: MainWindow, monkeypatch
     qtbot.wait(50)  # nothing was started: no task to wait for
     assert window.runner.running == 0 and view.case.version == version  # type: ignore[union-attr]
     assert Qt  # keep the import for readers comparing with the other tests
+
+
+def test_case_file_export_writes_the_zip_for_counsel(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    import json
+    import zipfile
+
+    from PySide6.QtWidgets import QFileDialog
+
+    window.open_case("PD-2026-000023")
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    target = tmp_path / "for counsel.zip"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), "")))
+    qtbot.mouseClick(view.step_buttons["export_file"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Case file saved" in window.statusBar().currentMessage(), timeout=20_000)
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("PD-2026-000023/manifest.json"))
+    assert any(name.endswith(".pdf") and "timeline" in name for name in names)
+    listed = {entry["path"] for entry in manifest["files"]}
+    assert listed and all(f"PD-2026-000023/{path}" in names for path in listed)

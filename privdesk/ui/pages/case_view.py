@@ -185,6 +185,7 @@ class CaseView(QWidget):
             ("respond", "Respond or deny…", self.respond),
             ("add_note", "Add note…", self.add_note),
             ("close_case", "Close case…", self.close_case),
+            ("export_file", "Export case file…", self.export_file),
         ):
             button = QPushButton(text)
             button.setObjectName(f"{key}_button")
@@ -757,6 +758,31 @@ class CaseView(QWidget):
         wf = self.page.services.workflow
         today = self._today()
         self.apply_step("closing", lambda v: wf.close(self.reference, today, expected_version=v))
+
+    def export_file(self) -> None:
+        """The case file for counsel or a regulator: a ZIP with the timeline, documents, letters, audit
+        entries and a manifest of SHA-256s, written in a worker."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from privdesk.services.reports import ExportSummary
+
+        target, _ = QFileDialog.getSaveFileName(
+            self, "Export the case file", f"{self.reference}.zip", "ZIP archives (*.zip)"
+        )
+        if not target:
+            return
+        reports = self.page.services.reports
+        reference = self.reference
+
+        def done(summary: ExportSummary) -> None:
+            self.page.window_.statusBar().showMessage(
+                f"Case file saved: {summary.out} ({len(summary.files)} files, SHA-256 {summary.sha256[:12]}…)",
+                10_000,
+            )
+
+        self.page.call(lambda: reports.export_case(reference, Path(target)), done)
 
     def complete_task(self, row: QTreeWidgetItem) -> None:
         """Mark a task done (Edit > Undo reopens it)."""
