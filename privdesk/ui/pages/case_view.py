@@ -778,7 +778,8 @@ class CaseView(QWidget):
 
         def done(summary: ExportSummary) -> None:
             self.page.window_.statusBar().showMessage(
-                f"Case file saved: {summary.out} ({len(summary.files)} files, SHA-256 {summary.sha256[:12]}…)",
+                f"Case file saved: {summary.out} ({len(summary.files)} files, "
+                f"SHA-256 {summary.sha256[:12]}…)",
                 10_000,
             )
 
