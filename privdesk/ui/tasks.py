@@ -162,8 +162,11 @@ class TaskRunner(QObject):
         self._alive.discard(task)
         self.running -= 1
         if self.running == 0:
-            self.busy_changed.emit(False)
-            self.idle.emit()
+            try:
+                self.busy_changed.emit(False)
+                self.idle.emit()
+            except RuntimeError:  # the runner's window was destroyed while the work ran
+                log.debug("a task finished after its runner was destroyed")
 
     def wait(self, msecs: int = 10_000) -> bool:
         """Block until every task ended (shutdown and tests only)."""

@@ -127,7 +127,7 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
     item = view.case.items[0]  # type: ignore[union-attr]
     assert item.extended_on == TODAY and item.extension_reason.startswith("Records")
     clock = view.findChild(type(view.title), "clock_know_specific_extended_respond_by")
-    assert clock.text().startswith("Extended: respond by")
+    qtbot.waitUntil(lambda: clock.text().startswith("Extended: respond by"), timeout=10_000)
     assert any(
         "extension" in view.letters.topLevelItem(i).text(0) for i in range(view.letters.topLevelItemCount())
     )
