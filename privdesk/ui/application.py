@@ -49,8 +49,10 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("privdesk")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName(APP_ID)
+    from privdesk.ui import gc_guard
     from privdesk.ui.icons import icon
 
+    gc_guard.install(app)
     app.setWindowIcon(icon("cases"))
     return app
 

@@ -23,6 +23,17 @@ def temporary_settings(tmp_path: Path, qapp: Any) -> Path:
     return folder
 
 
+@pytest.fixture(autouse=True)
+def collect_on_gui_thread(qapp: Any) -> Iterator[None]:
+    """As the application does: no garbage collection in worker threads while windows live."""
+    from privdesk.ui import gc_guard
+
+    collector = gc_guard.install(qapp)
+    yield
+    collector.remove()
+    collector.deleteLater()
+
+
 @pytest.fixture
 def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     """Errors that would have been shown in a dialog: (title, text)."""
