@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import imaplib
 import shutil
 import socket
 import subprocess
@@ -47,3 +48,10 @@ def pymap_server() -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def connect(port: int) -> imaplib.IMAP4:
+    """A client session on the loopback server, logged in as the test account."""
+    conn = imaplib.IMAP4("127.0.0.1", port)
+    conn.login(USER, PASSWORD)
+    return conn

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import imaplib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ from privdesk.ui.main_window import MainWindow
 from privdesk.ui.pages.inbox import InboxPage
 from privdesk.ui.pages.settings_mailboxes import MailboxSettings
 from tests.conftest import MemoryKeyring
-from tests.imap_server import PASSWORD, USER, pymap_server
+from tests.imap_server import PASSWORD, USER, connect, pymap_server
 
 INTAKE = Path(__file__).resolve().parents[1] / "data" / "intake"
 
@@ -25,16 +24,10 @@ def pymap_port() -> Iterator[int]:
         yield port
 
 
-def _connect(port: int) -> imaplib.IMAP4:
-    conn = imaplib.IMAP4("127.0.0.1", port)
-    conn.login(USER, PASSWORD)
-    return conn
-
-
 @pytest.fixture()
 def server(pymap_port: int) -> int:
     """INBOX holding samples 01-03 and nothing else."""
-    conn = _connect(pymap_port)
+    conn = connect(pymap_port)
     conn.select("INBOX")
     conn.store("1:*", "+FLAGS", "(\\Deleted)")
     conn.expunge()
@@ -45,7 +38,7 @@ def server(pymap_port: int) -> int:
 
 
 def unseen(port: int) -> int:
-    conn = _connect(port)
+    conn = connect(port)
     conn.select("INBOX", readonly=True)
     _, data = conn.search(None, "UNSEEN")
     conn.logout()
@@ -135,7 +128,7 @@ def test_scheduled_fetch_imports_new_messages_exactly_once_without_dialogs(
     assert scheduler.last_run == runs
 
     # A new message arrives; once the interval has passed it is imported, and the old ones are not again.
-    conn = _connect(server)
+    conn = connect(server)
     conn.append("INBOX", None, None, (INTAKE / "sample-04.eml").read_bytes())
     conn.logout()
     now[0] += 5 * 60

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import imaplib
 import io
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +13,7 @@ from privdesk.domain.errors import ValidationError
 from privdesk.services.hub import Services
 from privdesk.store.models import ImportedMessage, IntakeItem
 from tests.conftest import MemoryKeyring
-from tests.imap_server import PASSWORD, USER, free_port, pymap_server
+from tests.imap_server import PASSWORD, USER, connect, free_port, pymap_server
 from tests.intake_service.support import DATA
 
 
@@ -24,16 +23,10 @@ def pymap_port() -> Iterator[int]:
         yield port
 
 
-def _connect(port: int) -> imaplib.IMAP4:
-    conn = imaplib.IMAP4("127.0.0.1", port)
-    conn.login(USER, PASSWORD)
-    return conn
-
-
 @pytest.fixture()
 def server(pymap_port: int) -> int:
     """INBOX holding samples 01-03, a malformed message, and sample 01 again (same Message-ID)."""
-    conn = _connect(pymap_port)
+    conn = connect(pymap_port)
     conn.create("Imported")
     for folder in ("INBOX", "Imported"):
         conn.select(folder)
@@ -48,7 +41,7 @@ def server(pymap_port: int) -> int:
 
 
 def _flags(port: int, folder: str = "INBOX") -> list[bytes]:
-    conn = _connect(port)
+    conn = connect(port)
     conn.select(folder, readonly=True)
     _, data = conn.fetch("1:*", "(FLAGS)")
     conn.logout()

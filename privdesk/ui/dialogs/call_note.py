@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from privdesk.domain.matching import normalize_phone
 from privdesk.services.dto import OrganizationDTO
 from privdesk.services.intake import CallNote
-from privdesk.ui.dialogs.common import FormDialog
+from privdesk.ui.dialogs.common import FormDialog, organization_combo
 
 LINE_PROFILE_KEYS = ("other_toll_free_phones", "toll_free_lines")
 
@@ -76,13 +76,7 @@ class CallNoteDialog(FormDialog):
         )
         self.now = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
         self.organizations = {org.slug: org for org in organizations}
-        self.organization = QComboBox()
-        self.organization.setObjectName("organization")
-        self.organization.setAccessibleName("Organization")
-        for org in organizations:
-            self.organization.addItem(f"{org.display_name} ({org.slug})", org.slug)
-        if organization:
-            self.organization.setCurrentIndex(max(self.organization.findData(organization), 0))
+        self.organization = organization_combo(organizations, organization)
         self.called_at = QDateTimeEdit()
         self.called_at.setObjectName("called_at")
         self.called_at.setAccessibleName("Date and time of the call")

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -14,6 +17,9 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+if TYPE_CHECKING:
+    from privdesk.services.dto import OrganizationDTO
 
 
 def qdate(day: dt.date) -> QDate:
@@ -75,3 +81,15 @@ class FormDialog(QDialog):
             self.message.show()
             return
         super().accept()
+
+
+def organization_combo(organizations: Sequence[OrganizationDTO], selected: str | None) -> QComboBox:
+    """A choice of organization by display name and slug; the slug is the item's data."""
+    combo = QComboBox()
+    combo.setObjectName("organization")
+    combo.setAccessibleName("Organization")
+    for org in organizations:
+        combo.addItem(f"{org.display_name} ({org.slug})", org.slug)
+    if selected:
+        combo.setCurrentIndex(max(combo.findData(selected), 0))
+    return combo

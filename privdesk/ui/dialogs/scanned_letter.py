@@ -17,7 +17,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFileDialog,
     QHBoxLayout,
     QLabel,
@@ -34,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.services.dto import OrganizationDTO
 from privdesk.services.intake import ScannedLetter, scan_problem
-from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
+from privdesk.ui.dialogs.common import FormDialog, date_edit, organization_combo, to_date
 
 SCAN_FILTER = "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
 MAX_PREVIEW_PAGES = 200  # a preview, not an archive: the stored original keeps every page
@@ -261,13 +260,7 @@ class ScannedLetterDialog(FormDialog):
         self.max_bytes = max_bytes
         self.files: list[tuple[str, bytes]] = []
         self.envelope: tuple[str, bytes] | None = None
-        self.organization = QComboBox()
-        self.organization.setObjectName("organization")
-        self.organization.setAccessibleName("Organization")
-        for org in organizations:
-            self.organization.addItem(f"{org.display_name} ({org.slug})", org.slug)
-        if organization:
-            self.organization.setCurrentIndex(max(self.organization.findData(organization), 0))
+        self.organization = organization_combo(organizations, organization)
         self.file_list = QListWidget()
         self.file_list.setObjectName("scan_files")
         self.file_list.setAccessibleName("Scanned pages, in order")
