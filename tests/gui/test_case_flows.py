@@ -126,10 +126,18 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
     qtbot.waitUntil(lambda: view.case is not None and view.case.version > version, timeout=10_000)
     item = view.case.items[0]  # type: ignore[union-attr]
     assert item.extended_on == TODAY and item.extension_reason.startswith("Records")
-    clock = view.findChild(type(view.title), "clock_know_specific_extended_respond_by")
-    qtbot.waitUntil(lambda: clock.text().startswith("Extended: respond by"), timeout=10_000)
-    assert any(
-        "extension" in view.letters.topLevelItem(i).text(0) for i in range(view.letters.topLevelItemCount())
+
+    def extended_clock() -> str:  # the clocks are rebuilt on every redraw: look the label up each time
+        clock = view.findChild(type(view.title), "clock_know_specific_extended_respond_by")
+        return clock.text() if clock is not None else ""
+
+    qtbot.waitUntil(lambda: extended_clock().startswith("Extended: respond by"), timeout=10_000)
+    qtbot.waitUntil(
+        lambda: any(
+            "extension" in view.letters.topLevelItem(i).text(0)
+            for i in range(view.letters.topLevelItemCount())
+        ),
+        timeout=10_000,
     )
 
 
