@@ -64,3 +64,10 @@ def test_foreign_tables_are_not_touched(tmp_path: Path) -> None:
         conn.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
     with pytest.raises(StoreError, match="does not recognise"):
         upgrade(engine)
+
+
+def test_the_newest_migration_file_names_alembics_head() -> None:
+    """Start-up compares the stamped revision with the newest file's number before loading Alembic."""
+    from privdesk.store.migrate import newest_revision_file
+
+    assert newest_revision_file() == head_revision()
