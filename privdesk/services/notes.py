@@ -11,9 +11,11 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
+from privdesk.domain.types import Role
 from privdesk.services import audit
 from privdesk.services.cases import load_case
 from privdesk.services.context import ServiceContext
+from privdesk.services.users import require_role
 from privdesk.store.models import Case, Note, Task
 
 
@@ -26,6 +28,7 @@ class NoteService:
         if not body.strip():
             raise ValidationError("a note cannot be empty")
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.OFFICER, session=s)
             case = load_case(s, reference)
             note = Note(case_id=case.id, author=self.ctx.actor, body=body.strip())
             s.add(note)
@@ -36,6 +39,7 @@ class NoteService:
     def withdraw(self, note_id: int) -> None:
         """Remove a note its author has just added (Undo); audited, the body stays out of the trail."""
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.OFFICER, session=s)
             note = s.get(Note, note_id)
             if note is None:
                 raise NotFound(f"no note {note_id}")
@@ -56,6 +60,7 @@ class NoteService:
     def complete_task(self, task_id: int, on: dt.date | None = None) -> dt.date:
         """Mark the task done; returns the date recorded. A task already done is a conflict."""
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.OFFICER, session=s)
             task = self._task(s, task_id)
             if task.done_on is not None:
                 raise ConflictError(f"the task was already marked done on {task.done_on.isoformat()}")
@@ -66,6 +71,7 @@ class NoteService:
     def reopen_task(self, task_id: int) -> None:
         """Undo of marking a task done (audited)."""
         with self.ctx.db.write() as s:
+            require_role(self.ctx, Role.OFFICER, session=s)
             task = self._task(s, task_id)
             if task.done_on is None:
                 return

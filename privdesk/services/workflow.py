@@ -31,6 +31,7 @@ from privdesk.services.cases import case_dto, load_case, refresh_case_status
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
 from privdesk.services.itemstate import state_of, write_back
+from privdesk.services.notes import NoteService
 from privdesk.services.users import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.store.models import Case, Letter, Note, RequestItem, Task, Verification
 
@@ -573,21 +574,7 @@ class WorkflowService:
 
     # -- notes and tasks ---------------------------------------------------------------------
     def add_note(self, reference: str, body: str) -> None:
-        if not body.strip():
-            raise ValidationError("a note cannot be empty")
-        with self.ctx.db.write() as s:
-            require_role(self.ctx, Role.OFFICER, session=s)
-            case = load_case(s, reference)
-            s.add(Note(case_id=case.id, author=self.ctx.actor, body=body.strip()))
-            audit.record(s, self.ctx, "case.note_added", "case", case.id, case_reference=case.reference)
-
-    def complete_task(self, task_id: int, on: dt.date | None = None) -> None:
-        with self.ctx.db.write() as s:
-            task = s.get(Task, task_id)
-            if task is None:
-                raise NotFound(f"no task {task_id}")
-            task.done_on = on or self.ctx.today()
-            audit.record(s, self.ctx, "task.completed", "task", task_id)
+        NoteService(self.ctx).add(reference, body)
 
     def assign_task(self, task_id: int, assignee: str | None) -> None:
         with self.ctx.db.write() as s:

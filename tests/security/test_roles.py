@@ -88,6 +88,9 @@ def test_someone_without_an_account_is_refused_once_accounts_exist(staffed: Serv
     staffed.ctx.actor = "mallory"
     with pytest.raises(AccessDenied, match="not an active user"):
         staffed.workflow.add_note(first_reference(staffed), "hello")
+    with pytest.raises(AccessDenied, match="not an active user"):
+        staffed.notes.add(first_reference(staffed), "hello")  # the desktop's path, with Undo
+    assert not [e for e in staffed.audit.entries() if e.actor == "mallory"]
 
 
 def test_single_user_has_every_role(services: Services) -> None:
