@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
 from privdesk.ui.dialogs.login import LoginDialog
@@ -42,7 +43,11 @@ class LockCover(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         label = QLabel("privdesk is locked")
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        label.setStyleSheet("font-size: 18pt; color: palette(mid);")
+        # Palette roles, not a style sheet: they follow a switch between light and dark.
+        font = QFont(label.font())
+        font.setPointSizeF(18)
+        label.setFont(font)
+        label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         self.setGeometry(target.rect())

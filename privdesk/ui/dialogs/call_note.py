@@ -30,6 +30,7 @@ from privdesk.domain.matching import normalize_phone
 from privdesk.services.dto import OrganizationDTO
 from privdesk.services.intake import CallNote
 from privdesk.ui.dialogs.common import FormDialog, organization_combo
+from privdesk.ui.theme import emphasize
 
 LINE_PROFILE_KEYS = ("other_toll_free_phones", "toll_free_lines")
 
@@ -169,15 +170,15 @@ class CallNoteDialog(FormDialog):
     def _number_typed(self, text: str) -> None:
         if not text.strip():
             self.number_check.setText("")
-            self.number_check.setStyleSheet("")
+            emphasize(self.number_check, False)
             return
         readable = readable_number(text)
         if readable is None:
             self.number_check.setText("⚠ not a valid phone number; it will be kept as typed")
-            self.number_check.setStyleSheet("color: palette(highlight); font-weight: bold;")
+            emphasize(self.number_check)
         else:
             self.number_check.setText(f"✓ {readable}")
-            self.number_check.setStyleSheet("")
+            emphasize(self.number_check, False)
 
     def add_data_point(self) -> None:
         text = self.data_point.text().strip()

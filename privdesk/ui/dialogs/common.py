@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.ui.theme import emphasize
+
 if TYPE_CHECKING:
     from privdesk.services.dto import OrganizationDTO
 
@@ -55,7 +57,7 @@ class FormDialog(QDialog):
         self.message = QLabel("")
         self.message.setObjectName("form_problem")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: palette(highlight); font-weight: bold;")
+        emphasize(self.message)
         self.message.hide()
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.ui.errors import explain
 from privdesk.ui.tasks import TaskRunner
+from privdesk.ui.theme import emphasize
 
 
 class LoginDialog(QDialog):
@@ -73,7 +74,7 @@ class LoginDialog(QDialog):
         self.message = QLabel("")
         self.message.setObjectName("login_message")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: palette(highlight); font-weight: bold;")
+        emphasize(self.message)
         self.message.hide()
         buttons = QDialogButtonBox(self)
         self.submit_button = QPushButton("Unlock" if locked else "Sign in")

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.ui.theme import emphasize
+
 
 class RecoveryDialog(QDialog):
     chosen = Signal(object)  # the Path of the backup to restore
@@ -49,7 +51,7 @@ class RecoveryDialog(QDialog):
         self.error = QLabel(error)
         self.error.setObjectName("recovery_error")
         self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: palette(highlight); font-weight: bold;")
+        emphasize(self.error)
         self.error.setVisible(bool(error))
         buttons = QDialogButtonBox(self)
         self.restore_latest = QPushButton(

@@ -11,11 +11,12 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from privdesk.domain.types import ItemStatus, RequestType
 from privdesk.services.dto import CaseFilter, CaseRow
 from privdesk.ui.icons import icon
+from privdesk.ui.theme import Tone, theme_watcher, tone_color
 
 Index = QModelIndex | QPersistentModelIndex
 PAGE_SIZE = 200
@@ -33,8 +34,6 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("channel", "Channel", "channel"),
     ("received", "Received", "received"),
 )
-OVERDUE_COLOR = QColor(198, 40, 40)
-DUE_SOON_COLOR = QColor(178, 106, 0)
 
 
 def status_label(code: str) -> str:
@@ -88,6 +87,22 @@ class CaseTableModel(QAbstractTableModel):
         self._generation = 0
         self._started = False  # nothing is fetched before the first filter is set
         self.loading = False
+        self._due_brushes: dict[str, QBrush] = {}
+        theme_watcher().changed.connect(self._palette_changed)
+
+    # -- colours ------------------------------------------------------------------------------
+    def due_brush(self, tone: Tone) -> QBrush:
+        """The overdue / due-soon text colour for the current palette, readable on its Base."""
+        brush = self._due_brushes.get(tone.name)
+        if brush is None:
+            brush = self._due_brushes[tone.name] = QBrush(tone_color(tone))
+        return brush
+
+    def _palette_changed(self) -> None:
+        self._due_brushes.clear()
+        if self._count:
+            roles = [Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.DecorationRole]
+            self.dataChanged.emit(self.index(0, 0), self.index(self._count - 1, 0), roles)
 
     # -- loading ------------------------------------------------------------------------------
     def set_filter(self, filters: CaseFilter) -> None:
@@ -183,7 +198,7 @@ class CaseTableModel(QAbstractTableModel):
                     return icon("due_soon")
                 return None
             if role == Qt.ItemDataRole.ForegroundRole and (row.overdue or row.due_soon):
-                return QBrush(OVERDUE_COLOR if row.overdue else DUE_SOON_COLOR)
+                return self.due_brush(Tone.OVERDUE if row.overdue else Tone.DUE_SOON)
             if role == Qt.ItemDataRole.FontRole and row.overdue:
                 font = QFont()
                 font.setBold(True)

@@ -41,6 +41,7 @@ from privdesk.ui.dialogs.steps import (
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import status_label
 from privdesk.ui.models.records import display
+from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
 
 if TYPE_CHECKING:
@@ -204,7 +205,12 @@ class CaseView(QWidget):
         self.warnings = QFrame()
         self.warnings.setObjectName("case_warnings")
         self.warnings.setFrameShape(QFrame.Shape.StyledPanel)
-        self.warnings.setStyleSheet("#case_warnings { border: 2px solid #b26a00; border-radius: 4px; }")
+        follow_palette(
+            self.warnings,
+            lambda frame: frame.setStyleSheet(
+                f"#case_warnings {{ border: 2px solid {tone_css(Tone.WARNING)}; border-radius: 4px; }}"
+            ),
+        )
         self.warnings_layout = QVBoxLayout(self.warnings)
         self.warnings.hide()
 
@@ -426,7 +432,7 @@ class CaseView(QWidget):
             when = f"{days} days left" if days >= 0 else f"{-days} days ago"
             label = QLabel(f"{caption} {due.isoformat()} ({when})" + ("  ⚠ OVERDUE" if late else ""))
             if late:
-                label.setStyleSheet("color: #c62828; font-weight: bold;")
+                emphasize(label, tone=Tone.OVERDUE)
         basis = item.basis.get(field) or ""
         extra = item.basis.get("clock_start")
         tip = f"<b>{caption}</b><br>Legal basis: {basis}" if basis else f"{caption}: no basis recorded"

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.dashboard import DashboardDTO, week_start
 from privdesk.ui.models.case_table import status_label, type_label
 from privdesk.ui.pages.base import Page
+from privdesk.ui.theme import style_chart
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
@@ -145,14 +146,12 @@ class DashboardPage(Page):
 
     def _apply_chart_theme(self) -> None:
         # Follow the palette: a dark chart in a dark desktop, a light one otherwise.
-        window = self.palette().color(self.backgroundRole())
-        theme = (
-            QChart.ChartTheme.ChartThemeDark
-            if window.lightness() < 128
-            else QChart.ChartTheme.ChartThemeLight
-        )
-        self.chart.setTheme(theme)
-        self.chart.setBackgroundVisible(False)
+        style_chart(self.chart, self.palette())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._apply_chart_theme()  # the desktop switched between light and dark
 
     def refresh(self) -> None:
         self.call(lambda: self.services.dashboard.summary(), self.show_summary)

@@ -23,7 +23,7 @@ from PySide6.QtCharts import (
     QHorizontalBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QFont, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,6 +60,7 @@ from privdesk.ui.models.reports import (
     type_workloads,
 )
 from privdesk.ui.pages.base import Page
+from privdesk.ui.theme import style_chart
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
@@ -138,11 +139,8 @@ def save_path(parent: QWidget, title: str, suggested: str, fmt: str) -> Path | N
 
 
 def apply_chart_theme(widget: QWidget, chart: QChart) -> None:
-    # Follow the palette: a dark chart in a dark desktop, a light one otherwise.
-    window = widget.palette().color(widget.backgroundRole())
-    dark = window.lightness() < 128
-    chart.setTheme(QChart.ChartTheme.ChartThemeDark if dark else QChart.ChartTheme.ChartThemeLight)
-    chart.setBackgroundVisible(False)
+    """Follow the palette: a dark chart in a dark desktop, a light one otherwise (redone on a switch)."""
+    style_chart(chart, widget.palette())
 
 
 def make_chart_view(name: str, title: str) -> tuple[QChart, QChartView]:
@@ -441,6 +439,22 @@ class ReportsPage(Page):
         layout.addWidget(self.held_view, 2)
         return panel
 
+    # -- light and dark ---------------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            apply_chart_theme(self, self.metrics_chart)
+            apply_chart_theme(self, self.workload_chart)
+            self._colour_metrics_labels()
+
+    def _colour_metrics_labels(self) -> None:
+        # Above the bars, on the page's background: the window text colour, whatever the theme says.
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        for series in self.metrics_chart.series():
+            if isinstance(series, QBarSeries):
+                for bar_set in series.barSets():
+                    bar_set.setLabelColor(text)
+
     # -- choosing ---------------------------------------------------------------------------------
     @property
     def report_key(self) -> str:
@@ -634,10 +648,8 @@ class ReportsPage(Page):
             series.append(bar_set)
         series.setLabelsVisible(True)
         series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsOutsideEnd)
-        text = self.palette().color(QPalette.ColorRole.WindowText)
-        for bar_set in sets.values():
-            bar_set.setLabelColor(text)  # above the bar, on the page's background
         chart.addSeries(series)
+        self._colour_metrics_labels()
         categories = QBarCategoryAxis()
         categories.append([SHORT_METRIC_LABELS.get(row.key, row.label) for row in metrics.rows])
         top = max((row.received for row in metrics.rows), default=0)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextFormat
+from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QRect, QSize, Qt
+from PySide6.QtGui import QFont, QFontDatabase, QPainter, QPaintEvent, QResizeEvent, QTextFormat
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
@@ -39,6 +39,7 @@ from privdesk.services.dto import CaseFilter, CaseRow
 from privdesk.services.letters import TemplateError, TemplateInfoDTO, TemplateVersionDTO
 from privdesk.ui.errors import show_error
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
+from privdesk.ui.theme import Tone, tint, tone_color
 
 if TYPE_CHECKING:
     from privdesk.services.hub import Services
@@ -175,7 +176,7 @@ class TemplateEditor(QPlainTextEdit):
             if block.isVisible() and bottom >= event.rect().top():
                 line = number + 1
                 if line == self.error_line:
-                    painter.setPen(QColor("#c0392b"))
+                    painter.setPen(tone_color(Tone.ERROR, palette, palette.ColorRole.AlternateBase))
                 elif number == current:
                     painter.setPen(palette.color(palette.ColorRole.Text))
                 else:
@@ -194,6 +195,11 @@ class TemplateEditor(QPlainTextEdit):
             number += 1
         painter.end()
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self._highlight()  # the error line's wash is chosen for the palette
+
     def go_to_line(self, line: int) -> None:
         block = self.document().findBlockByNumber(max(line - 1, 0))
         cursor = self.textCursor()
@@ -211,7 +217,7 @@ class TemplateEditor(QPlainTextEdit):
         selections = []
         if self.error_line is not None:
             mark = QTextEdit.ExtraSelection()
-            mark.format.setBackground(QColor(192, 57, 43, 60))
+            mark.format.setBackground(tint(Tone.ERROR))
             mark.format.setProperty(QTextFormat.Property.FullWidthSelection, True)
             mark.cursor = self.textCursor()
             block = self.document().findBlockByNumber(self.error_line - 1)
