@@ -1,6 +1,9 @@
 """Screenshots of every screen with the demo data, taken under a private Xvfb display.
 
-    python tools/screenshots.py [--out docs/screenshots] [--only reports ...]
+    python tools/screenshots.py [--out docs/screenshots] [--only reports ...] [--dark]
+
+``--dark`` switches the application to a dark colour scheme before the window is built, as a dark
+desktop would, and writes to docs/screenshots/dark unless ``--out`` is given.
 
 Needs the Xvfb binary (apt package xvfb). Each screen is saved as a PNG named after it.
 """
@@ -30,7 +33,7 @@ def open_demo(db: str) -> Any:
     return services
 
 
-def inner(out: Path, only: list[str]) -> None:
+def inner(out: Path, only: list[str], dark: bool = False) -> None:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
@@ -38,6 +41,10 @@ def inner(out: Path, only: list[str]) -> None:
     from privdesk.ui.application import make_application
 
     make_application()
+    if dark:
+        from privdesk.ui.theme import apply_dark_scheme
+
+        apply_dark_scheme()
     settings_dir = tempfile.mkdtemp(prefix="privdesk-shots-")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, settings_dir)  # a fresh user
     from privdesk.ui.main_window import MainWindow
@@ -155,14 +162,15 @@ def inner(out: Path, only: list[str]) -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
+    parser.add_argument("--out", default=None, help="default docs/screenshots, or docs/screenshots/dark")
+    parser.add_argument("--dark", action="store_true", help="take them under a dark colour scheme")
     parser.add_argument("--only", nargs="*", default=[], help="take only the screens whose name has this")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    out = Path(args.out)
+    out = Path(args.out or ROOT / "docs" / "screenshots" / ("dark" if args.dark else ""))
     out.mkdir(parents=True, exist_ok=True)
     if args.inner:
-        inner(out, args.only)
+        inner(out, args.only, args.dark)
         return 0
     if shutil.which("Xvfb") is None:
         print("Xvfb is not installed (apt-get install xvfb)", file=sys.stderr)
@@ -177,7 +185,9 @@ def main() -> int:
         time.sleep(1)
         env = dict(os.environ, DISPLAY=display, QT_QPA_PLATFORM="xcb")
         env.pop("PRIVDESK_DB", None)
-        command = [sys.executable, __file__, "--inner", "--out", str(out), "--only", *args.only]
+        command = [sys.executable, __file__, "--inner", "--out", str(out)]
+        command += ["--dark"] if args.dark else []
+        command += ["--only", *args.only]
         return subprocess.call(command, env=env)
     finally:
         xvfb.terminate()
