@@ -237,3 +237,41 @@ def test_case_file_export_writes_the_zip_for_counsel(
     assert any(name.endswith(".pdf") and "timeline" in name for name in names)
     listed = {entry["path"] for entry in manifest["files"]}
     assert listed and all(f"PD-2026-000023/{path}" in names for path in listed)
+
+
+def test_step_dialogs_name_what_their_button_does(qtbot: Any, demo_services: Services) -> None:
+    case = demo_services.cases.show("PD-2026-000045")
+    dialogs = {
+        "Acknowledge": steps.AcknowledgeDialog(None, TODAY),
+        "Record the check": steps.VerificationDialog(None, "reasonably_high"),
+        "Extend the deadline": steps.ExtensionDialog(None, TODAY, None),
+        "Record the answer": steps.RespondDialog(None, case.items, TODAY),
+        "Add note": steps.NoteDialog(None),
+        "Add agent": steps.AddAgentDialog(None),
+    }
+    for text, dialog in dialogs.items():
+        qtbot.addWidget(dialog)
+        assert dialog.ok_button.text() == text
+
+
+def test_request_type_lists_show_every_type_without_scrolling(qtbot: Any, demo_services: Services) -> None:
+    new_case = NewCaseDialog(
+        None,
+        demo_services.organizations.list(),
+        demo_services.ctx.rulebook.jurisdictions(),
+        TODAY,
+        phone=True,
+    )
+    case = demo_services.cases.show("PD-2026-000045")
+    authorization = steps.AuthorizationDialog(
+        None, demo_services.agents.list(), case.consumer_id, case.consumer_name, TODAY
+    )
+    assert new_case.ok_button.text() == "Create the case"
+    assert authorization.ok_button.text() == "Record authorization"
+    for dialog, checklist in ((new_case, new_case.types), (authorization, authorization.scope)):
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        seen = checklist.viewport().rect()
+        for row in range(checklist.count()):
+            assert seen.contains(checklist.visualItemRect(checklist.item(row))), checklist.item(row).text()

@@ -53,6 +53,7 @@ def test_a_phone_call_logged_through_the_form_lands_in_the_inbox_with_suggestion
     def fill(cls: Any, parent: Any, organizations: Any, now: Any, organization: Any = None) -> CallNote:
         dialog = cls(parent, organizations, now, organization)
         qtbot.addWidget(dialog)
+        assert dialog.ok_button.text() == "Add to the inbox"  # says where the note goes
         dialog.organization.setCurrentIndex(dialog.organization.findData("mstis"))
         # The time defaults to now, in the organization's time zone (15:30 UTC is 07:30 in Torrance).
         assert dialog.called_at.dateTime().toString("yyyy-MM-dd HH:mm") == f"{TODAY.isoformat()} 07:30"
@@ -111,6 +112,7 @@ def test_a_scanned_letter_is_previewed_page_by_page_and_bad_files_are_refused(
         dialog = cls(parent, organizations, today, max_bytes)
         qtbot.addWidget(dialog)
         dialog.show()
+        assert dialog.ok_button.text() == "Add to the inbox"
         dialog.accept()
         assert "scanned pages" in dialog.message.text()
         assert len(dialog.add_files([str(broken)])) == 1  # a second try is refused the same way

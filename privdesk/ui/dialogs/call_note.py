@@ -74,6 +74,7 @@ class CallNoteDialog(FormDialog):
             "Log a phone call",
             "Write the call down as it happens. The note is kept as the original of the request; "
             "the legal clock starts at the time of the call.",
+            ok_text="Add to the inbox",
         )
         self.now = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
         self.organizations = {org.slug: org for org in organizations}

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QListWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -46,9 +47,11 @@ def to_date(edit: QDateEdit) -> dt.date:
 
 
 class FormDialog(QDialog):
-    """A titled form; ``problem()`` names what is missing, shown in place, and blocks OK."""
+    """A titled form; ``problem()`` names what is missing, shown in place, and blocks OK.
 
-    def __init__(self, parent: QWidget | None, title: str, intro: str = "") -> None:
+    ``ok_text`` names what the OK button does ("Create the case"), so the officer knows before pressing."""
+
+    def __init__(self, parent: QWidget | None, title: str, intro: str = "", *, ok_text: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName(type(self).__name__)
@@ -62,6 +65,9 @@ class FormDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        if ok_text:
+            self.ok_button.setText(ok_text)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -83,6 +89,13 @@ class FormDialog(QDialog):
             self.message.show()
             return
         super().accept()
+
+
+def fit_checklist(checklist: QListWidget) -> None:
+    """A list of check boxes as tall as its entries, so none hides below a scroll bar in a long form."""
+    rows = sum(checklist.sizeHintForRow(row) for row in range(checklist.count()))
+    checklist.setMaximumHeight(16_777_215)
+    checklist.setFixedHeight(rows + 2 * checklist.frameWidth() + 4)
 
 
 def organization_combo(organizations: Sequence[OrganizationDTO], selected: str | None) -> QComboBox:

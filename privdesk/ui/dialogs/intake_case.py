@@ -38,7 +38,8 @@ class IntakeCaseDialog(FormDialog):
             parent,
             "Make a case from this message",
             "These fields were suggested from the message. Check each one: the case is created only "
-            "when you press OK, and the legal clocks start from the received date.",
+            "when you press Create the case, and the legal clocks start from the received date.",
+            ok_text="Create the case",
         )
         self.suggestion = suggestion
         self.organization = QComboBox()

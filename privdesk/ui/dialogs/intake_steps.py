@@ -13,6 +13,7 @@ class SetAsideDialog(FormDialog):
             parent,
             "Set the message aside",
             "The message leaves the inbox without becoming a case. The reason is kept with it.",
+            ok_text="Set aside",
         )
         self.reason = QPlainTextEdit()
         self.reason.setObjectName("set_aside_reason")
@@ -35,6 +36,7 @@ class AttachToCaseDialog(FormDialog):
             parent,
             "Attach to a case",
             "The message and its attachments join a case already open (a follow-up, proof of identity).",
+            ok_text="Attach",
         )
         self.reference = QLineEdit()
         self.reference.setObjectName("case_reference")

@@ -91,6 +91,8 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        # Wide enough that the greeting and the database name read on one line, not three.
+        self.setMinimumWidth(max(400, label.fontMetrics().horizontalAdvance(intro) // 2 + 40))
         self.countdown = QTimer(self)
         self.countdown.setSingleShot(True)
         self.countdown.setTimerType(Qt.TimerType.PreciseTimer)

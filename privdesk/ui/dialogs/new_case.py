@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from privdesk.domain.types import Channel, RequestType
 from privdesk.services.cases import NewCase
 from privdesk.services.dto import OrganizationDTO
-from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
+from privdesk.ui.dialogs.common import FormDialog, date_edit, fit_checklist, to_date
 
 CHANNEL_LABELS = {
     Channel.MAIL: "Mail",
@@ -55,7 +55,7 @@ class NewCaseDialog(FormDialog):
             if phone
             else "Log the request on the day it was received: the legal clocks start from that date."
         )
-        super().__init__(parent, title, intro)
+        super().__init__(parent, title, intro, ok_text="Create the case")
         self.phone = phone
         self.today = today
         self.organization = QComboBox()
@@ -79,7 +79,7 @@ class NewCaseDialog(FormDialog):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             self.types.addItem(item)
-        self.types.setMaximumHeight(150)
+        fit_checklist(self.types)
         self.channel = QComboBox()
         self.channel.setObjectName("channel")
         self.channel.setAccessibleName("Channel")

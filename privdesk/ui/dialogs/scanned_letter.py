@@ -255,6 +255,7 @@ class ScannedLetterDialog(FormDialog):
             "Log a letter received by post",
             "Add the scanned pages and the day the letter arrived: the legal clock starts on that day, "
             "not on the postmark.",
+            ok_text="Add to the inbox",
         )
         self.today = today
         self.max_bytes = max_bytes

@@ -29,7 +29,7 @@ from privdesk.domain.types import DenialReason, Outcome, RequestType
 from privdesk.services.agents import AgentDTO, AuthorizationInput
 from privdesk.services.dto import ItemDTO
 from privdesk.services.workflow import DataPoint, VerificationInput
-from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
+from privdesk.ui.dialogs.common import FormDialog, date_edit, fit_checklist, to_date
 
 DENIAL_LABELS = {
     DenialReason.UNVERIFIABLE: "Identity could not be verified",
@@ -67,7 +67,12 @@ class Acknowledgement:
 
 class AcknowledgeDialog(FormDialog):
     def __init__(self, parent: QWidget | None, today: dt.date) -> None:
-        super().__init__(parent, "Acknowledge receipt", "Record how and when receipt was confirmed.")
+        super().__init__(
+            parent,
+            "Acknowledge receipt",
+            "Record how and when receipt was confirmed.",
+            ok_text="Acknowledge",
+        )
         self.on = date_edit(today, "acknowledged_on", latest=today)
         self.method = QComboBox()
         self.method.setObjectName("method")
@@ -96,6 +101,7 @@ class VerificationDialog(FormDialog):
             "Verify identity",
             f"Level required by the rules: {level_required.replace('_', ' ')}. Tick what was asked, "
             "what came back and whether it matched your records.",
+            ok_text="Record the check",
         )
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("data_points")
@@ -191,6 +197,7 @@ class ExtensionDialog(FormDialog):
             "Extend the deadline",
             "The consumer must be told of the extension and the reason before the first deadline."
             + (f" The new deadline will be {extended_to.isoformat()}." if extended_to else ""),
+            ok_text="Extend the deadline",
         )
         self.on = date_edit(today, "extended_on", latest=today)
         self.reason = QPlainTextEdit()
@@ -228,7 +235,10 @@ class Response:
 class RespondDialog(FormDialog):
     def __init__(self, parent: QWidget | None, items: Sequence[ItemDTO], today: dt.date) -> None:
         super().__init__(
-            parent, "Respond or deny", "Record the answer given. A denial needs its coded reasons."
+            parent,
+            "Respond or deny",
+            "Record the answer given. A denial needs its coded reasons.",
+            ok_text="Record the answer",
         )
         self.item = QComboBox()
         self.item.setObjectName("item_type")
@@ -323,6 +333,7 @@ class AuthorizationDialog(FormDialog):
             parent,
             "Record agent authorization",
             f"Signed permission for an agent to act for {consumer_name}.",
+            ok_text="Record authorization",
         )
         self.consumer_id = consumer_id
         self.agent = QComboBox()
@@ -345,7 +356,7 @@ class AuthorizationDialog(FormDialog):
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
             self.scope.addItem(entry)
-        self.scope.setMaximumHeight(150)
+        fit_checklist(self.scope)
         self.valid_months = QSpinBox()
         self.valid_months.setObjectName("valid_months")
         self.valid_months.setAccessibleName("Valid for months")
@@ -404,7 +415,12 @@ class AuthorizationDialog(FormDialog):
 
 class NoteDialog(FormDialog):
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent, "Add a note", "Notes go on the case's timeline and into the audit trail.")
+        super().__init__(
+            parent,
+            "Add a note",
+            "Notes go on the case's timeline and into the audit trail.",
+            ok_text="Add note",
+        )
         self.body = QPlainTextEdit()
         self.body.setObjectName("note_body")
         self.body.setAccessibleName("Note")
@@ -421,7 +437,9 @@ class NoteDialog(FormDialog):
 
 class AddAgentDialog(FormDialog):
     def __init__(self, parent: QWidget | None) -> None:
-        super().__init__(parent, "Add an agent", "A person or a business that acts for consumers.")
+        super().__init__(
+            parent, "Add an agent", "A person or a business that acts for consumers.", ok_text="Add agent"
+        )
         self.name = QLineEdit()
         self.name.setObjectName("agent_name")
         self.name.setAccessibleName("Name")
