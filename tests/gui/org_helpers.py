@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from privdesk.services.hub import Services
 from privdesk.ui.main_window import MainWindow
 from privdesk.ui.pages.organizations import OrganizationsPage
@@ -14,7 +16,9 @@ def open_organization(qtbot: Any, window: MainWindow, slug: str = "mstis") -> Or
     page = window.pages["organizations"]
     assert isinstance(page, OrganizationsPage)
     qtbot.waitUntil(lambda: page.list.count() > 0, timeout=10_000)
-    row = next(i for i in range(page.list.count()) if page.list.item(i).text().endswith(f"\n{slug}"))
+    row = next(
+        i for i in range(page.list.count()) if page.list.item(i).data(Qt.ItemDataRole.UserRole) == slug
+    )
     page.list.setCurrentRow(row)
     qtbot.waitUntil(lambda: page.current_slug == slug, timeout=10_000)
     return page

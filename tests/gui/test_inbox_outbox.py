@@ -306,3 +306,35 @@ def test_cancel_reaches_the_import_and_the_print_run(
     idle(qtbot, window)
     assert outbox.message.text().startswith("Print run cancelled")
     assert outbox.batch_button.isEnabled()
+
+
+def test_outbox_list_takes_the_page_height_with_whole_titles_and_a_hint_when_empty(
+    qtbot: Any, window: MainWindow
+) -> None:
+    window.go("outbox")
+    outbox = outbox_of(window)
+    select_queued_letter(qtbot, outbox)
+    idle(qtbot, window)
+    # No empty message line pushes the list down: it starts under the buttons and fills the page.
+    assert outbox.message.isHidden()
+    assert outbox.splitter.height() > 0.8 * outbox.height()
+    view = outbox.view
+    titles = [x.title for x in outbox.letters.records]
+    longest = max(titles, key=view.fontMetrics().horizontalAdvance)
+    assert view.columnWidth(1) >= view.fontMetrics().horizontalAdvance(longest)
+    assert outbox.letters.data(outbox.letters.index(0, 3)) == "Queued"  # as the filter says it
+    assert view.rowHeight(0) < 2 * view.fontMetrics().height()  # one line per letter, not wrapped
+    outbox.status.setCurrentIndex(outbox.status.findData("returned"))
+    qtbot.waitUntil(lambda: outbox.letters.rowCount() == 0, timeout=10_000)
+    assert view.showing_hint() and "Letters are queued when a case is" in view.empty_hint
+    outbox.message.setText("Saved letter.pdf.")
+    assert outbox.message.isVisibleTo(outbox)
+
+
+def test_an_empty_inbox_says_how_to_fill_it(qtbot: Any, empty_window: MainWindow) -> None:
+    empty_window.go("inbox")
+    inbox = inbox_of(empty_window)
+    idle(qtbot, empty_window)
+    assert inbox.items.rowCount() == 0 and inbox.view.showing_hint()
+    assert "Import emails, log a call or a letter" in inbox.view.empty_hint
+    assert inbox.outcome_label.isHidden() and inbox.mail_status.isHidden()

@@ -123,3 +123,9 @@ def test_export_writes_a_profile_that_imports_again(qtbot: Any, window: MainWind
     qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)
     data = tomllib.loads(target.read_text(encoding="utf-8"))
     assert data["slug"] == "coverys"
+
+
+def test_each_organization_is_one_line_of_the_list(qtbot: Any, window: MainWindow) -> None:
+    page = open_organization(qtbot, window, "coverys")
+    texts = [page.list.item(i).text() for i in range(page.list.count())]
+    assert texts == ["Coverys (coverys)", "LossExpress (lossexpress)", "MSTIS (mstis)"]

@@ -119,3 +119,15 @@ def test_due_today_tile_opens_the_same_cases_it_counts(qtbot: Any, window: MainW
     with qtbot.waitSignal(queue.model.count_changed, timeout=5000):
         queue.due_from_chip.click()
     assert not queue.due_from_chip.isVisible() and queue.current_filter().due_from is None
+
+
+def test_the_next_due_column_shows_an_overdue_date_whole(qtbot: Any, window: MainWindow) -> None:
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    queue = open_queue(qtbot, window)
+    text = queue.model.data(queue.model.index(0, 0))
+    assert text.endswith("· overdue")
+    bold = QFont(queue.table.font())
+    bold.setBold(True)
+    icon_and_margins = 32
+    assert queue.table.columnWidth(0) >= QFontMetrics(bold).horizontalAdvance(text) + icon_and_margins

@@ -42,7 +42,11 @@ class AgentsPage(Page):
             ],
             self,
         )
-        self.agents_view = table("agent_table", self.agents)
+        self.agents_view = table(
+            "agent_table",
+            self.agents,
+            "No agent yet. Use Add agent… when a person or a business writes for a consumer.",
+        )
         self.auths = RecordTableModel(
             [
                 Column("Consumer", lambda x: x.consumer_name),
@@ -55,7 +59,13 @@ class AgentsPage(Page):
             ],
             self,
         )
-        self.auths_view = table("authorization_table", self.auths)
+        self.auths_view = table(
+            "authorization_table",
+            self.auths,
+            "No authorization on file for this agent. An authorization is recorded from the case: "
+            "open it, then Agent and authorization › Record authorization…",
+            refit=True,
+        )
         self.warnings = QLabel("")
         self.warnings.setObjectName("agent_warnings")
         self.warnings.setWordWrap(True)
@@ -88,7 +98,7 @@ class AgentsPage(Page):
         if not rows:
             return
         agent: AgentDTO = self.agents.data(rows[0], RECORD_ROLE)
-        self.warnings.setText("\n".join(f"⚠ {w}" for w in agent.warnings))
+        self.warnings.setText("\n".join(f"⚠ {w[:1].upper()}{w[1:]}" for w in agent.warnings))
         self.call(lambda: self.services.agents.authorizations(agent_id=agent.id), self.auths.set_records)
 
     def add_agent(self) -> None:

@@ -5,13 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from privdesk.ui.errors import show_error
 
 if TYPE_CHECKING:
     from privdesk.services.hub import Services
     from privdesk.ui.main_window import MainWindow
+
+
+class MessageLine(QLabel):
+    """A word-wrapped line for the outcome of the last action: it takes no room while it says nothing,
+    so an empty one never pushes the page's list down."""
+
+    def __init__(self, name: str, parent: QWidget | None = None) -> None:
+        super().__init__("", parent)
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        self.hide()
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setVisible(bool(text))
 
 
 class Page(QWidget):

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -152,8 +153,10 @@ class QueueWidget(QWidget):
         header.setHighlightSections(False)
         header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         header.customContextMenuRequested.connect(self.columns_menu)
+        bold = QFont(self.table.font())
+        bold.setBold(True)  # overdue dates are drawn bold, after the clock icon
         widths = {
-            "due": 170,
+            "due": QFontMetrics(bold).horizontalAdvance("2026-12-31 · overdue") + 48,
             "reference": 130,
             "consumer": 200,
             "types": 240,

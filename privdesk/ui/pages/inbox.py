@@ -49,7 +49,7 @@ from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog, ScanPreview
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import type_label
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
-from privdesk.ui.pages.base import Page
+from privdesk.ui.pages.base import MessageLine, Page
 from privdesk.ui.pages.consumers import table
 from privdesk.ui.tasks import Task
 
@@ -355,15 +355,15 @@ class InboxPage(Page):
         self.scheduler = MailboxScheduler(window, self)
         self.scheduler.status_changed.connect(self._mail_status)
         self.scheduler.fetched.connect(lambda _new: self.refresh())
-        self.view = table("intake_table", self.items)
+        self.view = table(
+            "intake_table",
+            self.items,
+            "Nothing waiting. Import emails, log a call or a letter, or fetch the mail.",
+        )
         self.count_label = QLabel("")
         self.count_label.setObjectName("intake_count")
-        self.outcome_label = QLabel("")
-        self.outcome_label.setObjectName("import_outcome")
-        self.outcome_label.setWordWrap(True)
-        self.mail_status = QLabel("")
-        self.mail_status.setObjectName("mailbox_status")
-        self.mail_status.setWordWrap(True)
+        self.outcome_label = MessageLine("import_outcome")
+        self.mail_status = MessageLine("mailbox_status")
         self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
         self.call_button = self._button("call_note_button", "Log a call…", self.log_call, "phone")
         self.letter_button = self._button("letter_button", "Log a letter…", self.log_letter)

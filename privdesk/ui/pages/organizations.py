@@ -519,7 +519,8 @@ class OrganizationsPage(Page):
         try:
             self.list.clear()
             for org in orgs:
-                item = QListWidgetItem(f"{org.display_name}\n{org.slug}")
+                # One line per organization, as the choosers write it: two lines read as two organizations.
+                item = QListWidgetItem(f"{org.display_name} ({org.slug})")
                 item.setData(Qt.ItemDataRole.UserRole, org.slug)
                 item.setToolTip(org.legal_name)
                 self.list.addItem(item)

@@ -38,7 +38,7 @@ from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
 from privdesk.ui.icons import icon
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
-from privdesk.ui.pages.base import Page
+from privdesk.ui.pages.base import MessageLine, Page
 from privdesk.ui.pages.consumers import table
 from privdesk.ui.pages.inbox import WorkProgress
 
@@ -54,6 +54,8 @@ STATUS_FILTERS = (
     (LetterStatus.RETURNED.value, "Returned"),
 )
 METHODS = (("first_class", "First-class mail"), ("certified", "Certified mail"), ("email", "Email"))
+STATUS_LABELS = {code: label for code, label in STATUS_FILTERS if code} | {LetterStatus.VOID.value: "Void"}
+METHOD_LABELS = dict(METHODS)
 HAS_FILE = (LetterStatus.GENERATED.value, LetterStatus.PRINTED.value)
 
 
@@ -69,7 +71,12 @@ class Mailing:
 
 class MarkSentDialog(FormDialog):
     def __init__(self, parent: QWidget | None, today: dt.date) -> None:
-        super().__init__(parent, "Mark the letter sent", "Once sent, the letter's file can no longer change.")
+        super().__init__(
+            parent,
+            "Mark the letter sent",
+            "Once sent, the letter's file can no longer change.",
+            ok_text="Mark sent",
+        )
         self.on = date_edit(today, "sent_on", latest=today)
         self.method = QComboBox()
         self.method.setObjectName("method")
@@ -105,7 +112,12 @@ class Return:
 
 class MarkReturnedDialog(FormDialog):
     def __init__(self, parent: QWidget | None, today: dt.date) -> None:
-        super().__init__(parent, "Letter came back", "Record the day the post returned it and why.")
+        super().__init__(
+            parent,
+            "Letter came back",
+            "Record the day the post returned it and why.",
+            ok_text="Mark returned",
+        )
         self.on = date_edit(today, "returned_on", latest=today)
         self.note = QPlainTextEdit()
         self.note.setObjectName("returned_note")
@@ -174,15 +186,20 @@ class OutboxPage(Page):
                     icon=lambda x: None if x.has_postal_address else icon("warning"),
                     tooltip=lambda x: "" if x.has_postal_address else "No postal address on file",
                 ),
-                Column("Status", lambda x: x.status),
+                Column("Status", lambda x: STATUS_LABELS.get(x.status, x.status)),
                 Column("Created", lambda x: x.created_on),
                 Column("Sent", lambda x: x.sent_on),
-                Column("Method", lambda x: x.method),
+                Column("Method", lambda x: METHOD_LABELS.get(x.method or "", x.method)),
                 Column("Tracking", lambda x: x.tracking_number),
             ],
             self,
         )
-        self.view = table("letter_table", self.letters)
+        self.view = table(
+            "letter_table",
+            self.letters,
+            "No letter with this status. Letters are queued when a case is acknowledged, extended or "
+            "answered.",
+        )
         self.status = QComboBox()
         self.status.setObjectName("letter_status_filter")
         self.status.setAccessibleName("Show letters with status")
@@ -191,9 +208,7 @@ class OutboxPage(Page):
         self.status.currentIndexChanged.connect(lambda _: self.refresh())
         self.count_label = QLabel("")
         self.count_label.setObjectName("letter_count")
-        self.message = QLabel("")
-        self.message.setObjectName("outbox_message")
-        self.message.setWordWrap(True)
+        self.message = MessageLine("outbox_message")
         self.generate_button = self._button("generate_button", "Generate", self.generate)
         self.export_button = self._button("export_button", "Export PDF…", self.export_pdf)
         self.print_button = self._button("print_button", "Print…", self.print_letter)
@@ -237,7 +252,7 @@ class OutboxPage(Page):
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
-        layout.addWidget(self.splitter)
+        layout.addWidget(self.splitter, 1)  # the list and the preview take the height, not the labels
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self._update_buttons()
 
