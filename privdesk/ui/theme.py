@@ -72,9 +72,10 @@ def readable_on(color: QColor, background: QColor, minimum: float = READABLE_CON
     for _ in range(40):
         if contrast_ratio(result, background) >= minimum:
             break
-        hue, saturation, lightness, alpha = result.getHslF()
+        lightness = result.lightnessF()
         lightness = min(1.0, lightness + 0.025) if towards_light else max(0.0, lightness - 0.025)
-        result = QColor.fromHslF(max(hue, 0.0), saturation, lightness, alpha)
+        hue = max(result.hslHueF(), 0.0)  # -1 for greys
+        result = QColor.fromHslF(hue, result.hslSaturationF(), lightness, result.alphaF())
     return result
 
 
