@@ -155,9 +155,94 @@ def inner(out: Path, only: list[str], dark: bool = False) -> None:
         dialog.show()
         shoot(dialog, name)
         dialog.close()
+    shoot_more(window, services, reference, settle, shoot)
     window.close()
     window.shutdown()
     QApplication.processEvents()
+
+
+def sample_scan(folder: Path) -> Path:
+    """A one-page scanned letter (a PDF made here, so the screenshot needs no file of the project)."""
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.pdfgen import canvas
+
+    path = folder / "scan-2026-11-18.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=LETTER)
+    lines = (
+        "Ruth Okafor",
+        "12 Elm Street",
+        "Torrance, CA 90501",
+        "",
+        "To the Privacy Officer,",
+        "",
+        "I am a California resident. Please delete all the personal information",
+        "you hold about me, and confirm in writing when it is done.",
+        "",
+        "Yours faithfully,",
+        "Ruth Okafor",
+    )
+    for n, line in enumerate(lines):
+        pdf.drawString(72, 700 - 18 * n, line)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: Any) -> None:
+    """The screens added after the first sixteen: outbox, intake forms, agents' authorization, matches,
+    the shortcuts, sign-in and first run."""
+    from privdesk.ui.actions import shortcut_rows
+    from privdesk.ui.dialogs.call_note import CallNoteDialog
+    from privdesk.ui.dialogs.first_run import FirstRunDialog
+    from privdesk.ui.dialogs.login import LoginDialog
+    from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog
+    from privdesk.ui.dialogs.steps import AuthorizationDialog
+    from privdesk.ui.main_window import ShortcutsDialog
+
+    window.go("outbox")
+    settle()
+    outbox = window.pages["outbox"]
+    waiting = [x for x in outbox.letters.records if x.status == "queued" and x.has_postal_address]
+    if waiting:
+        outbox.select_letter(waiting[0].id)
+    settle(800)
+    shoot(window, "17-outbox")
+
+    window.go("consumers")
+    settle()
+    consumers = window.pages["consumers"]
+    row = next((r for r, c in enumerate(consumers.people.records) if c.full_name == "Jonathan Pemberton"), 0)
+    consumers.people_view.selectRow(row)
+    settle()
+    if consumers.candidates.rowCount():
+        consumers.candidates_view.selectRow(0)
+    shoot(window, "21-consumer-matches")
+
+    organizations = services.organizations.list()
+    case = services.cases.show(reference)
+    today = services.ctx.today()
+    scans = Path(tempfile.mkdtemp(prefix="privdesk-scan-"))
+    letter = ScannedLetterDialog(window, organizations, today, services.intake.limits.max_file_bytes, "mstis")
+    letter.add_files([str(sample_scan(scans))])
+    letter.sender_name.setText("Ruth Okafor")
+    letter.sender_address.setPlainText("12 Elm Street\nTorrance, CA 90501")
+    dialogs = [
+        (CallNoteDialog(window, organizations, services.ctx.now(), "mstis"), "18-call-note"),
+        (letter, "19-scanned-letter"),
+        (
+            AuthorizationDialog(window, services.agents.list(), case.consumer_id, case.consumer_name, today),
+            "20-agent-authorization",
+        ),
+        (ShortcutsDialog(shortcut_rows(window.actions_by_id), window), "22-keyboard-shortcuts"),
+        (LoginDialog(window.runner, lambda *_: None, window, database="demo.db"), "23-sign-in"),
+        (FirstRunDialog(window.runner, lambda *_: None, window), "24-first-run"),
+    ]
+    for dialog, name in dialogs:
+        dialog.show()
+        shoot(dialog, name)
+        dialog.hide()
+        dialog.deleteLater()
+    shutil.rmtree(scans, ignore_errors=True)
 
 
 def main() -> int:
