@@ -41,6 +41,8 @@ from privdesk.store.models import (
     ReferenceCounter,
     RequestItem,
     Task,
+    open_status_condition,
+    status_off_index,
 )
 
 DUE_SOON_DAYS = 7
@@ -524,16 +526,15 @@ def case_conditions(
     statistics, would otherwise take the status index and sort every open case.
     """
     conditions: builtins.list[ColumnElement[bool]] = []
-    open_values = [s.value for s in OPEN_STATUSES]
     by_id = bool(f.request_type or text_search.query_phrases(f.search or ""))
-    status = Case.status.concat("") if sqlite and (by_id or not status_index) else Case.status
+    status = status_off_index() if sqlite and (by_id or not status_index) else Case.status
     if f.status:
         if f.status not in {s.value for s in ItemStatus}:
             known = ", ".join(s.value for s in ItemStatus)
             raise ValidationError(f"unknown status {f.status!r} (known: {known})")
         conditions.append(status == f.status)
     if f.open_only or f.overdue:
-        conditions.append(status.in_(open_values))
+        conditions.append(open_status_condition(status))  # as the open-case indexes state it
     if f.organization:
         organization = select(Organization.id).where(Organization.slug == f.organization)
         conditions.append(Case.organization_id == organization.scalar_subquery())

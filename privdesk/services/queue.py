@@ -1,7 +1,10 @@
 """The case queue in sorted pages: the same filters as ``CaseService.list``, ordered by any column.
 
 A page is chosen on case ids alone, from the cases table and its indexes (no join), and only the rows
-of that page are read in full: with 100,000 cases a page costs about what its index scan costs.
+of that page are read in full. Every order is one the indexes keep, so that a page costs an index
+walk to its offset, never a sort of every matching case: open cases have an index per order
+(migration 0004); cases without a due date, and organizations (ordered by slug, not id), are read as
+segments one after another, each an index walk of its own.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import case, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ValidationError
@@ -21,8 +24,14 @@ from privdesk.store.models import Case, Organization
 
 SORT_KEYS = ("reference", "organization", "consumer", "jurisdiction", "channel", "received", "status", "due")
 
-# Orders the (status, due date) index serves; for the others the sort column's own index is read.
-STATUS_INDEX_SORTS = ("due", "status")
+SORT_COLUMNS: dict[str, Any] = {
+    "reference": Case.id,  # references are handed out in id order
+    "consumer": Case.consumer_name,
+    "jurisdiction": Case.jurisdiction,
+    "channel": Case.channel,
+    "received": Case.received_on,
+    "status": Case.status,
+}
 
 
 @dataclass(frozen=True)
@@ -31,23 +40,31 @@ class QueuePage:
     rows: list[CaseRow]
 
 
-def _sort_key(s: Session, sort: str) -> Any:
-    if sort == "reference":
-        return Case.id  # references are handed out in id order
+@dataclass(frozen=True)
+class _Segment:
+    """The cases meeting ``where`` in ``order``: the queue's order is its segments one after another."""
+
+    where: list[ColumnElement[bool]]
+    order: list[Any]
+
+
+def _segments(s: Session, sort: str, descending: bool) -> list[_Segment]:
+    def directed(column: Any) -> Any:
+        return column.desc() if descending else column.asc()
+
+    tie = directed(Case.id)
+    if sort == "due":
+        # Cases without a due date come last in either direction.
+        return [
+            _Segment([Case.next_due_on.is_not(None)], [directed(Case.next_due_on), tie]),
+            _Segment([Case.next_due_on.is_(None)], [tie]),
+        ]
     if sort == "organization":
-        # Organizations are few: rank their ids by slug instead of joining the table.
-        slugs = s.execute(select(Organization.id, Organization.slug).order_by(Organization.slug)).all()
-        if not slugs:
-            return Case.organization_id
-        return case({org_id: rank for rank, (org_id, _) in enumerate(slugs)}, value=Case.organization_id)
-    return {
-        "consumer": Case.consumer_name,
-        "jurisdiction": Case.jurisdiction,
-        "channel": Case.channel,
-        "received": Case.received_on,
-        "status": Case.status,
-        "due": Case.next_due_on,
-    }[sort]
+        # Organizations are few: each one's cases in id order, the organizations in slug order.
+        slug = Organization.slug.desc() if descending else Organization.slug.asc()
+        org_ids = s.scalars(select(Organization.id).order_by(slug))
+        return [_Segment([Case.organization_id == org_id], [tie]) for org_id in org_ids]
+    return [_Segment([], [directed(SORT_COLUMNS[sort]), tie])]
 
 
 class QueueService:
@@ -55,25 +72,34 @@ class QueueService:
         self.ctx = ctx
 
     def page(self, filters: CaseFilter, sort: str = "due", descending: bool = False) -> QueuePage:
-        """``filters.limit`` rows from ``filters.offset``, sorted; cases without a due date sort last."""
+        """``filters.limit`` rows from ``filters.offset``, sorted, ties by id; cases without a due date
+        sort last in either direction."""
         if sort not in SORT_KEYS:
             raise ValidationError(f"cannot sort by {sort!r} (known: {', '.join(SORT_KEYS)})")
         today = self.ctx.today()
-        conditions = case_conditions(
-            filters, today, sqlite=self.ctx.db.is_sqlite, status_index=sort in STATUS_INDEX_SORTS
-        )
+        # One status is best found through the status indexes (by due date: the status and due index),
+        # the open cases through the open-case index of the page's order.
+        status_index = filters.status is not None and sort in ("due", "status")
+        conditions = case_conditions(filters, today, sqlite=self.ctx.db.is_sqlite, status_index=status_index)
+        skip, wanted = (filters.offset, filters.limit) if filters.limit else (0, None)
+        ids: list[int] = []
         with self.ctx.db.read() as s:
-            key = _sort_key(s, sort)
-            order: list[Any] = [
-                key.desc() if descending else key.asc(),
-                Case.id.desc() if descending else Case.id.asc(),
-            ]
-            if sort == "due":
-                order.insert(0, Case.next_due_on.is_(None))
-            ids = select(Case.id).where(*conditions).order_by(*order)
-            if filters.limit:
-                ids = ids.limit(filters.limit).offset(filters.offset)
-            return QueuePage(filters.offset, case_rows(s, list(s.scalars(ids)), today))
+            for segment in _segments(s, sort, descending):
+                query = select(Case.id).where(*conditions, *segment.where).order_by(*segment.order)
+                if wanted is None:
+                    ids += s.scalars(query)
+                    continue
+                found = list(s.scalars(query.limit(wanted).offset(skip)))
+                if found:
+                    ids += found
+                    wanted -= len(found)
+                    skip = 0
+                    if not wanted:
+                        break
+                elif skip:  # the page starts past this segment
+                    every = select(func.count()).select_from(Case).where(*conditions, *segment.where)
+                    skip -= s.scalar(every) or 0
+            return QueuePage(filters.offset, case_rows(s, ids, today))
 
     def history(self, consumer_id: int) -> list[CaseRow]:
         """Every case of one person, newest first."""
