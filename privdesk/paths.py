@@ -37,6 +37,24 @@ def default_database_path() -> Path:
     return data_dir() / "privdesk.db"
 
 
+def demo_database_path() -> Path:
+    """The throwaway database ``--demo`` opens (sample organizations and cases)."""
+    return data_dir() / "demo.db"
+
+
+DB_ENV = "PRIVDESK_DB"
+
+
+def resolve_database(target: str | os.PathLike[str] | None) -> str:
+    """``--db`` wins, then ``PRIVDESK_DB``, then privdesk.db in the user's data folder."""
+    if target:
+        return os.fspath(target)
+    env = os.environ.get(DB_ENV)
+    if env:
+        return env
+    return str(default_database_path())
+
+
 def logo_cache_dir() -> Path:
     """Letterhead logos copied out of the database for ReportLab (created on demand)."""
     path = Path(user_cache_dir(APP_NAME, ORG_NAME)) / "logos"

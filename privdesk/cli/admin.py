@@ -10,10 +10,10 @@ from typing import Any
 
 from privdesk.cli.core import EXIT_ERROR, EXIT_OK, emit
 from privdesk.domain.errors import ValidationError
+from privdesk.paths import DB_ENV
 from privdesk.services.dbcopy import CopyReport, copy_database
 from privdesk.services.dburl import check_connection, forget_password, server_password_key, store_password
 from privdesk.services.dto import to_json
-from privdesk.services.hub import DB_ENV
 
 
 def _server_url(args: argparse.Namespace) -> str:

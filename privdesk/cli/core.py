@@ -353,9 +353,9 @@ def sign_in(services: Services, args: argparse.Namespace) -> None:
 
 
 def demo_database() -> str:
-    from privdesk.paths import data_dir
+    from privdesk.paths import demo_database_path
 
-    return str(data_dir() / "demo.db")
+    return str(demo_database_path())
 
 
 def run(argv: Sequence[str]) -> int:

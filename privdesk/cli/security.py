@@ -16,8 +16,9 @@ from typing import Any
 from privdesk.cli.core import EXIT_ERROR, EXIT_OK, LOGIN_PASSWORD_ENV, ask_secret, emit
 from privdesk.domain.errors import StoreError, ValidationError
 from privdesk.domain.types import Role
+from privdesk.paths import resolve_database
 from privdesk.services.dto import to_json
-from privdesk.services.hub import Services, resolve_database
+from privdesk.services.hub import Services
 from privdesk.services.secrets import (
     Protection,
     SecretStore,

@@ -22,7 +22,7 @@ from privdesk.domain.errors import StoreError
 from privdesk.services.context import ServiceContext
 from privdesk.store import crypto
 from privdesk.store.engine import engine_key
-from privdesk.store.migrate import current_revision, head_revision, upgrade
+from privdesk.store.migrate import current_revision, head_revision, is_up_to_date, upgrade
 
 BACKUP_PREFIX = "privdesk-"
 BACKUP_PATTERN = re.compile(r"^privdesk-(\d{8}T\d{6}Z)\.db$")
@@ -267,7 +267,7 @@ class BackupService:
         return startup_check(self._live_file(), engine_key(self.ctx.db.engine), folder)
 
     def migrations_pending(self) -> bool:
-        return current_revision(self.ctx.db.engine) != head_revision()
+        return not is_up_to_date(self.ctx.db.engine)
 
     def migrate_with_backup(self, folder: Path | None = None) -> BackupInfo | None:
         """Apply pending schema migrations; an existing SQLite database is backed up (verified) first.
@@ -276,6 +276,8 @@ class BackupService:
         a server (where ``pg_dump`` is the backup, see ``PG_MESSAGE``).
         """
         engine = self.ctx.db.engine
+        if is_up_to_date(engine):
+            return None
         current = current_revision(engine)
         if current == head_revision():
             return None

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from privdesk.paths import default_database_path
+from privdesk.paths import DB_ENV, resolve_database
 from privdesk.services.agents import AgentService
 from privdesk.services.audit import AuditService
 from privdesk.services.cases import CaseService
@@ -33,18 +33,6 @@ if TYPE_CHECKING:
     from privdesk.services.intake import IntakeService
     from privdesk.services.letters import LetterService
     from privdesk.services.reports import ReportService
-
-DB_ENV = "PRIVDESK_DB"
-
-
-def resolve_database(target: str | os.PathLike[str] | None) -> str:
-    """``--db`` wins, then ``PRIVDESK_DB``, then privdesk.db in the user's data folder."""
-    if target:
-        return os.fspath(target)
-    env = os.environ.get(DB_ENV)
-    if env:
-        return env
-    return str(default_database_path())
 
 
 def default_actor() -> str:

@@ -18,6 +18,7 @@ import dataclasses
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from privdesk import APP_ID, APP_NAME, __version__
+from privdesk.logsafe import log_exception
 from privdesk.ui.errors import explain, install_excepthook
 
 if TYPE_CHECKING:
@@ -58,7 +60,7 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 
 def describe_target(target: str | None, env_db: str | None) -> str:
-    from privdesk.services.hub import resolve_database
+    from privdesk.paths import resolve_database
 
     location = target or env_db
     return resolve_database(location)
@@ -99,8 +101,9 @@ class StartupFlow(QObject):
         demo: bool = False,
         secrets: SecretStore | None = None,
         lock_check_ms: int | None = None,
+        started: float | None = None,
     ) -> None:
-        from privdesk.services.hub import DB_ENV, resolve_database
+        from privdesk.paths import DB_ENV, resolve_database
 
         super().__init__(window)
         self.setObjectName("startup_flow")
@@ -125,6 +128,8 @@ class StartupFlow(QObject):
         self.lock_minutes = 0
         self.restore_note = ""
         self.migration_backup: BackupInfo | None = None
+        self.started = started  # perf_counter() at launch, for the start-up time in the log
+        self.checked_in_background = False
 
     @property
     def database_name(self) -> str:
@@ -216,7 +221,7 @@ class StartupFlow(QObject):
 
         if outcome.need is None:
             self.key = outcome.key
-            self._check()
+            self._open()
             return
         if outcome.need == DAMAGED:
             from privdesk.services.backup import StartupProblem
@@ -242,9 +247,14 @@ class StartupFlow(QObject):
         self._show(dialog)
 
     # -- 2. integrity -------------------------------------------------------------------------
-    def _check(self) -> None:
+    # A full integrity check reads every page: seconds on a large file. It runs in the background once the
+    # window is ready (``_check_in_background``); it runs first only when the database fails to open.
+    def _check(self, opening_error: BaseException | None = None) -> None:
         if not self.is_file:
-            self._open()
+            if opening_error is not None:
+                self.fail(opening_error)
+            else:
+                self._open()
             return
         path, key, folder = Path(self.location).expanduser(), self.key, self.backup_folder()
 
@@ -256,8 +266,52 @@ class StartupFlow(QObject):
             latest = backups[0].path if backups else None
             return [p if p.latest_backup else StartupProblem(p.message, latest) for p in problems]
 
+        def checked(problems: list[StartupProblem]) -> None:
+            if not problems and opening_error is not None:
+                self.fail(opening_error)  # sound, yet it would not open: say why
+            else:
+                self._checked(problems)
+
         self.window.statusBar().showMessage("Checking the database…")
-        self.runner.run(work, self._checked, self.fail)
+        self.runner.run(work, checked, self.fail)
+
+    def _check_in_background(self) -> None:
+        """The full check of a database already in use; damage found brings up the recovery dialog."""
+        if not self.is_file:
+            return
+        path, key, folder = Path(self.location).expanduser(), self.key, self.backup_folder()
+        services = self.services
+
+        def work() -> list[StartupProblem]:
+            from privdesk.services.backup import StartupProblem, list_backups, startup_check
+
+            problems = startup_check(path, key, folder)
+            if not problems:
+                return []
+            backups = list_backups(folder)
+            latest = backups[0].path if backups else None
+            return [p if p.latest_backup else StartupProblem(p.message, latest) for p in problems]
+
+        def checked(problems: list[StartupProblem]) -> None:
+            self.checked_in_background = True
+            if not problems or self.window.services is not services or services is None:
+                return  # sound, or the database was closed or replaced meanwhile
+            from privdesk.ui.dialogs.recovery import RecoveryDialog
+
+            log.warning("the background integrity check found a problem with the database")
+            self.window.show_opening()
+            self.window.statusBar().showMessage("The database is damaged: choose a backup to restore.")
+            problem = problems[0]
+            dialog = RecoveryDialog(problem.message, problem.latest_backup, self.backup_folder(), self.window)
+            dialog.chosen.connect(self.restore_running)
+            dialog.quit_requested.connect(lambda: self.quit(1))
+            self._show(dialog)
+
+        def failed(exc: BaseException) -> None:
+            self.checked_in_background = True
+            log_exception(log, "the background integrity check could not run", exc)
+
+        self.runner.run(work, checked, failed)
 
     def _checked(self, problems: list[StartupProblem], error: str = "") -> None:
         if not problems:
@@ -324,7 +378,7 @@ class StartupFlow(QObject):
             return _Opened(services, backup, first_run, automatic, minutes)
 
         self.window.statusBar().showMessage("Opening the database…")
-        self.runner.run(work, self._opened, self.fail, write=True)
+        self.runner.run(work, self._opened, lambda exc: self._check(opening_error=exc), write=True)
 
     # -- 4. who is working --------------------------------------------------------------------
     def _opened(self, opened: _Opened) -> None:
@@ -408,7 +462,11 @@ class StartupFlow(QObject):
             notes.append(warning)
         if notes:
             self.window.statusBar().showMessage(" ".join(notes), 15_000)
+        if self.started is not None:
+            log.info("start-up: the window was ready %.2f s after launch", time.perf_counter() - self.started)
+            self.started = None
         self.ready.emit()
+        self._check_in_background()
 
     # -- restore while running ----------------------------------------------------------------
     def restore_running(self, backup: Path) -> None:
@@ -491,14 +549,14 @@ class StartupFlow(QObject):
         self.services = None
 
 
-def run(target: str | None, *, demo: bool, env_db: str | None) -> int:
+def run(target: str | None, *, demo: bool, env_db: str | None, started: float | None = None) -> int:
     app = make_application()
     install_excepthook()
     from privdesk.ui.main_window import MainWindow
 
     window = MainWindow(database_label=describe_target(target, env_db))
     window.show()
-    flow = StartupFlow(window, target, demo=demo)
+    flow = StartupFlow(window, target, demo=demo, started=started)
     exit_code = {"code": 0}
 
     def finish(code: int) -> None:

@@ -80,6 +80,7 @@ class BackupScheduler(QObject):
 
     backed_up = Signal(object)  # BackupInfo
     failed = Signal(str)
+    FIRST_CHECK_MS = 30_000
 
     def __init__(
         self,
@@ -104,7 +105,8 @@ class BackupScheduler(QObject):
 
     def start(self) -> None:
         self.timer.start()
-        self.check()
+        # A backup due at launch waits a little: copying and checking a large file would slow start-up.
+        QTimer.singleShot(self.FIRST_CHECK_MS, self, self.check)
 
     def stop(self) -> None:
         self.timer.stop()

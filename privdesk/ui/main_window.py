@@ -151,6 +151,10 @@ class PageSet(Mapping[str, "Page"]):
     def __len__(self) -> int:
         return len(PAGES)
 
+    def made_page(self, key: str) -> Page | None:
+        """The page if it has been built, else None (without building it)."""
+        return self._made.get(key)
+
     def made(self) -> list[Page]:
         """The pages built so far (the others have nothing to save or refresh)."""
         return list(self._made.values())
@@ -377,9 +381,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{page.title} — privdesk")
         if self.services is not None:
             page.refresh()
-        self.set_case_actions_enabled(
-            self.cases_page.current_case_view() is not None and page is self.cases_page
-        )
+        # Asked without building the Cases page: building it here would slow start-up.
+        on_a_case = page is self.pages.made_page("cases") and self.cases_page.current_case_view() is not None
+        self.set_case_actions_enabled(on_a_case)
 
     def current_page(self) -> Page:
         return self.pages[PAGE_KEYS[max(self.nav.currentRow(), 0)]]

@@ -258,7 +258,10 @@ def test_demo_opens_without_accounts_and_backs_up_on_exit(
     started.close()
 
 
-def test_scheduled_backup_is_taken_when_due(qtbot: Any, tmp_path: Path, demo_template: Path) -> None:
+def test_scheduled_backup_is_taken_when_due(
+    qtbot: Any, tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(backup_settings.BackupScheduler, "FIRST_CHECK_MS", 100)
     db = tmp_path / "demo.db"
     shutil.copy(demo_template, db)
     folder = tmp_path / "scheduled"

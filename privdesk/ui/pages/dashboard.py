@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from PySide6.QtCharts import QBarCategoryAxis, QBarSeries, QBarSet, QChart, QChartView, QValueAxis
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QFont, QPainter
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -62,6 +62,7 @@ class Tile(QPushButton):
 class DashboardPage(Page):
     title = "Dashboard"
     icon_name = "dashboard"
+    summary_shown = Signal()  # the figures on screen are the latest
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -168,6 +169,7 @@ class DashboardPage(Page):
         self._fill(self.by_type, summary.by_type, type_label)
         self._fill(self.by_org, summary.by_organization, str)
         self._draw_chart(summary)
+        self.summary_shown.emit()
 
     @staticmethod
     def _fill(tree: QTreeWidget, counts: dict[str, int], label: object) -> None:
