@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,9 +113,25 @@ def describe_event(entry: AuditEntryDTO | AuditEvent) -> str:
     words = entry.action.replace("case.", "").replace("task.", "task ").replace("_", " ")
     after = entry.after or {}
     details = [
-        f"{k}: {after[k]}" for k in ("on", "method", "item", "outcome", "reason", "types") if k in after
+        f"{k}: {_detail_text(after[k])}" for k in ("on", "method", "item", "outcome", "reason") if k in after
     ]
-    return words.capitalize() + (f" ({'; '.join(str(d) for d in details)})" if details else "")
+    if "types" in after:  # the request types, in words: "Created — Shine the Light"
+        details.insert(0, _detail_text(after["types"], labels=_type_label))
+    return words.capitalize() + (f" — {'; '.join(details)}" if details else "")
+
+
+def _type_label(code: str) -> str:
+    try:
+        return RequestType(code).label
+    except ValueError:
+        return code
+
+
+def _detail_text(value: object, labels: Callable[[str], str] = str) -> str:
+    """An audit detail as an officer reads it: a list joined with commas, codes in words."""
+    if isinstance(value, list | tuple):
+        return ", ".join(labels(str(v)) for v in value)
+    return labels(str(value)) if isinstance(value, str) else str(value)
 
 
 class CaseFileService:

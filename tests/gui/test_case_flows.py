@@ -110,6 +110,8 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
         timeout=10_000,
     )
     assert view.verification.topLevelItemCount() == 1
+    events = [view.timeline.topLevelItem(i).text(2) for i in range(view.timeline.topLevelItemCount())]
+    assert "Created — Right to know (specific pieces)" in events, events  # types in words, not code
     assert "Full name: matched" in view.verification.topLevelItem(0).text(3)
 
     def extend(cls: Any, parent: Any, today: dt.date, extended_to: Any) -> Any:
