@@ -61,6 +61,9 @@ class ShortcutsDialog(QDialog):
         for r, (menu, text, keys) in enumerate(rows):
             for c, value in enumerate((menu, text, keys)):
                 self.table.setItem(r, c, QTableWidgetItem(value))
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.resizeColumnsToContents()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
@@ -68,7 +71,13 @@ class ShortcutsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(buttons)
-        self.resize(520, 560)
+        # Every row in view without scrolling, as far as the screen allows.
+        rows_height = self.table.verticalHeader().length() + self.table.horizontalHeader().height() + 4
+        wanted = rows_height + buttons.sizeHint().height() + 3 * layout.spacing() + 24
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        limit = screen.height() - 80 if screen is not None else wanted
+        width = sum(self.table.columnWidth(c) for c in range(3)) + 60
+        self.resize(max(520, width), min(wanted, limit))
 
     @classmethod
     def ask(cls, rows: list[tuple[str, str, str]], parent: QWidget | None = None) -> None:

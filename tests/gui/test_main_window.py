@@ -82,6 +82,15 @@ def test_frequent_actions_have_shortcuts_and_help_lists_them(qtbot: Any, window:
     assert len(rows) >= len(frequent)
     assert dialog.table.item(0, 2).text() == "Ctrl+Shift+E"
 
+    every = ShortcutsDialog(rows, window)  # the whole list, as Help > Keyboard shortcuts shows it
+    qtbot.addWidget(every)
+    every.show()
+    qtbot.waitExposed(every)
+    table = every.table
+    last = table.visualItemRect(table.item(len(rows) - 1, 1))
+    assert table.viewport().rect().contains(last), "the last shortcut needs scrolling"
+    assert not table.verticalScrollBar().isVisible()
+
 
 def test_columns_and_geometry_are_remembered(qtbot: Any, window: MainWindow) -> None:
     header = window.cases_page.queue.table.horizontalHeader()
