@@ -1,10 +1,11 @@
 """The case queue in sorted pages: the same filters as ``CaseService.list``, ordered by any column.
 
 A page is chosen on case ids alone, from the cases table and its indexes (no join), and only the rows
-of that page are read in full. Every order is one the indexes keep, so that a page costs an index
-walk to its offset, never a sort of every matching case: open cases have an index per order
-(migration 0004); cases without a due date, and organizations (ordered by slug, not id), are read as
-segments one after another, each an index walk of its own.
+of that page are read in full. Each order is one an index keeps, so that a page of the open cases (or
+of all cases), however deep, costs an index walk to its offset and never a sort of every case: the
+open cases have an index per order (migration 0004). Cases without a due date, and organizations
+(ordered by slug, not id), are segments read one after another, each walked in its own index. Cases
+named by a text search or a request type are read by id and sorted (see ``case_conditions``).
 """
 
 from __future__ import annotations
@@ -79,7 +80,7 @@ class QueueService:
         today = self.ctx.today()
         # One status is best found through the status indexes (by due date: the status and due index),
         # the open cases through the open-case index of the page's order.
-        status_index = filters.status is not None and sort in ("due", "status")
+        status_index = bool(filters.status) and sort in ("due", "status")
         conditions = case_conditions(filters, today, sqlite=self.ctx.db.is_sqlite, status_index=status_index)
         skip, wanted = (filters.offset, filters.limit) if filters.limit else (0, None)
         ids: list[int] = []

@@ -514,6 +514,7 @@ for _name, _column in (
         sqlite_where=open_status_condition(status_off_index()),
         postgresql_where=open_status_condition(Case.status),
     )
+del _name, _column
 
 # Search structures an engine keeps by itself: SQLite's FTS5 table with its shadow tables, and
 # PostgreSQL's trigram index (an operator class Alembic does not compare). Migration 0002 creates
