@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from privdesk import APP_ID, APP_NAME, __version__
@@ -92,6 +92,7 @@ class StartupFlow(QObject):
 
     ready = Signal()
     finished = Signal(int)  # privdesk should quit with this code
+    BACKGROUND_CHECK_DELAY_MS = 3000
 
     def __init__(
         self,
@@ -130,6 +131,9 @@ class StartupFlow(QObject):
         self.migration_backup: BackupInfo | None = None
         self.started = started  # perf_counter() at launch, for the start-up time in the log
         self.checked_in_background = False
+        self.check_timer = QTimer(self)
+        self.check_timer.setSingleShot(True)
+        self.check_timer.timeout.connect(self._check_in_background)
 
     @property
     def database_name(self) -> str:
@@ -466,7 +470,8 @@ class StartupFlow(QObject):
             log.info("start-up: the window was ready %.2f s after launch", time.perf_counter() - self.started)
             self.started = None
         self.ready.emit()
-        self._check_in_background()
+        # After the first screen has its figures: the check reads the whole file and would slow them.
+        self.check_timer.start(self.BACKGROUND_CHECK_DELAY_MS)
 
     # -- restore while running ----------------------------------------------------------------
     def restore_running(self, backup: Path) -> None:
@@ -507,6 +512,7 @@ class StartupFlow(QObject):
         dialog.show()
 
     def _tear_down(self) -> None:
+        self.check_timer.stop()
         if self.lock is not None:
             self.lock.stop()
             self.lock.deleteLater()

@@ -39,6 +39,7 @@ from privdesk.ui.undo import make_stack
 
 if TYPE_CHECKING:
     from privdesk.services.changes import ChangeWatcher
+    from privdesk.services.dashboard import DashboardDTO
     from privdesk.services.hub import Services
     from privdesk.ui.pages.base import Page
     from privdesk.ui.pages.cases import CasesPage
@@ -343,23 +344,22 @@ class MainWindow(QMainWindow):
     def update_next_deadline(self) -> None:
         if self.services is None:
             return
+        if self.current_page() is self.pages.made_page("dashboard"):
+            return  # the dashboard's own refresh brings the same figures (show_deadline)
         services = self.services
+        self.runner.run(lambda: services.dashboard.summary(weeks=1), self.show_deadline)
 
-        def show(summary: object) -> None:
-            from privdesk.services.dashboard import DashboardDTO
-
-            assert isinstance(summary, DashboardDTO)
-            if summary.overdue:
-                self.deadline_label.setText(
-                    f"⚠ {summary.overdue} overdue · next deadline "
-                    f"{summary.next_deadline.isoformat() if summary.next_deadline else '—'}"
-                )
-            elif summary.next_deadline:
-                self.deadline_label.setText(f"Next deadline: {summary.next_deadline.isoformat()}")
-            else:
-                self.deadline_label.setText("No open deadlines")
-
-        self.runner.run(lambda: services.dashboard.summary(weeks=1), show)
+    def show_deadline(self, summary: DashboardDTO) -> None:
+        """The status bar's deadline line, from a dashboard summary."""
+        if summary.overdue:
+            self.deadline_label.setText(
+                f"⚠ {summary.overdue} overdue · next deadline "
+                f"{summary.next_deadline.isoformat() if summary.next_deadline else '—'}"
+            )
+        elif summary.next_deadline:
+            self.deadline_label.setText(f"Next deadline: {summary.next_deadline.isoformat()}")
+        else:
+            self.deadline_label.setText("No open deadlines")
 
     def set_case_actions_enabled(self, enabled: bool) -> None:
         for spec in ACTIONS:

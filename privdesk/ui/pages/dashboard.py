@@ -169,6 +169,7 @@ class DashboardPage(Page):
         self._fill(self.by_type, summary.by_type, type_label)
         self._fill(self.by_org, summary.by_organization, str)
         self._draw_chart(summary)
+        self.window_.show_deadline(summary)
         self.summary_shown.emit()
 
     @staticmethod
