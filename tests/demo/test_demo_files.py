@@ -419,3 +419,16 @@ def test_same_person_twice_with_a_typo(cases: Cases) -> None:
     assert pairs
     a, b = pairs[0]
     assert difflib.SequenceMatcher(None, a["name"], b["name"]).ratio() > 0.85
+
+
+def test_seeded_demo_flags_the_repeat_shine_the_light_request(demo_services: Any) -> None:
+    """The demo's second Shine-the-Light letter arrives after the first was answered: the case says so."""
+    from privdesk.services.dto import CaseFilter
+
+    rows = demo_services.cases.list(CaseFilter(search="Lorraine Castellanos"))
+    first, second = sorted((r for r in rows if r.types == ["shine_the_light"]), key=lambda r: r.received_on)
+    answered = demo_services.cases.show(first.reference).items[0].responded_on
+    assert answered is not None and answered < second.received_on
+    warnings = demo_services.cases.show(second.reference).warnings
+    assert [w.earlier_reference for w in warnings] == [first.reference], warnings
+    assert "Shine" in warnings[0].message or "calendar year" in warnings[0].message
