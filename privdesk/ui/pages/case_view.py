@@ -380,7 +380,7 @@ class CaseView(QWidget):
                 widget.deleteLater()
         for warning in case.warnings:
             text = f"⚠ {warning.message}"
-            if warning.earlier_reference:
+            if warning.earlier_reference and warning.earlier_reference not in warning.message:
                 text += f"  (earlier case {warning.earlier_reference}"
                 text += f", {warning.earlier_date.isoformat()})" if warning.earlier_date else ")"
             label = QLabel(text)
