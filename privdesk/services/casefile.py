@@ -93,6 +93,7 @@ class AuthorizationRowDTO:
     scope: list[str]
     expires_on: dt.date | None
     consumer_confirmed_on: dt.date | None
+    power_of_attorney: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -198,6 +199,7 @@ class CaseFileService:
                         list(a.scope),
                         a.expires_on,
                         a.consumer_confirmed_on,
+                        dict(a.power_of_attorney) if a.power_of_attorney else None,
                     )
                     for a in auths
                 ],

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QPushButton
 
 from privdesk.services.hub import Services
 from privdesk.ui.dialogs import steps
@@ -280,3 +281,43 @@ def test_request_type_lists_show_every_type_without_scrolling(qtbot: Any, demo_s
         seen = checklist.viewport().rect()
         for row in range(checklist.count()):
             assert seen.contains(checklist.visualItemRect(checklist.item(row))), checklist.item(row).text()
+
+
+def test_record_a_power_of_attorney_for_an_agent(
+    qtbot: Any, window: MainWindow, demo_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privdesk.services.dto import CaseFilter
+
+    row = next(r for r in demo_services.cases.list(CaseFilter(search="Evelyn Marchetti")))
+    window.open_case(row.reference)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    assert "no valid authorization yet" in view.agent_label.text()
+
+    def ask(cls: Any, parent: Any, agents: Any, consumer_id: int, consumer_name: str, today: Any) -> Any:
+        dialog = cls(parent, agents, consumer_id, consumer_name, today)
+        qtbot.addWidget(dialog)
+        dialog.agent.setCurrentIndex(dialog.agent.findText("Claire Marchetti"))
+        for i in range(dialog.scope.count()):
+            if dialog.scope.item(i).data(Qt.ItemDataRole.UserRole) in ("know_categories", "delete"):
+                dialog.scope.item(i).setCheckState(Qt.CheckState.Checked)
+        assert dialog.power_of_attorney() is None and dialog.poa_problems.text() == ""
+        dialog.poa_box.setChecked(True)
+        dialog.poa_dated.setChecked(True)
+        dialog.poa_signed.setChecked(True)
+        dialog.poa_witnesses.setValue(1)
+        assert "neither notarized nor signed by two adult witnesses" in dialog.poa_problems.text()
+        dialog.poa_notarized.setChecked(True)
+        assert dialog.poa_problems.text().startswith("✓")
+        return dialog.result_input()
+
+    monkeypatch.setattr(steps.AuthorizationDialog, "ask", classmethod(ask))
+    qtbot.mouseClick(view.findChild(QPushButton, "authorize_button"), Qt.MouseButton.LeftButton)
+
+    def recorded() -> None:
+        assert view.authorizations.topLevelItemCount() == 1
+        assert view.authorizations.topLevelItem(0).text(6) == "yes, notarized"
+
+    qtbot.waitUntil(recorded, timeout=10_000)
+    qtbot.waitUntil(lambda: "the authorization holds" in view.agent_label.text(), timeout=10_000)

@@ -13,7 +13,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFormLayout,
+    QGroupBox,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -25,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain.agents import PoaChecklist
 from privdesk.domain.types import DenialReason, Outcome, RequestType
-from privdesk.services.agents import AgentDTO, AuthorizationInput
+from privdesk.services.agents import AgentDTO, AuthorizationInput, PoaInput
 from privdesk.services.dto import ItemDTO
 from privdesk.services.workflow import DataPoint, VerificationInput
 from privdesk.ui.dialogs.common import FormDialog, date_edit, fit_checklist, to_date
@@ -366,6 +370,8 @@ class AuthorizationDialog(FormDialog):
         self.today = today
         self.confirmed = QCheckBox("The consumer confirmed the agent directly")
         self.confirmed.setObjectName("consumer_confirmed")
+        self.verified_directly = QCheckBox("The consumer verified their own identity directly")
+        self.verified_directly.setObjectName("consumer_verified_directly")
         self.form.addRow("Agent:", self.agent)
         self.form.addRow("", self.signed)
         self.form.addRow("Signed by:", self.signed_by)
@@ -373,6 +379,69 @@ class AuthorizationDialog(FormDialog):
         self.form.addRow("Covers:", self.scope)
         self.form.addRow("Valid for (months):", self.valid_months)
         self.form.addRow("", self.confirmed)
+        self.form.addRow("", self.verified_directly)
+        self.form.addRow(self._power_of_attorney_box())
+
+    def _power_of_attorney_box(self) -> QGroupBox:
+        """A power of attorney under Probate Code §§4000-4465 stands in for the consumer's confirmation;
+        its formal requirements are checked as the officer ticks them."""
+        box = QGroupBox("Power of attorney (instead of signed permission)")
+        box.setObjectName("power_of_attorney")
+        box.setCheckable(True)
+        box.setChecked(False)
+        self.poa_box = box
+        self.poa_dated = QCheckBox("Dated")
+        self.poa_dated.setObjectName("poa_dated")
+        self.poa_signed = QCheckBox("Signed by the consumer (or at their direction, in their presence)")
+        self.poa_signed.setObjectName("poa_signed")
+        self.poa_notarized = QCheckBox("Acknowledged before a notary")
+        self.poa_notarized.setObjectName("poa_notarized")
+        self.poa_witnesses = QSpinBox()
+        self.poa_witnesses.setObjectName("poa_witnesses")
+        self.poa_witnesses.setAccessibleName("Adult witnesses")
+        self.poa_witnesses.setRange(0, 9)
+        self.poa_agent_not_witness = QCheckBox("The agent is not one of the witnesses")
+        self.poa_agent_not_witness.setObjectName("poa_agent_not_witness")
+        self.poa_agent_not_witness.setChecked(True)
+        self.poa_problems = QLabel()
+        self.poa_problems.setObjectName("poa_problems")
+        self.poa_problems.setWordWrap(True)
+        form = QFormLayout(box)
+        form.addRow(self.poa_dated)
+        form.addRow(self.poa_signed)
+        form.addRow(self.poa_notarized)
+        form.addRow("Adult witnesses:", self.poa_witnesses)
+        form.addRow(self.poa_agent_not_witness)
+        form.addRow(self.poa_problems)
+        for check in (self.poa_dated, self.poa_signed, self.poa_notarized, self.poa_agent_not_witness):
+            check.toggled.connect(self._show_poa_problems)
+        self.poa_witnesses.valueChanged.connect(self._show_poa_problems)
+        box.toggled.connect(self._show_poa_problems)
+        self._show_poa_problems()
+        return box
+
+    def power_of_attorney(self) -> PoaInput | None:
+        if not self.poa_box.isChecked():
+            return None
+        return PoaInput(
+            dated=self.poa_dated.isChecked(),
+            signed_by_principal=self.poa_signed.isChecked(),
+            notarized=self.poa_notarized.isChecked(),
+            witness_count=self.poa_witnesses.value(),
+            witnesses_exclude_agent=self.poa_agent_not_witness.isChecked(),
+        )
+
+    def _show_poa_problems(self) -> None:
+        poa = self.power_of_attorney()
+        if poa is None:
+            self.poa_problems.setText("")
+            return
+        problems = PoaChecklist(**poa.__dict__).poa_problems()
+        self.poa_problems.setText(
+            "⚠ " + "; ".join(problems) + "."
+            if problems
+            else "✓ Meets the Probate Code's formal requirements."
+        )
 
     def problem(self) -> str:
         if self.agent.currentData() is None:
@@ -398,6 +467,8 @@ class AuthorizationDialog(FormDialog):
             expires_on=expires,
             consumer_confirmed_on=self.today if self.confirmed.isChecked() else None,
             consumer_confirm_method="direct" if self.confirmed.isChecked() else None,
+            consumer_verified_directly=self.verified_directly.isChecked(),
+            power_of_attorney=self.power_of_attorney(),
         )
 
     @classmethod

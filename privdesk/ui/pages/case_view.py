@@ -253,7 +253,8 @@ class CaseView(QWidget):
         self.agent_label.setObjectName("agent_summary")
         self.agent_label.setWordWrap(True)
         self.authorizations = _tree(
-            "authorizations", ["Signed", "Signed by", "On", "Covers", "Expires", "Consumer confirmed"]
+            "authorizations",
+            ["Signed", "Signed by", "On", "Covers", "Expires", "Consumer confirmed", "Power of attorney"],
         )
         authorize = QPushButton("Record authorization…")
         authorize.setObjectName("authorize_button")
@@ -508,6 +509,7 @@ class CaseView(QWidget):
                         ", ".join(type_name(t) for t in a.scope),
                         display(a.expires_on),
                         display(a.consumer_confirmed_on),
+                        poa_summary(a.power_of_attorney),
                     ]
                 )
             )
@@ -815,3 +817,13 @@ class CaseView(QWidget):
 
     def save_state(self) -> None:
         ui_settings.save_splitter(self.tasks_splitter, "case_tasks_notes")
+
+
+def poa_summary(poa: dict[str, object] | None) -> str:
+    """A power of attorney in a few words: how it was executed."""
+    if not poa:
+        return "—"
+    if poa.get("notarized"):
+        return "yes, notarized"
+    witnesses = poa.get("witness_count") or 0
+    return f"yes, {witnesses} witness{'' if witnesses == 1 else 'es'}"
