@@ -71,6 +71,8 @@ def test_metrics_table_and_chart_show_the_services_numbers(
         assert shown["Median days to respond"] == cell_text(row.median_days)
         assert shown["Mean days to respond"] == cell_text(row.mean_days)
         assert model.data(model.index(r, 1), VALUE_ROLE) == row.received
+        # a label the column cuts short reads whole on hover
+        assert model.data(model.index(r, 0), Qt.ItemDataRole.ToolTipRole) == row.label
     assert sum(r.received for r in expected.rows) > 0
 
     # The chart: one group per kind of request, bars for received / complied / denied.

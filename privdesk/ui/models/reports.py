@@ -68,6 +68,8 @@ class ReportTableModel(QAbstractTableModel):
             return cell_text(column.value(row))
         if role == Qt.ItemDataRole.TextAlignmentRole and column.numeric:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ToolTipRole and not column.numeric:
+            return cell_text(column.value(row)) or None  # the whole text where the column cuts it short
         if role == VALUE_ROLE:
             return column.value(row)
         if role == ROW_ROLE:
