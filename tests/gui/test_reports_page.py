@@ -180,6 +180,9 @@ def test_workload_chart_shows_the_on_time_rate_per_type(
     for model in (page.type_model, page.officer_model, page.overdue_model):
         qtmodeltester.check(model)
     assert page.overdue_model.rowCount() == len(workload.overdue) > 0
+    # The dashboard counts overdue cases, this report requests: the summary names both.
+    cases = len({item.reference for item in workload.overdue})
+    assert f"{len(workload.overdue)} overdue requests in {cases} cases" in page.summary.text()
     assert page.officer_model.data(page.officer_model.index(0, 1)) == str(workload.per_officer[0].cases)
     series = page.workload_chart.series()
     assert len(series) == 1 and isinstance(series[0], QHorizontalBarSeries)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -612,7 +612,7 @@ class ReportsPage(Page):
             else:
                 on_time = f"{w.on_time} of {w.responded} responses on time ({w.on_time_rate * 100:.1f}%)"
             self.summary.setText(
-                f"Workload on {w.today.isoformat()}, {org}: {on_time}; {len(w.overdue)} overdue."
+                f"Workload on {w.today.isoformat()}, {org}: {on_time}; {overdue_text(w.overdue)}."
             )
         else:
             r: RetentionResult = result
@@ -666,7 +666,9 @@ class ReportsPage(Page):
         self.type_model.set_rows(result.per_type)
         self.officer_model.set_rows(report.per_officer)
         self.overdue_model.set_rows(report.overdue)
-        self.overdue_label.setText(f"Overdue ({len(report.overdue)})" if report.overdue else "Overdue: none")
+        self.overdue_label.setText(
+            f"Overdue: {overdue_text(report.overdue)}" if report.overdue else "Overdue: none"
+        )
         for view in (self.type_view, self.officer_view, self.overdue_view):
             fit_columns(view)
         chart = self.workload_chart
@@ -793,3 +795,10 @@ class ReportsPage(Page):
         reference = getattr(row, "reference", None)
         if reference:
             self.window_.open_case(reference)
+
+
+def overdue_text(items: Sequence[rep.OverdueItem]) -> str:
+    """Requests and the cases they belong to: the dashboard counts cases, this report counts requests."""
+    cases = len({item.reference for item in items})
+    requests = f"{len(items)} overdue request{'s' if len(items) != 1 else ''}"
+    return requests if cases == len(items) else f"{requests} in {cases} case{'s' if cases != 1 else ''}"
