@@ -667,7 +667,7 @@ class ReportsPage(Page):
         self.officer_model.set_rows(report.per_officer)
         self.overdue_model.set_rows(report.overdue)
         self.overdue_label.setText(
-            f"Overdue: {overdue_text(report.overdue)}" if report.overdue else "Overdue: none"
+            overdue_text(report.overdue).capitalize() if report.overdue else "Overdue: none"
         )
         for view in (self.type_view, self.officer_view, self.overdue_view):
             fit_columns(view)
