@@ -55,6 +55,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from privdesk.ui.icons import icon
 
     gc_guard.install(app)
+    from privdesk.ui.theme import install_check_outlines
+
+    install_check_outlines(app)
     app.setWindowIcon(icon("cases"))
     return app
 

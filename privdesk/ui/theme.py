@@ -9,12 +9,20 @@ switches between light and dark (or the application palette is replaced) so cach
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable
 
 from PySide6.QtCharts import QChart
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
+from PySide6.QtWidgets import (
+    QApplication,
+    QProxyStyle,
+    QStyle,
+    QStyleFactory,
+    QStyleOption,
+    QWidget,
+)
 
 # WCAG 2 minimum contrast for normal text.
 READABLE_CONTRAST = 4.5
@@ -215,6 +223,58 @@ def apply_dark_scheme() -> None:
             return
     QApplication.setStyle("Fusion")
     QApplication.setPalette(dark_palette())
+    install_check_outlines()
+
+
+@functools.cache
+def _check_indicators() -> tuple[QStyle.PrimitiveElement, ...]:
+    # Looked up on first use: reading QStyle's enums costs a hundredth of a second at import.
+    return (
+        QStyle.PrimitiveElement.PE_IndicatorCheckBox,
+        QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck,
+    )
+
+
+class CheckOutlineStyle(QProxyStyle):
+    """Fusion with check boxes outlined in the text colour on a dark palette.
+
+    Fusion draws a check box's outline from the window colour made darker, which on a dark palette all
+    but vanishes against a list's background; desktop styles (Breeze, Windows) need no help.
+    """
+
+    def drawPrimitive(
+        self,
+        element: QStyle.PrimitiveElement,
+        option: QStyleOption,
+        painter: QPainter,
+        widget: QWidget | None = None,
+    ) -> None:
+        super().drawPrimitive(element, option, painter, widget)
+        if element in _check_indicators() and is_dark(option.palette):
+            palette: QPalette = option.palette
+            outline = QColor(palette.color(QPalette.ColorRole.Text))
+            enabled = bool(option.state & QStyle.StateFlag.State_Enabled)
+            outline.setAlpha(170 if enabled else 70)
+            painter.save()
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            painter.setPen(QPen(outline, 1))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            box = option.rect.adjusted(0, 0, -1, -1)
+            painter.drawRoundedRect(box, 2, 2)
+            painter.restore()
+
+
+def install_check_outlines(app: QApplication | None = None) -> None:
+    """Wrap the application's style in :class:`CheckOutlineStyle` when it is Fusion (once)."""
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    if not isinstance(app, QApplication):
+        return
+    style = app.style()
+    if isinstance(style, CheckOutlineStyle) or style.name().lower() != "fusion":
+        return
+    base = QStyleFactory.create("Fusion")
+    if base is not None:
+        app.setStyle(CheckOutlineStyle(base))
 
 
 class _PaletteFollower(QObject):

@@ -203,3 +203,44 @@ def test_charts_follow_the_palette(qtbot: Any, light: QPalette, qapp: QApplicati
         assert bars.labelColor() == text
         axis_labels = dashboard.chart.titleBrush().color()
         assert contrast_ratio(axis_labels, window) >= READABLE_CONTRAST
+
+
+def _drawn_check_box(style: Any, palette: QPalette) -> QImage:
+    """An unchecked check box in a list, as ``style`` draws it, on the list's background."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QPainter
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    image = QImage(24, 24, QImage.Format.Format_ARGB32)
+    image.fill(palette.color(QPalette.ColorRole.Base))
+    option = QStyleOptionViewItem()
+    option.rect = QRect(4, 4, 16, 16)
+    option.palette = palette
+    option.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Off
+    painter = QPainter(image)
+    style.drawPrimitive(QStyle.PrimitiveElement.PE_IndicatorItemViewItemCheck, option, painter, None)
+    painter.end()
+    return image
+
+
+def _best_contrast(image: QImage, background: QColor) -> float:
+    return max(
+        contrast_ratio(image.pixelColor(x, y), background)
+        for x in range(image.width())
+        for y in range(image.height())
+    )
+
+
+def test_check_boxes_in_lists_stay_visible_on_a_dark_fusion_palette(light: QPalette) -> None:
+    from PySide6.QtWidgets import QStyleFactory
+
+    from privdesk.ui.theme import CheckOutlineStyle
+
+    fusion = QStyleFactory.create("Fusion")
+    outlined = CheckOutlineStyle(QStyleFactory.create("Fusion"))
+    night = dark_palette()
+    base = night.color(QPalette.ColorRole.Base)
+    assert _best_contrast(_drawn_check_box(fusion, night), base) < GRAPHIC_CONTRAST  # what Fusion alone does
+    assert _best_contrast(_drawn_check_box(outlined, night), base) >= GRAPHIC_CONTRAST
+    # In light, the outline adds nothing: Fusion's own drawing is kept as it is.
+    assert _drawn_check_box(outlined, light) == _drawn_check_box(fusion, light)

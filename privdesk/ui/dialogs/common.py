@@ -93,6 +93,7 @@ class FormDialog(QDialog):
 
 def fit_checklist(checklist: QListWidget) -> None:
     """A list of check boxes as tall as its entries, so none hides below a scroll bar in a long form."""
+    checklist.ensurePolished()  # the style and font in use decide the rows' height
     rows = sum(checklist.sizeHintForRow(row) for row in range(checklist.count()))
     checklist.setMaximumHeight(16_777_215)
     checklist.setFixedHeight(rows + 2 * checklist.frameWidth() + 4)
