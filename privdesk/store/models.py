@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     ColumnElement,
     Date,
@@ -465,8 +466,9 @@ class ImportedMessage(Base):
     __table_args__ = (UniqueConstraint("account_id", "uidvalidity", "uid", name="uq_imported_messages_uid"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("mailbox_accounts.id", ondelete="CASCADE"))
-    uidvalidity: Mapped[int] = mapped_column(Integer)
-    uid: Mapped[int] = mapped_column(Integer)
+    # Unsigned 32-bit in IMAP: wider than PostgreSQL's integer.
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
 
 
 Index("ix_cases_org_status", Case.organization_id, Case.status)

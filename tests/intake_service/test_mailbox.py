@@ -140,3 +140,19 @@ def test_mailbox_configure_command_reads_the_password_from_stdin(
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # not a terminal, nothing typed: keep the password
     code, text, _ = cli("--db", db, "mailbox", "configure", "mstis", "--host", "imap.example", "--user", "p")
     assert code == 0 and "password kept" in text and ":993/INBOX" in text
+
+
+def test_mailbox_numbers_beyond_a_signed_32_bit_integer_are_kept(inbox: Services) -> None:
+    """IMAP's UIDVALIDITY and UID run to 4,294,967,295; a server's random UIDVALIDITY above 2**31 once
+    made every message of a fetch fail on PostgreSQL ("integer out of range")."""
+    box = inbox.intake.configure_mailbox("mstis", "imap.example", 993, "ssl", "privacy", "pw")
+    largest = 2**32 - 1
+    inbox.intake._remember_uid(box.id, largest, largest)
+    inbox.intake._remember_uid(box.id, 2_196_891_445, 105)
+    from sqlalchemy import select
+
+    from privdesk.store.models import ImportedMessage
+
+    with inbox.ctx.db.read() as s:
+        kept = set(s.execute(select(ImportedMessage.uidvalidity, ImportedMessage.uid)).tuples())
+    assert kept == {(largest, largest), (2_196_891_445, 105)}
