@@ -154,5 +154,5 @@ def test_mailbox_numbers_beyond_a_signed_32_bit_integer_are_kept(inbox: Services
     from privdesk.store.models import ImportedMessage
 
     with inbox.ctx.db.read() as s:
-        kept = set(s.execute(select(ImportedMessage.uidvalidity, ImportedMessage.uid)).tuples())
+        kept = {tuple(row) for row in s.execute(select(ImportedMessage.uidvalidity, ImportedMessage.uid))}
     assert kept == {(largest, largest), (2_196_891_445, 105)}
