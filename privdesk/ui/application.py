@@ -81,6 +81,18 @@ class _KeyOutcome:
 DAMAGED = "damaged"
 
 
+def _find_problems(path: Path, key: bytes | None, folder: Path) -> list[StartupProblem]:
+    """Worker thread: the full integrity check, each problem naming the newest verified backup."""
+    from privdesk.services.backup import StartupProblem, list_backups, startup_check
+
+    problems = startup_check(path, key, folder)
+    if not problems:
+        return []
+    backups = list_backups(folder)
+    latest = backups[0].path if backups else None
+    return [p if p.latest_backup else StartupProblem(p.message, latest) for p in problems]
+
+
 @dataclasses.dataclass(frozen=True)
 class _Opened:
     services: Services
@@ -265,14 +277,6 @@ class StartupFlow(QObject):
             return
         path, key, folder = Path(self.location).expanduser(), self.key, self.backup_folder()
 
-        def work() -> list[StartupProblem]:
-            from privdesk.services.backup import StartupProblem, list_backups, startup_check
-
-            problems = startup_check(path, key, folder)
-            backups = list_backups(folder)
-            latest = backups[0].path if backups else None
-            return [p if p.latest_backup else StartupProblem(p.message, latest) for p in problems]
-
         def checked(problems: list[StartupProblem]) -> None:
             if not problems and opening_error is not None:
                 self.fail(opening_error)  # sound, yet it would not open: say why
@@ -280,7 +284,7 @@ class StartupFlow(QObject):
                 self._checked(problems)
 
         self.window.statusBar().showMessage("Checking the database…")
-        self.runner.run(work, checked, self.fail)
+        self.runner.run(lambda: _find_problems(path, key, folder), checked, self.fail)
 
     def _check_in_background(self) -> None:
         """The full check of a database already in use; damage found brings up the recovery dialog."""
@@ -288,16 +292,6 @@ class StartupFlow(QObject):
             return
         path, key, folder = Path(self.location).expanduser(), self.key, self.backup_folder()
         services = self.services
-
-        def work() -> list[StartupProblem]:
-            from privdesk.services.backup import StartupProblem, list_backups, startup_check
-
-            problems = startup_check(path, key, folder)
-            if not problems:
-                return []
-            backups = list_backups(folder)
-            latest = backups[0].path if backups else None
-            return [p if p.latest_backup else StartupProblem(p.message, latest) for p in problems]
 
         def checked(problems: list[StartupProblem]) -> None:
             self.checked_in_background = True
@@ -318,7 +312,7 @@ class StartupFlow(QObject):
             self.checked_in_background = True
             log_exception(log, "the background integrity check could not run", exc)
 
-        self.runner.run(work, checked, failed)
+        self.runner.run(lambda: _find_problems(path, key, folder), checked, failed)
 
     def _checked(self, problems: list[StartupProblem], error: str = "") -> None:
         if not problems:
