@@ -15,6 +15,7 @@ from privdesk.domain import checks as facial_checks
 from privdesk.domain import limits as request_limits
 from privdesk.domain import search as text_search
 from privdesk.domain import workflow
+from privdesk.domain.due import ItemClock, due_next
 from privdesk.domain.errors import NotFound, ValidationError
 from privdesk.domain.references import format_reference
 from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestType
@@ -562,12 +563,25 @@ def case_rows(s: Session, ids: Sequence[int], today: dt.date) -> builtins.list[C
         return []
     found = {r.id: r for r in s.execute(select(*QUEUE_COLUMNS).where(Case.id.in_(ids)))}
     types: dict[int, builtins.list[str]] = {}
-    for case_id, rtype in s.execute(
-        select(RequestItem.case_id, RequestItem.request_type)
+    clocks: dict[int, builtins.list[ItemClock]] = {}
+    for case_id, rtype, status, ack_by, ack_on, respond_by, extended_by, extended_on in s.execute(
+        select(
+            RequestItem.case_id,
+            RequestItem.request_type,
+            RequestItem.status,
+            RequestItem.acknowledge_by,
+            RequestItem.acknowledged_on,
+            RequestItem.respond_by,
+            RequestItem.extended_respond_by,
+            RequestItem.extended_on,
+        )
         .where(RequestItem.case_id.in_(ids))
         .order_by(RequestItem.id)
     ):
         types.setdefault(case_id, []).append(rtype)
+        clocks.setdefault(case_id, []).append(
+            ItemClock(rtype, status, ack_by, ack_on, respond_by, extended_by, extended_on)
+        )
     slugs: dict[int, str] = {
         org_id: slug for org_id, slug in s.execute(select(Organization.id, Organization.slug))
     }
@@ -594,6 +608,8 @@ def case_rows(s: Session, ids: Sequence[int], today: dt.date) -> builtins.list[C
                 next_due_on=due,
                 overdue=bool(is_open and due is not None and due < today),
                 due_soon=bool(is_open and due is not None and today <= due <= soon),
+                due_next=due_next(clocks.get(case_id, []), due, r.status) if is_open else "",
+                days_left=(due - today).days if is_open and due is not None else None,
             )
         )
     return rows

@@ -73,7 +73,10 @@ def seed_demo(
     by_email: dict[str, int] = {}
     skipped: list[str] = []
     created = 0
-    for spec in sorted(data["case"], key=lambda c: -int(c["received_days_ago"])):
+    def creation_order(spec: dict[str, Any]) -> tuple[bool, int]:
+        return bool(spec.get("history")), -int(spec.get("seed_order", spec["received_days_ago"]))
+
+    for spec in sorted(data["case"], key=creation_order):
         received = today - dt.timedelta(days=int(spec["received_days_ago"]))
         email = spec.get("email")
         agent = spec.get("agent")

@@ -168,6 +168,8 @@ class CaseRow:
     next_due_on: dt.date | None
     overdue: bool
     due_soon: bool
+    due_next: str = ""  # what the next deadline is for: "Acknowledge", "Respond: Deletion"
+    days_left: int | None = None  # to the next deadline; negative when late
 
 
 @dataclass(frozen=True)

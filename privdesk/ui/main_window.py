@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,6 +36,7 @@ from privdesk.ui.actions import ACTIONS, MENUS, build_actions, shortcut_rows
 from privdesk.ui.icons import icon
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.undo import make_stack
+from privdesk.ui.widgets.elided import ElidedLabel
 
 if TYPE_CHECKING:
     from privdesk.services.changes import ChangeWatcher
@@ -193,11 +194,34 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.resize(1280, 800)
         ui_settings.restore_geometry(self, "main_window")
+        self.fit_to_screen()
         ui_settings.restore_splitter(self.splitter, "main_splitter")
         self.setEnabled(True)
         self.setAcceptDrops(True)  # .eml/.msg files dropped anywhere on the window go to the inbox
         self._build_change_watch()
         self.show_opening()
+
+    # -- the screen ---------------------------------------------------------------------------
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen it is on: however long a text grows, it elides instead."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame_w = max(self.frameGeometry().width() - self.geometry().width(), 0)
+        frame_h = max(self.frameGeometry().height() - self.geometry().height(), 0)
+        most = QSize(area.width() - frame_w, area.height() - frame_h)
+        self.setMaximumSize(most)
+        if self.width() > most.width() or self.height() > most.height():
+            self.resize(min(self.width(), most.width()), min(self.height(), most.height()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not getattr(self, "_follows_screen", False):
+            handle.screenChanged.connect(lambda _screen: self.fit_to_screen())
+            self._follows_screen = True
+        self.fit_to_screen()
 
     # -- construction -------------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -290,7 +314,7 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.db_label.setObjectName("status_database")
         self.db_label.setAccessibleName("Database in use")
-        self.deadline_label = QLabel()
+        self.deadline_label = ElidedLabel()
         self.deadline_label.setObjectName("status_next_deadline")
         self.deadline_label.setAccessibleName("Next deadline")
         self.busy = QProgressBar()

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
+from PySide6.QtWidgets import QLabel, QPushButton
 
 from privdesk.services.hub import Services
 from privdesk.ui.dialogs import steps
@@ -157,7 +157,7 @@ def test_second_shine_the_light_request_is_flagged(
         email="lorraine.castellanos@example.net",
     )
     assert view.warnings.isVisibleTo(view)
-    label = view.findChild(type(view.title), "warning_stl_already_answered_this_year")
+    label = view.findChild(QLabel, "warning_stl_already_answered_this_year")
     assert label is not None
     text = label.text()
     assert "Shine the Light" in text and "already answered" in text

@@ -43,6 +43,7 @@ from privdesk.ui.models.case_table import status_label
 from privdesk.ui.models.records import display
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
+from privdesk.ui.widgets.elided import ElidedLabel
 
 if TYPE_CHECKING:
     from privdesk.ui.pages.cases import CasesPage
@@ -159,13 +160,12 @@ class CaseView(QWidget):
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLabel(self.reference)
+        self.title = ElidedLabel(self.reference)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
         self.title.setObjectName("case_title")
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts = QLabel("Loading…")
         self.facts.setObjectName("case_facts")
         self.facts.setWordWrap(True)
@@ -175,7 +175,7 @@ class CaseView(QWidget):
         self.next_button.setAccessibleName("Do the next step")
         self.next_button.setMinimumHeight(34)
         self.next_button.clicked.connect(self.next_action)
-        self.next_label = QLabel("")
+        self.next_label = ElidedLabel("")
         self.next_label.setObjectName("next_action_label")
         step_buttons = QHBoxLayout()
         self.step_buttons: dict[str, QPushButton] = {}
@@ -412,26 +412,39 @@ class CaseView(QWidget):
 
     def _clock(
         self, item: ItemDTO, field: str, caption: str, done_field: str | None, case: CaseDTO
-    ) -> QLabel:
+    ) -> ElidedLabel:
         due: dt.date | None = getattr(item, field)
         done: dt.date | None = getattr(item, done_field) if done_field else None
         if field == "extended_respond_by" and item.extended_on is not None:
             caption = "Extended: respond by"
         if due is None:
-            label = QLabel(f"{caption}: —")
+            label = ElidedLabel(f"{caption}: —")
         elif done is not None:
-            label = QLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
+            label = ElidedLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
+        elif field == "respond_by" and item.extended_on is not None:
+            # The extension replaced this date: it is history, not a clock still running.
+            extended = item.extended_respond_by.isoformat() if item.extended_respond_by else "a later date"
+            label = ElidedLabel(f"{caption} {due.isoformat()}: superseded, extended to {extended}")
+            label.setEnabled(False)
+            label.setProperty("superseded", True)
         else:
             today = self.page.services.ctx.today()
             is_open = item.status not in ("responded", "closed", "withdrawn")
             late = (
                 is_open and due < today and (field != "extended_respond_by" or item.extended_on is not None)
             )
-            if field == "respond_by" and item.extended_on is not None:
-                late = False
             days = (due - today).days
-            when = f"{days} days left" if days >= 0 else f"{-days} days ago"
-            label = QLabel(f"{caption} {due.isoformat()} ({when})" + ("  ⚠ OVERDUE" if late else ""))
+            if not is_open:
+                when = "not needed: the request is finished"
+            elif late:
+                when = f"{-days} day{'s' if -days != 1 else ''} late"
+            elif days == 0:
+                when = "due today"
+            elif days < 0:
+                when = f"{-days} day{'s' if -days != 1 else ''} ago"
+            else:
+                when = f"{days} day{'s' if days != 1 else ''} left"
+            label = ElidedLabel(f"{'⚠ ' if late else ''}{caption} {due.isoformat()} ({when})")
             if late:
                 emphasize(label, tone=Tone.OVERDUE)
         basis = item.basis.get(field) or ""
@@ -443,7 +456,6 @@ class CaseView(QWidget):
             tip += f"<br><i>Rule version {item.rule_version}</i>"
         label.setToolTip(tip)
         label.setObjectName(f"clock_{item.type}_{field}")
-        label.setAccessibleName(label.text())
         return label
 
     def _fill_tabs(self, file: CaseFileDTO) -> None:

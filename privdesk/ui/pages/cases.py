@@ -32,7 +32,7 @@ from privdesk.domain.types import ItemStatus, RequestType
 from privdesk.services.dto import CaseFilter
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.icons import icon
-from privdesk.ui.models.case_table import COLUMNS, ROW_ROLE, CaseTableModel, status_label
+from privdesk.ui.models.case_table import COLUMNS, REFERENCE_COLUMN, ROW_ROLE, CaseTableModel, status_label
 from privdesk.ui.pages.base import Page
 
 if TYPE_CHECKING:
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_MS = 250
 SAVED_FILTERS_KEY = "cases/saved_filters"
+HEADER_KEY = "case_table_v2"  # v2: the "days left / late" and "due next" columns
 
 
 class QueueWidget(QWidget):
@@ -157,6 +158,8 @@ class QueueWidget(QWidget):
         bold.setBold(True)  # overdue dates are drawn bold, after the clock icon
         widths = {
             "due": QFontMetrics(bold).horizontalAdvance("2026-12-31 · overdue") + 48,
+            "days": 100,
+            "due_next": 190,
             "reference": 130,
             "consumer": 200,
             "types": 240,
@@ -171,7 +174,7 @@ class QueueWidget(QWidget):
         header.setStretchLastSection(True)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        ui_settings.restore_header(header, "case_table")
+        ui_settings.restore_header(header, HEADER_KEY)
         self.table.activated.connect(self.open_index)
         self.table.doubleClicked.connect(self.open_index)
         self.empty = QLabel("No cases match these filters.")
@@ -307,7 +310,7 @@ class QueueWidget(QWidget):
             action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(i))
-            action.setEnabled(i != 1)  # the reference always stays
+            action.setEnabled(i != REFERENCE_COLUMN)  # the reference always stays
             action.toggled.connect(lambda checked, col=i: header.setSectionHidden(col, not checked))
         menu.exec(header.mapToGlobal(pos))
 
@@ -317,7 +320,7 @@ class QueueWidget(QWidget):
             self.page.open_case(row.reference)
 
     def save_state(self) -> None:
-        ui_settings.save_header(self.table.horizontalHeader(), "case_table")
+        ui_settings.save_header(self.table.horizontalHeader(), HEADER_KEY)
 
 
 def filter_to_json(f: CaseFilter) -> dict[str, Any]:

@@ -39,8 +39,8 @@ from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
 from privdesk.ui.icons import icon
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
-from privdesk.ui.pages.consumers import table
 from privdesk.ui.pages.inbox import WorkProgress
+from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
