@@ -73,6 +73,7 @@ def seed_demo(
     by_email: dict[str, int] = {}
     skipped: list[str] = []
     created = 0
+
     def creation_order(spec: dict[str, Any]) -> tuple[bool, int]:
         return bool(spec.get("history")), -int(spec.get("seed_order", spec["received_days_ago"]))
 
