@@ -27,12 +27,12 @@ from privdesk.domain.types import (
     VerificationLevel,
 )
 from privdesk.services import audit
+from privdesk.services.access import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.services.cases import case_dto, load_case, refresh_case_status
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
 from privdesk.services.itemstate import state_of, write_back
 from privdesk.services.notes import NoteService
-from privdesk.services.users import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.store.models import Case, Letter, Note, RequestItem, Task, Verification
 
 
