@@ -216,7 +216,7 @@ class WorkflowService:
         ) -> workflow.ItemState | None:
             if not st.verification_required:
                 return None
-            rule = rulebook.rule(case.jurisdiction, item.request_type)
+            rule = rulebook.rule(case.jurisdiction, item.request_type, on=case.received_on)
             record = verification_rules.VerificationRecord(
                 level_required=st.verification_level_required,
                 method=data.method,
