@@ -17,7 +17,7 @@ from privdesk.domain import search as text_search
 from privdesk.domain import workflow
 from privdesk.domain.due import ItemClock, due_next
 from privdesk.domain.errors import NotFound, ValidationError
-from privdesk.domain.references import format_reference
+from privdesk.domain.references import format_reference, loose_reference
 from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestType
 from privdesk.services import audit
 from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer
@@ -203,10 +203,34 @@ def allocate_reference(session: Session, year: int) -> str:
     return format_reference(year, counter.last_number)
 
 
+def resolve_reference(session: Session, text: str) -> str | None:
+    """The reference of the case the officer means: "PD-2026-000052" as written, or "52", "PD-2026-52",
+    "2026-52" (a number without a year is the newest case with that number). None when there is none."""
+    exact = text.strip().upper()
+    if session.scalar(select(Case.reference).where(Case.reference == exact)) is not None:
+        return exact
+    loose = loose_reference(text)
+    if loose is None:
+        return None
+    year, number = loose
+    if year is not None:
+        try:
+            wanted = format_reference(year, number)
+        except ValidationError:
+            return None
+        return session.scalar(select(Case.reference).where(Case.reference == wanted))
+    width = max(len(str(number)), 6)
+    pattern = f"PD-____-{number:0{width}d}"
+    return session.scalar(
+        select(Case.reference).where(Case.reference.like(pattern)).order_by(Case.reference.desc()).limit(1)
+    )
+
+
 def load_case(session: Session, reference: str) -> Case:
+    found = resolve_reference(session, reference)
     case = session.scalar(
         select(Case)
-        .where(Case.reference == reference.strip().upper())
+        .where(Case.reference == (found or reference.strip().upper()))
         .options(
             selectinload(Case.items),
             selectinload(Case.organization),

@@ -199,3 +199,11 @@ def test_seed_demo_then_list(capsys: pytest.CaptureFixture[str], db: str) -> Non
     assert json.loads(out), "the demo must contain overdue cases"
     code, out, _ = cli(capsys, "--db", db, "audit", "verify", "--json")
     assert code == 0 and json.loads(out)["ok"]
+    # What the officer types: a bare number, a phone number in any format.
+    code, out, err = cli(capsys, "--db", db, "case", "show", "46", "--json")
+    assert code == 0, err
+    assert json.loads(out)["reference"].endswith("-000046")
+    code, out, _ = cli(capsys, "--db", db, "case", "list", "--search", "(916) 555-0102", "--json")
+    assert code == 0 and {r["consumer_name"] for r in json.loads(out)} == {"Lorraine Castellanos"}
+    code, _, err = cli(capsys, "--db", db, "case", "show", "99999")
+    assert code != 0 and "no case" in err and "Traceback" not in err
