@@ -505,6 +505,11 @@ class CaseService:
                 )
 
     # -- read ---------------------------------------------------------------------------------
+    def resolve(self, text: str) -> str | None:
+        """The reference of the case meant by "52", "PD-2026-52" or a full reference; None if none."""
+        with self.ctx.db.read() as s:
+            return resolve_reference(s, text)
+
     def show(self, reference: str) -> CaseDTO:
         with self.ctx.db.read() as s:
             return case_dto(load_case(s, reference), self.ctx.today())

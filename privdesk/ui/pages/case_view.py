@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.errors import ConflictError
+from privdesk.domain.errors import ConflictError, NotFound
 from privdesk.domain.types import RequestType
 from privdesk.services.casefile import CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
@@ -44,6 +46,7 @@ from privdesk.ui.models.records import display
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
 from privdesk.ui.widgets.elided import ElidedLabel
+from privdesk.ui.widgets.open_box import remember
 
 if TYPE_CHECKING:
     from privdesk.ui.pages.cases import CasesPage
@@ -320,7 +323,13 @@ class CaseView(QWidget):
             if number == self._load_number:
                 self.show_file(file)
 
-        self.page.call(lambda: services.casefile.load(self.reference), show_if_newest)
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, NotFound) and self.file is None:
+                self.page.case_not_found(self)  # one calm line, and no empty tab left behind
+            else:
+                self.page.show_error(exc)
+
+        self.page.call(lambda: services.casefile.load(self.reference), show_if_newest, failed=failed)
 
     def note_created(self, case: CaseDTO) -> None:
         """Keep the warnings given at intake (they are not recomputed against people matched later)."""
@@ -332,8 +341,16 @@ class CaseView(QWidget):
             from dataclasses import replace
 
             file = replace(file, case=replace(file.case, warnings=[*file.case.warnings, *extra]))
-        self.file = file
         case = file.case
+        if case.reference != self.reference:  # opened as "52": from now on under its full reference
+            self.reference = case.reference
+            self.setObjectName(f"case_view_{case.reference}")
+            if self.page.adopt_reference(self) is not self:
+                return  # the case was open in another tab already
+        first = self.file is None
+        self.file = file
+        if first:
+            remember(case.reference, case.consumer_name)
         self.title.setText(f"{case.reference} · {case.consumer_name}")
         contact = " · ".join(x for x in (case.consumer_email, case.consumer_phone) if x)
         agent = f"  ·  agent: {case.agent_name}" if case.agent_name else ""
@@ -384,13 +401,21 @@ class CaseView(QWidget):
             if warning.earlier_reference and warning.earlier_reference not in warning.message:
                 text += f"  (earlier case {warning.earlier_reference}"
                 text += f", {warning.earlier_date.isoformat()})" if warning.earlier_date else ")"
-            label = QLabel(text)
+            label = QLabel(linked_references(text))
             label.setObjectName(f"warning_{warning.code}")
             label.setWordWrap(True)
             label.setToolTip(warning.basis or "")
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            )
+            label.linkActivated.connect(self._open_link)
             self.warnings_layout.addWidget(label)
         self.warnings.setVisible(bool(case.warnings))
+
+    def _open_link(self, link: str) -> None:
+        if link.startswith("case:"):
+            self.page.open_case(link.removeprefix("case:"))
 
     def _show_clocks(self, case: CaseDTO) -> None:
         while self.clocks.count():
@@ -829,6 +854,20 @@ class CaseView(QWidget):
 
     def save_state(self) -> None:
         ui_settings.save_splitter(self.tasks_splitter, "case_tasks_notes")
+
+
+_REFERENCE_IN_TEXT = re.compile(r"PD-[0-9]{4}-[0-9]{6,9}")
+
+
+def linked_references(text: str) -> str:
+    """Rich text with every case reference a link to that case (the rest escaped)."""
+    out, last = [], 0
+    for match in _REFERENCE_IN_TEXT.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f'<a href="case:{match.group(0)}">{match.group(0)}</a>')
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
 
 
 def poa_summary(poa: dict[str, object] | None) -> str:

@@ -424,6 +424,28 @@ class CasesPage(Page):
         view.reload()
         return view
 
+    def case_not_found(self, view: CaseView) -> None:
+        """A case asked for that does not exist: its tab goes, one line says so."""
+        index = self.tabs.indexOf(view)
+        if index > 0:
+            self.close_tab(index)
+        self.window_.statusBar().showMessage(
+            f"No case {view.reference}: check the number (for example 52 or PD-2026-000052), or search "
+            "by name, email or phone with Ctrl+K.",
+            10_000,
+        )
+
+    def adopt_reference(self, view: CaseView) -> CaseView:
+        """``view`` learnt its full reference: if another tab shows that case, keep that one."""
+        for other in self.case_views():
+            if other is not view and other.reference == view.reference:
+                index = self.tabs.indexOf(view)
+                self.tabs.setCurrentWidget(other)
+                if index > 0:
+                    self.close_tab(index)
+                return other
+        return view
+
     def close_tab(self, index: int) -> None:
         if index == 0:
             return
