@@ -95,6 +95,7 @@ def _make_styles() -> _Styles:
         textColor=INK,
         alignment=TA_LEFT,
         spaceAfter=geometry.PARAGRAPH_SPACE,
+        bulletFontName=fonts.REGULAR,  # ReportLab's default is an unembedded Helvetica
     )
     return _Styles(
         body=body,
@@ -107,9 +108,11 @@ def _make_styles() -> _Styles:
             textColor=ACCENT,
             spaceBefore=6,
             spaceAfter=4,
-            keepWithNext=1,
+            keepWithNext=0,  # not kept with a whole table (a page-1 gap); CondPageBreak keeps room
         ),
-        bullet=ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, spaceAfter=3),
+        bullet=ParagraphStyle(
+            "bullet", parent=body, leftIndent=16, bulletIndent=4, spaceAfter=3, bulletFontName=fonts.REGULAR
+        ),
         cell=ParagraphStyle(
             "cell", parent=body, fontSize=geometry.TABLE_SIZE, leading=geometry.TABLE_SIZE * 1.3, spaceAfter=0
         ),
@@ -524,6 +527,7 @@ def _column_widths(block: TableBlock, total: float) -> list[float]:
 
 _TABLE_STYLE = TableStyle(
     [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # the cell default is an unembedded Helvetica
         ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD),
         ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
         ("BOX", (0, 0), (-1, -1), 0.5, RULE),
@@ -584,7 +588,8 @@ def build_story(prepared: PreparedLetter, g: PageGeometry) -> list[Flowable]:
         if isinstance(block, ParagraphBlock):
             story.append(_paragraph(block.text, st.body, block.line, name))
         elif isinstance(block, HeadingBlock):
-            story.append(CondPageBreak(geometry.BODY_LEADING * 4))
+            # Room for the heading and the first lines (or a table's header and first rows) after it.
+            story.append(CondPageBreak(geometry.BODY_LEADING * 6))
             story.append(_paragraph(block.text, st.heading, block.line, name))
         elif isinstance(block, BulletBlock):
             story.append(_paragraph(block.text, st.bullet, block.line, name, bulletText="•"))
@@ -618,6 +623,7 @@ def build_pdf(letters: Sequence[PreparedLetter], between: Callable[[int], None] 
         title=f"{first.reference} {first.kind}" if len(letters) == 1 else "Letters",
         author=first.letterhead.org_name if len(letters) == 1 else "",
         invariant=1,
+        initialFontName=fonts.REGULAR,  # else every page names an unembedded Helvetica
     )
     story: list[Flowable] = []
     for index, prepared in enumerate(letters):

@@ -66,6 +66,16 @@ def letter_kind_for(state: workflow.ItemState) -> str | None:
             return "stl_already_answered" if rtype is RequestType.SHINE_THE_LIGHT else "frequency_limit"
         if DenialReason.UNVERIFIABLE.value in reasons and rtype is not RequestType.DELETE:
             return "unverifiable"
+        if rtype in (RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE):
+            return "opt_out_denied"  # only a documented fraud belief may deny these (§§7026-7027)
+    if rtype is RequestType.APPEAL:
+        return "appeal_decision"
+    if rtype in (RequestType.KNOW_CATEGORIES, RequestType.KNOW_SPECIFIC, RequestType.PORTABILITY) and (
+        outcome in (Outcome.DENIED, Outcome.PARTLY_FULFILLED)
+    ):
+        if DenialReason.UNVERIFIABLE.value in reasons:
+            return "unverifiable"  # answered as a categories request (§7024(a))
+        return "know_denied"  # §7024(e): the basis of the denial, and what can be disclosed is
     fulfilled = outcome in (Outcome.FULFILLED, Outcome.PARTLY_FULFILLED)
     mapping: dict[RequestType, tuple[str | None, str | None]] = {
         RequestType.KNOW_CATEGORIES: ("know_categories_response", "unverifiable"),
@@ -384,6 +394,8 @@ class WorkflowService:
             new = workflow.respond(st, on, result, disclose_specific_pieces, codes, explanation)
             self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
             kind = letter_kind_for(new)
+            if kind == "stl_response" and (case.organization.profile or {}).get("stl_alternative"):
+                kind = "stl_alternative"  # Civ. Code 1798.83(c)(2): the opt-out notice instead
             if queue_letter and kind:
                 self.queue_letter(s, case, kind, item)
             return new
