@@ -45,6 +45,8 @@ class LetterKind(StrEnum):
     OPT_OUT_DENIED = "opt_out_denied"  # §§7026-7027: an opt-out or limit request denied as fraudulent
     APPEAL_DECISION = "appeal_decision"  # a state appeal decided, with reasons and the complaint route
     STL_ALTERNATIVE = "stl_alternative"  # Civ. Code 1798.83(c)(2): notice of the free opt-out instead
+    DELETION_NOTHING_HELD = "deletion_nothing_held"  # delete answered "not applicable"
+    REQUEST_DENIED = "request_denied"  # a refusal of a type with no refusal letter of its own
 
 
 class JurisdictionFamily(StrEnum):

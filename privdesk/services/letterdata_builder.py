@@ -364,53 +364,40 @@ def build_letter_data(
 
 
 def _appeal(rulebook: Rulebook, case: Case, item: RequestItem | None, org: Organization) -> dict[str, Any]:
-    """Appeal wording for a state with an appeal process.
-
-    The rule files give how long the business has to *decide* an appeal, not a deadline for the
-    consumer to file one; printing the decision period as a filing deadline would invent a limit the
-    law does not set. So ``appeal_days`` (a filing window) comes only from the organization's own
-    policy (profile ``appeal_window_days``), and the decision period goes to ``extra`` for templates.
-    """
+    """Appeal wording for a state with an appeal process, from the rule file's appeal information:
+    the consumer's filing window (the organization's own longer policy, profile
+    ``appeal_window_days``, wins), and the period the business has to decide."""
     out: dict[str, Any] = {"appeal_contact": org.privacy_email or ""}
     window = (org.profile or {}).get("appeal_window_days")
     if isinstance(window, int) and window > 0:
         out["appeal_days"] = window
-    if item is not None:
-        try:
-            decision = rulebook.rule(case.jurisdiction, item.request_type).appeal.decision
-        except Exception:
-            decision = None
-        if decision is None:  # the appeal type's own rule, where the state has one
-            try:
-                decision = rulebook.rule(case.jurisdiction, RequestType.APPEAL.value).respond
-            except Exception:
-                decision = None
-        if decision is not None and decision.period is not None:
-            out["extra"] = {"appeal_decision_period": str(decision.period)}
-            if decision.period.unit.value == "calendar_days":
-                out["appeal_decision_days"] = decision.period.length
+    try:
+        info = rulebook.appeal_info(case.jurisdiction)
+    except Exception:
+        return out
+    window_rule = info.filing_window
+    if "appeal_days" not in out and window_rule is not None and window_rule.unit.value == "calendar_days":
+        out["appeal_days"] = window_rule.length
+    if info.decision_period is not None:
+        out["extra"] = {"appeal_decision_period": str(info.decision_period)}
+        if info.decision_period.unit.value == "calendar_days":
+            out["appeal_decision_days"] = info.decision_period.length
     return out
 
 
 def complaint_route(rulebook: Rulebook, jurisdiction: str) -> str:
-    """How a consumer whose appeal is denied complains to the state Attorney General.
-
-    The rule files name the state; a rule-file accessor for the route itself is preferred when the
-    rulebook has one.
-    """
-    accessor = getattr(rulebook, "complaint_route", None)
-    if callable(accessor):
-        try:
-            route = accessor(jurisdiction)
-        except Exception:
-            route = None
-        if route:
-            return str(getattr(route, "text", None) or getattr(route, "description", None) or route)
+    """Where a consumer whose appeal is denied may complain, from the rule file (with its address)."""
     try:
-        name = rulebook.jurisdiction(jurisdiction).name
-    except Exception:
+        info = rulebook.appeal_info(jurisdiction)
+    except Exception:  # a jurisdiction the rulebook does not know: no route to print
         return ""
-    return f"the Office of the Attorney General of {name}"
+    if not info.complaint_authority:
+        return ""
+    return (
+        f"{info.complaint_authority} ({info.complaint_url})"
+        if info.complaint_url
+        else info.complaint_authority
+    )
 
 
 def _is_business(agent: Agent) -> bool:
