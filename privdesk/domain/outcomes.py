@@ -33,7 +33,8 @@ DELETION_NOTHING_HELD = "deletion_nothing_held"
 REQUEST_DENIED = "request_denied"
 KNOW_DENIED = "know_denied"  # §7024(e): the basis, and what is disclosed despite the denial
 OPT_OUT_DENIED = "opt_out_denied"  # §§7026-7027: only a documented fraud belief denies these
-APPEAL_DECISION = "appeal_decision"  # the decision, its reasons and the complaint route
+# The decision, its reasons and the complaint route; granted or denied, so not itself a refusal.
+APPEAL_DECISION = "appeal_decision"
 
 REFUSAL_LETTERS = frozenset(
     {
@@ -45,7 +46,6 @@ REFUSAL_LETTERS = frozenset(
         REQUEST_DENIED,
         KNOW_DENIED,
         OPT_OUT_DENIED,
-        APPEAL_DECISION,
     }
 )
 DENIAL_OUTCOMES = frozenset({Outcome.DENIED, Outcome.PARTLY_FULFILLED})
