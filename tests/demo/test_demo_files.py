@@ -424,3 +424,14 @@ def test_seeded_demo_flags_the_repeat_shine_the_light_request(demo_services: Any
     warnings = demo_services.cases.show(second.reference).warnings
     assert [w.earlier_reference for w in warnings] == [first.reference], warnings
     assert "Shine" in warnings[0].message or "calendar year" in warnings[0].message
+
+
+def test_every_demo_outcome_is_one_its_request_type_has(cases: Cases) -> None:
+    from privdesk.domain.outcomes import check_outcome
+
+    for case in cases:
+        outcome = case.get("outcome")
+        if outcome is None:
+            continue
+        for rtype in case["types"]:
+            assert check_outcome(RequestType(rtype), Outcome(outcome)) is None, (case["name"], rtype)
