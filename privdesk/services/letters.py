@@ -466,9 +466,12 @@ class LetterService:
             return self._dto(letter, case)
 
     def preview(self, reference: str, kind: str, template_source: str | None = None) -> bytes:
-        """A letter of this kind for the case as it stands, without storing anything."""
+        """A letter of this kind for the case as it stands, without storing anything. Previewing a
+        template text of one's own is part of editing templates: administrators only."""
         if kind not in LETTER_KINDS:
             raise ValidationError(f"unknown letter kind {kind!r}")
+        if template_source is not None:
+            require_role(self.ctx, Role.ADMINISTRATOR)
         with self.ctx.db.read() as s:
             case = load_case(s, reference)
             queued = s.scalar(
@@ -549,6 +552,7 @@ class LetterService:
         _check_kind_family(kind, family)
         if not source.strip():
             raise ValidationError("a template cannot be empty")
+        require_role(self.ctx, Role.ADMINISTRATOR)  # before anything of the template runs
         prepare(sample_letter(kind, family or JurisdictionFamily.CCPA.value), source)
         with self.ctx.db.write() as s:
             require_role(self.ctx, Role.ADMINISTRATOR, session=s)
