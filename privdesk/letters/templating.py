@@ -300,8 +300,32 @@ def template_context(data: LetterData) -> dict[str, Any]:
         has_appeal=family == JurisdictionFamily.US_STATE_WITH_APPEAL,
         has_complaint_right=family in _DAY_FIRST_FAMILIES,
         reason_words=REASON_WORDS,
+        **_fact_context(data),
     )
     return {name: read_only(value) for name, value in context.items()}  # a template changes nothing shared
+
+
+def _fact_context(data: LetterData) -> dict[str, Any]:
+    """Derived facts the wording depends on, computed from real dates and the letter's data."""
+    gdpr = data.jurisdiction_family in _DAY_FIRST_FAMILIES
+    to_business = data.kind == "service_provider_notice"
+    notice_by = [d for d in (i.extension_notice_by or i.respond_by for i in data.items) if d is not None]
+    return {
+        # GDPR letters speak of personal data and of the controller; US letters of personal information.
+        "pi": "personal data" if gdpr else "personal information",
+        # An agent's letter names the consumer it concerns.
+        "on_behalf_of": data.consumer_name
+        if data.consumer_name and not to_business and data.consumer_name != data.recipient.name
+        else "",
+        # Whether the letter goes out within the period in which the law requires the notice.
+        "notice_in_time": bool(notice_by) and data.letter_date <= min(notice_by),
+        "opt_out_offer": data.sells_or_shares and not data.opted_out,
+        "only_opt_out_or_limit": bool(data.items)
+        and all(
+            i.request_type in (RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE)
+            for i in data.items
+        ),
+    }
 
 
 def _error_line(err: BaseException) -> tuple[int | None, str]:

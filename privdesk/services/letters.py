@@ -887,6 +887,8 @@ def sample_letter(kind: str, family: str) -> LetterData:
         disclosures=(DisclosureRow("Identifiers", ("You",), ("Service",), ("Service providers",)),),
         sold_shared=(DisclosureRow("Identifiers", (), ("Advertising",), ("Ad networks",)),),
         sells_or_shares=True,
+        sells=True,
+        shares=True,
         opt_out_how="Reply to this letter.",
         stl_year=2025,
         stl_recipients=(StlRecipient("Sample Partner", "2 Partner Road, Springfield", "Retail", ("Name",)),),
@@ -898,6 +900,10 @@ def sample_letter(kind: str, family: str) -> LetterData:
         business_address=PostalAddress("Sample Business", ("3 Business Way", "Springfield, CA 90002")),
         appeal_days=45,
         appeal_contact="privacy@example.com",
+        appeal_decision_days=60,
+        complaint_route="the Office of the Attorney General of Texas",
+        appeal_outcome="denied",
+        look_back_from=day - dt.timedelta(days=375),
         extra={"appeal_decision_period": "60 calendar days"},
     )
 
