@@ -123,6 +123,7 @@ def item_dto(item: RequestItem) -> ItemDTO:
         effective_type=item.effective_type,
         verification_level=item.verification_level,
         version=item.version,
+        verification_result=item.verification_result,
     )
 
 

@@ -113,6 +113,7 @@ class ItemDTO:
     effective_type: str | None
     verification_level: str | None
     version: int
+    verification_result: str | None = None  # verified, unverifiable or pending once a check is recorded
 
 
 @dataclass(frozen=True)

@@ -547,8 +547,14 @@ class MainWindow(QMainWindow):
 
     def _case_action(self, name: str) -> None:
         view = self.cases_page.current_case_view()
-        if view is not None:
-            getattr(view, name)()
+        if view is None:
+            return
+        if view.is_closed and name != "next_action":
+            self.statusBar().showMessage(
+                f"{view.reference} is closed and read-only: reopen it first (Case › Do the next step).", 8000
+            )
+            return
+        getattr(view, name)()
 
     # -- help ---------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
-from privdesk.domain.types import ItemStatus, RequestType
+from privdesk.domain.types import ItemStatus, RequestType, label_of
 from privdesk.services.dto import CaseFilter, CaseRow
 from privdesk.ui.icons import icon
 from privdesk.ui.theme import Tone, theme_watcher, tone_color
@@ -39,10 +39,7 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 
 
 def status_label(code: str) -> str:
-    try:
-        return ItemStatus(code).value.replace("_", " ").capitalize()
-    except ValueError:
-        return code
+    return label_of(code, ItemStatus)
 
 
 def type_label(code: str) -> str:

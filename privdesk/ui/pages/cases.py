@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPushButton,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -34,6 +33,7 @@ from privdesk.ui import settings as ui_settings
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import COLUMNS, REFERENCE_COLUMN, ROW_ROLE, CaseTableModel, status_label
 from privdesk.ui.pages.base import Page
+from privdesk.ui.widgets.flow import flow_row
 
 if TYPE_CHECKING:
     from privdesk.services.cases import NewCase
@@ -116,20 +116,26 @@ class QueueWidget(QWidget):
         bar1.addWidget(QLabel("Saved:"))
         bar1.addWidget(self.saved, 1)
         bar1.addWidget(self.save_button)
+        for combo in (self.status, self.organization, self.request_type):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
+        self.saved.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        # The filters wrap onto a second line on a narrow window instead of widening it.
+        filters = flow_row(
+            [
+                self.status,
+                self.organization,
+                self.request_type,
+                self.overdue,
+                self.due_enabled,
+                self.due_before,
+                self.due_from_chip,
+                self.clear_button,
+            ]
+        )
         bar2 = QHBoxLayout()
-        for widget in (
-            self.status,
-            self.organization,
-            self.request_type,
-            self.overdue,
-            self.due_enabled,
-            self.due_before,
-            self.due_from_chip,
-            self.clear_button,
-        ):
-            bar2.addWidget(widget)
-        bar2.addStretch(1)
-        bar2.addWidget(self.count_label)
+        bar2.addWidget(filters, 1)
+        bar2.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignTop)
 
         services = page.window_
         self.model = CaseTableModel(
@@ -359,18 +365,6 @@ class CasesPage(Page):
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
-        new_button = QPushButton(icon("new_case"), "New case")
-        new_button.setObjectName("new_case_button")
-        new_button.clicked.connect(lambda: self.new_case(phone=False))
-        phone_button = QPushButton(icon("phone"), "From a phone call")
-        phone_button.setObjectName("new_phone_case_button")
-        phone_button.clicked.connect(lambda: self.new_case(phone=True))
-        corner = QWidget()
-        corner_layout = QHBoxLayout(corner)
-        corner_layout.setContentsMargins(0, 0, 4, 0)
-        corner_layout.addWidget(new_button)
-        corner_layout.addWidget(phone_button)
-        self.tabs.setCornerWidget(corner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)

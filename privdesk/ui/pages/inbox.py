@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -51,6 +50,8 @@ from privdesk.ui.models.case_table import type_label
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
 from privdesk.ui.tasks import Task
+from privdesk.ui.widgets.files import open_files
+from privdesk.ui.widgets.flow import FlowLayout
 from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
@@ -379,7 +380,7 @@ class InboxPage(Page):
         self.attach_button = self._button("attach_button", "Attach to case…", self.attach_to_case)
         self.set_aside_button = self._button("set_aside_button", "Set aside…", self.set_aside)
         self.progress = WorkProgress("import_progress")
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window instead of widening it
         for button in (
             self.import_button,
             self.call_button,
@@ -390,7 +391,6 @@ class InboxPage(Page):
             self.set_aside_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         buttons.addWidget(self.count_label)
         self.detail = QTextBrowser()
         self.detail.setObjectName("intake_detail")
@@ -492,9 +492,7 @@ class InboxPage(Page):
 
     # -- importing --------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import emails", "", "Emails (*.eml *.msg);;All files (*)"
-        )
+        paths = open_files(self, "emails", "Import emails", "Emails (*.eml *.msg);;All files (*)")
         if paths:
             self.import_files(paths)
 
