@@ -87,7 +87,9 @@ def report_text(report: CopyReport) -> str:
 
 
 def cmd_migrate_db(args: argparse.Namespace) -> int:
-    report = copy_database(args.source, args.target)
+    from privdesk.cli.security import _credentials
+
+    report = copy_database(args.source, args.target, credentials=_credentials(args))
     emit(args, report_json(report), report_text(report))
     return EXIT_OK if report.ok else EXIT_ERROR
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, Table, bindparam, func, inspect, select, text, update
 
 from privdesk.domain.errors import StoreError, ValidationError
+from privdesk.services.backup import Credentials
 from privdesk.services.dburl import resolve_pg_url
 from privdesk.services.hub import Services
 from privdesk.services.secrets import SecretStore
@@ -60,7 +61,12 @@ class CopyReport:
 
 
 def copy_database(
-    source: str, target: str, *, progress: Progress | None = None, secrets: SecretStore | None = None
+    source: str,
+    target: str,
+    *,
+    progress: Progress | None = None,
+    secrets: SecretStore | None = None,
+    credentials: Credentials | None = None,
 ) -> CopyReport:
     """Copy every privdesk table from ``source`` to an empty ``target`` and verify the copy."""
     started = time.monotonic()
@@ -75,6 +81,12 @@ def copy_database(
     # Opened like the application opens them: keys and passwords from the keyring, schema migrated to
     # head (the copy is made with today's models, so the source must match them).
     source_services = Services.open(source, actor="migrate-db", secrets=secrets)
+    try:
+        # Every case leaves with the copy: only an administrator of the source may make it.
+        check_administrator_of(source_services, credentials)
+    except BaseException:
+        source_services.close()
+        raise
     try:
         target_services = Services.open(
             resolve_pg_url(target, secrets.get if secrets else None), actor="migrate-db", secrets=secrets
@@ -104,6 +116,22 @@ def copy_database(
     finally:
         source_services.close()
         target_services.close()
+
+
+def check_administrator_of(services: Services, credentials: Credentials | None) -> None:
+    from privdesk.domain.types import Role
+    from privdesk.services.users import AccessDenied, require_role
+
+    users = services.users
+    if users.needs_first_run() or users.automatic_user() is not None:
+        return
+    if credentials is None:
+        raise AccessDenied(
+            "copying the database needs an administrator's sign-in: name the account with --user NAME "
+            "(or PRIVDESK_USER); the password is asked for, or read from PRIVDESK_LOGIN_PASSWORD"
+        )
+    services.ctx.actor = users.authenticate(credentials.username, credentials.password).username
+    require_role(services.ctx, Role.ADMINISTRATOR)
 
 
 def _tables(engine: Engine) -> list[Table]:

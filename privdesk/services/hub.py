@@ -25,7 +25,7 @@ from privdesk.services.secrets import MemorySecretStore, SecretStore, default_se
 from privdesk.services.users import UserService
 from privdesk.services.workflow import WorkflowService
 from privdesk.store.engine import Database, make_engine
-from privdesk.store.migrate import upgrade
+from privdesk.store.migrate import is_up_to_date, upgrade
 
 if TYPE_CHECKING:
     from privdesk.services.backup import BackupService
@@ -122,14 +122,28 @@ class Services:
             location = resolve_pg_url(location, store.get)
             install_change_notifications()
         engine = make_engine(location, key=key)
-        if migrate:
-            upgrade(engine)
         ctx = ServiceContext(Database(engine), actor=actor or default_actor())
         if now is not None:
             ctx.now = now
         services = cls(ctx)
         services.secrets = store
+        if migrate:
+            try:
+                services.migrate()
+            except BaseException:
+                engine.dispose()
+                raise
         return services
+
+    def migrate(self) -> None:
+        """Bring the schema to head; an existing SQLite file is backed up (and the backup verified)
+        first, whichever entry point opens it. New databases and current ones cost one query."""
+        if is_up_to_date(self.ctx.db.engine):
+            return
+        if self.backups.supported():
+            self.backups.migrate_with_backup()
+        else:
+            upgrade(self.ctx.db.engine)
 
     def close(self) -> None:
         self.ctx.db.dispose()

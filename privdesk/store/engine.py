@@ -70,6 +70,9 @@ def _check_sqlite_file(url: URL, *, encrypted: bool = False) -> None:
             raise StoreError(f"the folder {folder} does not exist")
         if not os.access(folder, os.W_OK):
             raise StoreError(f"cannot create a database in {folder} (the folder is not writable)")
+        # Created empty and private: SQLite gives its -wal and -shm files the database file's mode.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def make_engine(
