@@ -18,6 +18,7 @@ Every function here works on a CLOSED database: no engine may have the file open
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import secrets as _random
@@ -58,15 +59,21 @@ class NewSecret:
 
 
 def _stage(db: Path, store: SecretStore, name: str, new: NewSecret, op: str) -> None:
+    # The journal first: whatever is staged after it is found and resolved if the process dies.
+    journal = {"op": op, "to": new.protection.value, "new": fingerprint(new.key)}
+    crypto.write_atomically(journal_path(db), json.dumps(journal).encode("utf-8"))
     if new.params is not None:
         crypto.write_atomically(pending_salt_path(db), json.dumps(new.params.to_json()).encode("utf-8"))
     else:
         store.set(pending_key_name(name), new.key.hex())
         if store.get(pending_key_name(name)) != new.key.hex():
+            roll_back(db, store, name)
             raise StoreError("the keyring did not keep the new key; nothing was changed")
-    crypto.write_atomically(
-        journal_path(db), json.dumps({"op": op, "to": new.protection.value}).encode("utf-8")
-    )
+
+
+def fingerprint(key: bytes) -> str:
+    """Tells the new key from the old after a crash; a one-way hash of a 256-bit key reveals nothing."""
+    return hashlib.sha256(b"privdesk key change\x00" + key).hexdigest()[:32]
 
 
 def _swap_in(db: Path, source_key: bytes | None, new: NewSecret) -> None:
@@ -139,7 +146,7 @@ def interrupted_change(db: Path) -> dict[str, str] | None:
         data = {}
     if not isinstance(data, dict):
         data = {}
-    return {"op": str(data.get("op", "rotate")), "to": str(data.get("to", ""))}
+    return {key: str(data.get(key, "")) for key in ("op", "to", "new")}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,9 +194,8 @@ def recover_interrupted_change(
         except StoreError:
             continue
         promote(db, store, name, key, passphrase_salt=salt)
-        outcome = (
-            "completed: it opens with the NEW key" if label == "new" else "undone: it opens with the OLD key"
-        )
+        is_new = fingerprint(key) == journal["new"] if journal["new"] else label == "new"
+        outcome = "completed: it opens with the NEW key" if is_new else "undone: it opens with the OLD key"
         return Recovery(key, f"an interrupted key change of {db.name} was {outcome}")
     if needs_phrase and not passphrase:
         raise crypto.KeyNeeded(

@@ -151,16 +151,16 @@ def write_kdf_params(db: Path, params: KdfParams) -> None:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write under a temporary name (private to the user), fsync, rename, fsync the folder."""
+    from privdesk.store import scratch
+
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
+    with scratch.tracked(tmp):
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
     fsync_folder(path.parent)
 
 
