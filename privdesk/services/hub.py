@@ -22,6 +22,7 @@ from privdesk.services.notes import NoteService
 from privdesk.services.organizations import OrganizationService
 from privdesk.services.queue import QueueService
 from privdesk.services.secrets import MemorySecretStore, SecretStore, default_secret_store, unlock_key
+from privdesk.services.stored_settings import CalendarSettings
 from privdesk.services.users import UserService
 from privdesk.services.workflow import WorkflowService
 from privdesk.store.engine import Database, make_engine
@@ -57,6 +58,7 @@ class Services:
         self.dashboard = DashboardService(ctx)
         self.queue = QueueService(ctx)
         self.users = UserService(ctx)
+        self.calendar = CalendarSettings(ctx)
         self.secrets: SecretStore = MemorySecretStore()
 
     # Services that bring ReportLab, the email parsers or the backup machinery are made on first use,
