@@ -242,16 +242,29 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check_db(args: argparse.Namespace) -> int:
+    """SQLite's integrity check, then the tamper checks: stored files against their SHA-256, sealed rows
+    (dates, outcomes, consumer details) against their seals, and the audit chain."""
     from privdesk.services.backup import startup_check
+    from privdesk.services.integrity import tamper_check_file
 
     path = _sqlite_file(args)
     key = unlock_key(path, store=default_secret_store(), encrypt=False) if path.exists() else None
-    problems = startup_check(path, key, Path(args.backups).expanduser() if args.backups else None)
-    payload = [
+    problems = [
         {"problem": p.message, "latest_backup": str(p.latest_backup) if p.latest_backup else None}
-        for p in problems
+        for p in startup_check(path, key, Path(args.backups).expanduser() if args.backups else None)
     ]
-    emit(args, payload, "\n".join(p.message for p in problems) or "the database is sound")
+    unsealed = 0
+    if path.exists() and not problems:
+        report = tamper_check_file(path, key)
+        unsealed = report.unsealed_rows
+        problems += [{"problem": text, "latest_backup": None} for text in report.problems]
+    note = f" ({unsealed} rows written before seals existed are not sealed yet)" if unsealed else ""
+    emit(
+        args,
+        problems,
+        "\n".join(p["problem"] or "" for p in problems)
+        or f"the database is sound: integrity, stored files, sealed rows and the audit trail check out{note}",
+    )
     return EXIT_ERROR if problems else EXIT_OK
 
 

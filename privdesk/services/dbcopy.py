@@ -105,6 +105,10 @@ def copy_database(
             if target_engine.dialect.name == "postgresql":
                 _reset_sequences(dst, tables)
             src.rollback()
+        from privdesk.store.seals import seal_unsealed
+
+        with target_services.db.write() as s:
+            seal_unsealed(s, target_services.db.seal_key)
         return _verify(
             source_engine,
             target_services,
@@ -141,7 +145,8 @@ def _tables(engine: Engine) -> list[Table]:
     missing = [t.name for t in Base.metadata.sorted_tables if t.name not in present]
     if missing:
         raise StoreError(f"the source lacks tables {', '.join(missing)}; is it a privdesk database?")
-    return list(Base.metadata.sorted_tables)
+    # Seals are keyed per database: the target seals its copied rows under its own key afterwards.
+    return [t for t in Base.metadata.sorted_tables if t.name != "row_seals"]
 
 
 def _count(conn: Connection, table: Table) -> int:

@@ -146,6 +146,10 @@ class Services:
             self.backups.migrate_with_backup()
         else:
             upgrade(self.ctx.db.engine)
+        from privdesk.store.seals import seal_unsealed
+
+        with self.ctx.db.write() as s:  # rows written before seals existed are sealed once, now
+            seal_unsealed(s, self.ctx.db.seal_key)
 
     def close(self) -> None:
         self.ctx.db.dispose()

@@ -82,6 +82,7 @@ def _swap_in(db: Path, source_key: bytes | None, new: NewSecret) -> None:
     with scratch.tracked(tmp):
         crypto.export_copy(db, source_key, tmp, new.key)
         crypto.verify_key(tmp, new.key)
+        reseal(tmp, new.key, source_key)
         crypto.remove_sidecars(db)
         os.replace(tmp, db)
         crypto.fsync_folder(db.parent)
@@ -126,6 +127,21 @@ def rotate_file(db: Path, store: SecretStore, name: str, old_key: bytes, new: Ne
     promote(db, store, name, new.key, passphrase_salt=pending_salt_path(db) if new.params else None)
 
 
+def reseal(db: Path, file_key: bytes | None, previous_key: bytes | None) -> None:
+    """The row seals of a copy now under ``file_key``, moved from the seal key of ``previous_key``."""
+    from privdesk.store import seals
+    from privdesk.store.engine import Database, make_engine
+
+    engine = make_engine(db, key=file_key)
+    try:
+        database = Database(engine)
+        with database.write() as s:
+            seals.rekey(s, seals.seal_key_from(previous_key), database.seal_key)
+    finally:
+        engine.dispose()
+    crypto.remove_sidecars(db)
+
+
 def write_plain_copy(db: Path, key: bytes, out: Path) -> None:
     """A deliberate PLAIN copy; its temporary file is removed by the next privdesk run after a crash."""
     if out.exists():
@@ -133,6 +149,7 @@ def write_plain_copy(db: Path, key: bytes, out: Path) -> None:
     if out.parent and not out.parent.is_dir():
         raise StoreError(f"the folder {out.parent} does not exist")
     crypto.export_copy(db, key, out, None)
+    reseal(out, None, key)
 
 
 def interrupted_change(db: Path) -> dict[str, str] | None:

@@ -159,9 +159,14 @@ class Database:
         self.engine = engine
         self.url = engine.url
         self.is_sqlite = engine.dialect.name == "sqlite"
+        from privdesk.store import seals
+
+        self.seal_key = seals.seal_key_from(engine_key(engine))
         self._writer = sessionmaker(engine, expire_on_commit=False)
         reader_bind = engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else engine
         self._reader = sessionmaker(reader_bind, expire_on_commit=False)
+        seals.install(self._writer, self.seal_key)
+        seals.install(self._reader, self.seal_key)
 
     @property
     def display_name(self) -> str:
