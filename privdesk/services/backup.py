@@ -229,8 +229,25 @@ def restore(
     if candidate.exists():
         raise StoreError(f"{candidate.name} is in the way; remove it and try again")
     actor: str | None = None
-    if target.exists() and not startup_check(target, live_key):
-        actor = check_administrator(target, live_key, credentials, signed_in)
+    if target.exists():
+        if protected and (live_key is None or not crypto.key_opens_first_page(target, live_key)):
+            raise ValidationError(
+                f"the database's current key or passphrase is needed to replace {target.name}; "
+                "nothing was replaced"
+            )
+        try:
+            live_sound = not startup_check(target, live_key)
+        except StoreError:
+            live_sound = False
+        if live_sound:
+            actor = check_administrator(target, live_key, credentials, signed_in)
+        elif protected and key != live_key:
+            # Damaged, so its accounts cannot be asked: only a backup under the database's own key
+            # (which proves its holder) may replace it, and its own accounts decide.
+            raise ValidationError(
+                f"{target.name} is damaged and {backup_file.name} is not under its key: restore a backup "
+                "of this database, or move the damaged file aside first"
+            )
     with scratch.tracked(candidate):
         try:
             copy_database(backup_file, key, candidate)

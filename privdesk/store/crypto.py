@@ -222,6 +222,23 @@ def raw_connection(db: Path, key: bytes | None) -> Iterator[Any]:
         conn.close()
 
 
+def key_opens_first_page(db: Path, key: bytes) -> bool:
+    """True when ``key`` decrypts the file's first page (its HMAC checks out), even if later pages are
+    damaged: tells a wrong key from a damaged database."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(db), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f'PRAGMA key = "{sqlcipher_key(key)}"')
+        conn.execute("PRAGMA user_version").fetchone()  # reads the header on page 1 only
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 def verify_key(db: Path, key: bytes) -> None:
     with raw_connection(db, key):
         pass

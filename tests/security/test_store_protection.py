@@ -256,3 +256,17 @@ def test_migrating_from_the_command_line_takes_a_verified_backup_first(
     with make_engine(backups[0]).connect() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == old
     assert contains_secret(raw_bytes(backups[0]))  # a whole copy of the data, as it was
+
+
+def test_an_encrypted_forgery_under_the_attackers_own_passphrase_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "live.db"
+    with_accounts(db, passphrase="the firm's passphrase", encrypt=True)
+    forged = tmp_path / "forged.db"
+    with_accounts(forged, passphrase="the attacker's passphrase", encrypt=True)
+    monkeypatch.setenv("PRIVDESK_PASSPHRASE", "the attacker's passphrase")
+    monkeypatch.setenv("PRIVDESK_LOGIN_PASSWORD", ADMIN_PASSWORD)
+    code, _, err = cli(capsys, "--db", str(db), "--user", "ada", "restore", str(forged))
+    assert code != 0 and "current key or passphrase" in err
+    assert not list(tmp_path.glob("live.db.before-restore-*"))
