@@ -8,12 +8,15 @@ File format (one file per language, any number of files per directory)::
     [[rule]]
     id = "delete.verb_pi"          # unique; a firm file may replace a bundled rule by its id
     suggests = "delete"            # a request type code, "know", "agent", "jurisdiction:US-CA",
-                                   # or "not_request:" + newsletter, auto_reply, phishing or other
+                                   # or "not_request:" + newsletter, auto_reply, phishing,
+                                   # third_party (vendors, regulators' surveys), internal or other
     weight = 2.0                   # scores add up per code; 1.0 or more makes a suggestion; may be negative
     pattern = '\\bdelete\\b.{0,60}{pi}'
     where = "any"                  # "any" (subject and body), "subject" or "body"
     negatable = true               # skip a match after not/never/no/without in its clause
                                    # (default: true when weight > 0)
+    requires = ["colorado"]        # optional: words one of which the text must contain for the rule
+                                   # to run at all (a cheap test that keeps slow patterns off most mail)
 
 Patterns are matched case-insensitively against folded text: lower case, accents removed, curly quotes
 straightened and every run of whitespace (line breaks included) reduced to one space.
@@ -32,7 +35,7 @@ from typing import Any
 from privdesk.domain.errors import RuleFileError
 from privdesk.domain.types import RequestType
 
-NOT_REQUEST_KINDS = ("newsletter", "auto_reply", "phishing", "other")
+NOT_REQUEST_KINDS = ("newsletter", "auto_reply", "phishing", "third_party", "internal", "other")
 _JURISDICTION = re.compile(r"^(?:[A-Z]{2}|US-[A-Z]{2})$")
 _FRAGMENT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _WHERE = ("any", "subject", "body")
@@ -47,6 +50,7 @@ class DetectionRule:
     where: str
     negatable: bool
     source: str  # file the rule came from, for messages
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,7 +126,7 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
     if not isinstance(rule_id, str) or not rule_id:
         raise RuleFileError(f"{where_msg} has no 'id'")
     where_msg = f"{path.name}: rule '{rule_id}'"
-    unknown = set(entry) - {"id", "suggests", "weight", "pattern", "where", "negatable", "note"}
+    unknown = set(entry) - {"id", "suggests", "weight", "pattern", "where", "negatable", "note", "requires"}
     if unknown:
         raise RuleFileError(f"{where_msg} has unknown key(s) {sorted(unknown)}")
     suggests = entry.get("suggests")
@@ -140,6 +144,9 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
     negatable = entry.get("negatable", weight > 0)
     if not isinstance(negatable, bool):
         raise RuleFileError(f"{where_msg}: 'negatable' must be true or false")
+    requires = entry.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(w, str) and w for w in requires):
+        raise RuleFileError(f"{where_msg}: 'requires' must be a list of words")
     expanded = _expand(pattern_text, defines, where_msg)
     try:
         compiled = re.compile(expanded, re.IGNORECASE)
@@ -147,7 +154,16 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
         raise RuleFileError(f"{where_msg}: pattern is not a valid regular expression ({exc})") from exc
     if compiled.search("") is not None:
         raise RuleFileError(f"{where_msg}: pattern matches empty text")
-    return DetectionRule(rule_id, suggests, float(weight), compiled, where, negatable, path.name)
+    return DetectionRule(
+        rule_id,
+        suggests,
+        float(weight),
+        compiled,
+        where,
+        negatable,
+        path.name,
+        tuple(w.lower() for w in requires),
+    )
 
 
 def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:

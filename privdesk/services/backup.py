@@ -165,7 +165,8 @@ def check_administrator(
     """The administrator allowed to restore, checked against the accounts of ``db``; a database with no
     accounts yet (before the first run) has nobody to ask."""
     from privdesk.domain.types import Role
-    from privdesk.services.users import AccessDenied, UserService, require_role
+    from privdesk.services.access import AccessDenied, require_role
+    from privdesk.services.users import UserService
 
     engine = make_engine(db, key=key)
     try:
@@ -397,7 +398,7 @@ class BackupService:
         administrator; closes every pooled connection first. Open the services again afterwards: this
         object still points at the file."""
         from privdesk.domain.types import Role
-        from privdesk.services.users import require_role
+        from privdesk.services.access import require_role
 
         live = self._live_file()
         require_role(self.ctx, Role.ADMINISTRATOR)

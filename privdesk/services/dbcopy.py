@@ -124,7 +124,7 @@ def copy_database(
 
 def check_administrator_of(services: Services, credentials: Credentials | None) -> None:
     from privdesk.domain.types import Role
-    from privdesk.services.users import AccessDenied, require_role
+    from privdesk.services.access import AccessDenied, require_role
 
     users = services.users
     if users.needs_first_run() or users.automatic_user() is not None:

@@ -32,14 +32,12 @@ from privdesk.intake import (
     OrgAddressing,
     ParsedEmail,
     detect,
-    parse_email,
-    parse_msg,
+    parse_bytes,
     sniff_document,
 )
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
 from privdesk.intake.model import MB
-from privdesk.intake.sniff import is_msg
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
 from privdesk.services.content import read_verified
@@ -68,8 +66,8 @@ _EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "tiff": "tif"}
 _LEGACY_CODES = {"know": RequestType.KNOW_SPECIFIC.value}  # internal detection codes -> contract codes
 _DEFAULT_ZONE = "UTC"
 _CLAIM_MINUTES = 2  # how long an unfinished make_case blocks a second one (see make_case)
-_FROM_INTAKE = "from_intake"
 _FUTURE_SLACK = dt.timedelta(days=1)
+FETCH_ATTEMPTS = 3  # fetches that may fail on one IMAP message before it is set aside
 BATCH_CHUNK = 25  # emails stored per transaction in a batch import: fewer commits, short write locks
 # A stated residency (not merely a California postal address) counts as the consumer's attestation.
 _RESIDENCY = re.compile(r"\b(?:resident|reside|live in|residente|vivo en)\b", re.IGNORECASE)
@@ -150,6 +148,9 @@ class IntakeResultDTO:
     sha256: str
     documents: int
     duplicate_of: int | None = None
+    # Not a suggestion, but request wording was found: shown as "possible request — check".
+    possible: bool = False
+    possible_types: list[str] = field(default_factory=list)
 
     @property
     def sender(self) -> str:
@@ -195,6 +196,7 @@ class IntakeRowDTO:
     agent: bool = False
     warning_messages: list[str] = field(default_factory=list)
     documents: int = 0
+    possible: bool = False
 
 
 @dataclass(frozen=True)
@@ -291,6 +293,8 @@ def detection_json(found: Detection) -> dict[str, Any]:
         "evidence": evidence,
         "warnings": list(found.warnings),
         "not_request_reason": found.not_request_reason,
+        "possible": found.possible,
+        "possible_types": _contract_codes(found.possible_types),
     }
 
 
@@ -356,16 +360,17 @@ def _add_document(
 
 
 def _parse_any(data: bytes, filename: str, limits: IntakeLimits) -> ParsedEmail:
-    """An .eml or .msg by content, like ``parse_intake_file`` but from bytes already read."""
-    if is_msg(data):
-        return parse_msg(data, filename, limits)
-    document = sniff_document(data)
-    label = f"'{filename}'" if filename else "the file"
-    if document is not None:
+    """An .eml or .msg by content. Any failure while reading one file is that file's alone: it
+    becomes a ValidationError with a one-line reason, never an exception that stops a batch."""
+    try:
+        return parse_bytes(data, filename, limits)
+    except DomainError:
+        raise
+    except Exception as exc:
+        label = f"'{filename}'" if filename else "the message"
         raise ValidationError(
-            f"{label} is a {document.upper()} file, not an email; add it to a case as a document"
-        )
-    return parse_email(data, filename, limits)
+            f"{label} could not be read ({type(exc).__name__}); its original is unchanged"
+        ) from exc
 
 
 def _reason(text: str, what: str) -> str:
@@ -468,7 +473,10 @@ class IntakeService:
         """Parse and detect, outside any transaction."""
         name = PurePath(filename).name if filename else ""
         parsed = _parse_any(data, name, limits)
-        found = detect(parsed, addressing)
+        try:
+            found = detect(parsed, addressing)
+        except Exception as exc:
+            raise ValidationError(f"'{name}' could not be analysed ({type(exc).__name__})") from exc
         return _PreparedEmail(data, name, parsed, _sha256(data), found, detection_json(found))
 
     def _store_email(
@@ -622,6 +630,8 @@ class IntakeService:
             sha256=digest,
             documents=documents,
             duplicate_of=duplicate_of,
+            possible=bool(detection.get("possible")),
+            possible_types=list(detection.get("possible_types", [])),
         )
 
     def import_files(
@@ -671,6 +681,8 @@ class IntakeService:
             return ImportFailureDTO(name, f"'{name}' cannot be read: {exc.strerror or type(exc).__name__}")
         except DomainError as exc:
             return ImportFailureDTO(name, str(exc))
+        except Exception as exc:
+            return ImportFailureDTO(name, f"'{name}' could not be imported ({type(exc).__name__})")
 
     def _store_chunk(
         self,
@@ -865,6 +877,7 @@ class IntakeService:
                     agent=bool(i.detection.get("agent")),
                     warning_messages=list(i.warnings),
                     documents=counts.get(i.id, 0),
+                    possible=bool(i.detection.get("possible")),
                 )
                 for i in items
             ]
@@ -1012,9 +1025,9 @@ class IntakeService:
         """Create the case the officer confirmed, then link the item and move its documents to it.
 
         CaseService.create is its own transaction, so this takes three short ones: claim the item
-        (optimistic version check: two officers cannot both claim it), create the case carrying a
-        ``from_intake`` marker, link. A retry after a failure between the last two finds the marked
-        case and only links it, so a retry never makes a second case.
+        (optimistic version check: two officers cannot both claim it), create the case with its
+        ``intake_item_id`` link, link the item. A retry after a failure between the last two finds the
+        case by that link and only links the item, so a retry never makes a second case.
         """
         claim = self._claim(intake_id)
         if claim.case_id is None:
@@ -1070,11 +1083,10 @@ class IntakeService:
 
     @staticmethod
     def _marked_case(s: Session, intake_id: int, after_case_id: int) -> int | None:
-        marker = f"intake-item:{intake_id}"
-        for case in s.scalars(select(Case).where(Case.id > after_case_id)):
-            if any(w.get("code") == _FROM_INTAKE and w.get("basis") == marker for w in case.warnings):
-                return case.id
-        return None
+        """The case an interrupted attempt made from this item, found by its link to the item."""
+        return s.scalar(
+            select(Case.id).where(Case.intake_item_id == intake_id, Case.id > after_case_id).limit(1)
+        )
 
     def _new_case(self, intake_id: int, c: NewCaseFromIntake, claim: IntakeService._Claim) -> NewCase:
         received = c.received or claim.received_on
@@ -1085,10 +1097,7 @@ class IntakeService:
                 zone = _zone(get_organization(s, c.organization).timezone)
             local = claim.received_at.astimezone(zone)
             received, received_time = local.date(), local.time().replace(microsecond=0)
-        extra = [
-            WarningDTO(_FROM_INTAKE, f"created from intake item #{intake_id}", f"intake-item:{intake_id}")
-        ]
-        extra += [WarningDTO("intake", w) for w in claim.warnings]
+        extra = [WarningDTO("intake", w) for w in claim.warnings]
         return NewCase(
             organization=c.organization,
             jurisdiction=c.jurisdiction,
@@ -1108,6 +1117,7 @@ class IntakeService:
             designated_channel=c.designated_channel,
             consumer_id=c.consumer_id,
             extra_warnings=tuple(extra),
+            intake_item_id=intake_id,
         )
 
     def _link(self, s: Session, item: IntakeItem, case: Case, status: str) -> None:
@@ -1252,8 +1262,10 @@ class IntakeService:
     ) -> FetchReportDTO:
         """Import new messages, each once: a message whose Message-ID is in the inbox or whose
         UIDVALIDITY/UID is recorded is skipped. Each message is stored (with its UID) in its own
-        transaction and only then marked or moved on the server. A message that cannot be read is
-        reported and left untouched in the mailbox for the officer."""
+        transaction and only then marked or moved on the server. A message that cannot be read,
+        whatever the reason, costs itself alone: it is reported, left untouched on the server, and
+        its failure recorded; after ``FETCH_ATTEMPTS`` failures it is set aside (never fetched again)
+        so it cannot hold back later mail."""
         with self.ctx.db.read() as s:
             row = s.get(MailboxAccount, account_id)
             if row is None:
@@ -1262,14 +1274,20 @@ class IntakeService:
             assert org is not None
             slug = org.slug
             account = _imap_account(row)
-            known = {
-                f"uid:{v}:{u}"
-                for v, u in s.execute(
-                    select(ImportedMessage.uidvalidity, ImportedMessage.uid).where(
-                        ImportedMessage.account_id == account_id
-                    )
-                )
-            }
+            known: set[str] = set()
+            failing: dict[str, int] = {}
+            for v, u, was_imported, failures in s.execute(
+                select(
+                    ImportedMessage.uidvalidity,
+                    ImportedMessage.uid,
+                    ImportedMessage.imported,
+                    ImportedMessage.failures,
+                ).where(ImportedMessage.account_id == account_id)
+            ):
+                if was_imported or failures >= FETCH_ATTEMPTS:
+                    known.add(f"uid:{v}:{u}")
+                else:
+                    failing[f"uid:{v}:{u}"] = failures
         password = self.secrets.get(_password_key(account_id))
         if password is None:
             raise ValidationError(
@@ -1290,12 +1308,17 @@ class IntakeService:
                 name = f"imap-{message.uid_validity}-{message.uid}.eml"
 
                 def remember(s: Session, item: IntakeItem, m: Any = message) -> None:
-                    s.add(ImportedMessage(account_id=account_id, uidvalidity=m.uid_validity, uid=m.uid))
+                    _record_uid(s, account_id, m.uid_validity, m.uid)
 
                 try:
                     result = self._import_email(message.raw, name, slug, None, remember)
-                except DomainError as exc:
-                    failed.append(ImportFailureDTO(name, str(exc)))
+                except Exception as exc:
+                    reason = str(exc) if isinstance(exc, DomainError) else f"'{name}' could not be imported"
+                    attempts = failing.get(message.import_key, 0) + 1
+                    self._record_failure(account_id, message.uid_validity, message.uid, reason, attempts)
+                    if attempts >= FETCH_ATTEMPTS:
+                        reason += f"; set aside after {attempts} attempts, it will not be fetched again"
+                    failed.append(ImportFailureDTO(name, reason))
                 else:
                     known.add(message.import_key)
                     if result.duplicate_of is None:
@@ -1311,7 +1334,52 @@ class IntakeService:
 
     def _remember_uid(self, account_id: int, uidvalidity: int, uid: int) -> None:
         with self.ctx.db.write() as s:
-            s.add(ImportedMessage(account_id=account_id, uidvalidity=uidvalidity, uid=uid))
+            _record_uid(s, account_id, uidvalidity, uid)
+
+    def _record_failure(
+        self, account_id: int, uidvalidity: int, uid: int, reason: str, attempts: int
+    ) -> None:
+        with self.ctx.db.write() as s:
+            row = _uid_row(s, account_id, uidvalidity, uid)
+            if row is None:
+                row = ImportedMessage(account_id=account_id, uidvalidity=uidvalidity, uid=uid, imported=False)
+                s.add(row)
+            row.imported = False
+            row.failures = attempts
+            row.last_error = reason[:500]
+
+    def set_aside_messages(self, account_id: int) -> list[ImportFailureDTO]:
+        """Messages of a mailbox set aside after repeated failures, with the last reason each gave."""
+        with self.ctx.db.read() as s:
+            rows = s.scalars(
+                select(ImportedMessage)
+                .where(
+                    ImportedMessage.account_id == account_id,
+                    ImportedMessage.imported.is_(False),
+                    ImportedMessage.failures >= FETCH_ATTEMPTS,
+                )
+                .order_by(ImportedMessage.uid)
+            )
+            return [ImportFailureDTO(f"imap-{r.uidvalidity}-{r.uid}.eml", r.last_error or "") for r in rows]
+
+
+def _uid_row(s: Session, account_id: int, uidvalidity: int, uid: int) -> ImportedMessage | None:
+    return s.scalar(
+        select(ImportedMessage).where(
+            ImportedMessage.account_id == account_id,
+            ImportedMessage.uidvalidity == uidvalidity,
+            ImportedMessage.uid == uid,
+        )
+    )
+
+
+def _record_uid(s: Session, account_id: int, uidvalidity: int, uid: int) -> None:
+    row = _uid_row(s, account_id, uidvalidity, uid)
+    if row is None:
+        s.add(ImportedMessage(account_id=account_id, uidvalidity=uidvalidity, uid=uid))
+    else:
+        row.imported = True
+        row.last_error = None
 
 
 def _imap_account(row: MailboxAccount) -> ImapAccount:
@@ -1380,6 +1448,7 @@ def result_json(outcome: ImportOutcome) -> dict[str, Any]:
         "jurisdiction": outcome.jurisdiction,
         "agent": outcome.agent,
         "is_request": outcome.is_request,
+        "possible_request": outcome.possible,
         "organization": outcome.organization,
         "warnings": list(outcome.warnings),
         "duplicate_of": outcome.duplicate_of,

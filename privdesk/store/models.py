@@ -25,6 +25,9 @@ from sqlalchemy import (
     bindparam,
     literal_column,
 )
+from sqlalchemy import (
+    true as sa_true,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from privdesk.domain.types import OPEN_STATUSES
@@ -227,6 +230,11 @@ class Case(Base):
     purged_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
+    # The inbox item this case was made from: how a retried "make case" finds the case an interrupted
+    # attempt created (intake_items.case_id says the same from the other side once linked).
+    intake_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intake_items.id", use_alter=True), index=True
+    )
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -479,6 +487,11 @@ class ImportedMessage(Base):
     # Unsigned 32-bit in IMAP: wider than PostgreSQL's integer.
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     uid: Mapped[int] = mapped_column(BigInteger)
+    # False while the message keeps failing to import: retried until FETCH_ATTEMPTS failures, then set
+    # aside (never fetched again, listed with its reason) so it cannot block later mail.
+    imported: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 Index("ix_cases_org_status", Case.organization_id, Case.status)

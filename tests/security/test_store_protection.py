@@ -16,10 +16,10 @@ from keyring.backends import fail
 
 from privdesk.cli import run
 from privdesk.domain.errors import StoreError
+from privdesk.services.access import AccessDenied
 from privdesk.services.backup import Credentials, restore
 from privdesk.services.hub import Services
 from privdesk.services.secrets import database_key_name
-from privdesk.services.users import AccessDenied
 from privdesk.store import crypto
 from privdesk.store.crypto import Protection
 from tests.conftest import fixed_now, sqlite_only
