@@ -195,14 +195,12 @@ def triggers(pattern: re.Pattern[str]) -> tuple[str, ...]:
     """Literal strings one of which starts every match of ``pattern`` (lower case), or () when they
     cannot be worked out. Detection skips a rule whose triggers are all absent from the text, which
     spares most rules most of the time: a regular expression tries every position, ``in`` does not."""
-    try:
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - older Pythons name it sre_parse
-        import sre_parse  # type: ignore[no-redef]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
     try:
         parsed = sre_parse.parse(pattern.pattern, pattern.flags)
         found = _prefixes(list(parsed), sre_parse)
-    except Exception:  # noqa: BLE001 - an unusual pattern simply runs without a trigger test
+    except Exception:
         return ()
     if found is None or not found or any(len(p) < _MIN_TRIGGER for p in found):
         return ()

@@ -29,12 +29,12 @@ MEMORY_LIMIT_MB = 500.0
 def write_email(path: Path, megabytes: int = SIZE_MB) -> None:
     """A consumer's deletion request followed by a pasted log: ``megabytes`` of 7-bit text lines."""
     head = (
-        "From: Ana Ruiz <ana.ruiz@example.com>\r\nTo: privacy@mstis.example\r\n"
-        "Subject: Please delete my data\r\nDate: Mon, 2 Mar 2026 09:00:00 -0800\r\n"
-        "Message-ID: <large-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-        "I am a California resident. Please delete my personal information.\r\n"
-        "The error log the app showed me is below.\r\n\r\n"
-    ).encode()
+        b"From: Ana Ruiz <ana.ruiz@example.com>\r\nTo: privacy@mstis.example\r\n"
+        b"Subject: Please delete my data\r\nDate: Mon, 2 Mar 2026 09:00:00 -0800\r\n"
+        b"Message-ID: <large-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"I am a California resident. Please delete my personal information.\r\n"
+        b"The error log the app showed me is below.\r\n\r\n"
+    )
     line = b"2026-03-02 09:00:00 INFO worker-7 request served in 12 ms, cache hit, nothing to report\r\n"
     with path.open("wb") as out:
         out.write(head)
@@ -107,7 +107,8 @@ def report(result: dict[str, float]) -> str:
     return (
         f"{result['megabytes']:.0f} MB email imported in {result['seconds']:.1f} s "
         f"(limit {TIME_LIMIT_S:.0f} s), peak {result['peak_mb']:.0f} MB (limit {MEMORY_LIMIT_MB:.0f} MB); "
-        f"bare email.message_from_bytes: {result['baseline_seconds']:.1f} s, {result['baseline_peak_mb']:.0f} MB; "
+        f"bare email.message_from_bytes: {result['baseline_seconds']:.1f} s, "
+        f"{result['baseline_peak_mb']:.0f} MB; "
         f"ratio {result['time_ratio']:.1f}x time, {result['memory_ratio']:.1f}x memory"
     )
 
