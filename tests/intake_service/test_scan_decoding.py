@@ -29,7 +29,14 @@ HTML = b"<!DOCTYPE html><html><body><p>Quote: %PDF-1.4 is how a PDF starts</p></
         (scans.png_header_only(12000, 12000), "12000×12000 PNG image, over the limit"),
         (scans.png()[:60], "cannot be decoded"),
     ],
-    ids=["exe-with-pdf-at-64", "html-mentioning-pdf", "pdf-header-only", "huge-png", "large-png", "truncated-png"],
+    ids=[
+        "exe-with-pdf-at-64",
+        "html-mentioning-pdf",
+        "pdf-header-only",
+        "huge-png",
+        "large-png",
+        "truncated-png",
+    ],
 )
 def test_the_service_refuses_what_does_not_decode(inbox: Services, data: bytes, reason: str) -> None:
     start = time.perf_counter()
