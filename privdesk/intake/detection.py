@@ -198,6 +198,8 @@ def _apply(
         text = texts[place]
         if rule.requires and not any(word in text.folded for word in rule.requires):
             continue
+        if rule.triggers and not any(word in text.folded for word in rule.triggers):
+            continue
         for match in rule.pattern.finditer(text.folded):
             if match.end() == match.start():
                 continue

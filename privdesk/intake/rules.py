@@ -51,6 +51,8 @@ class DetectionRule:
     negatable: bool
     source: str  # file the rule came from, for messages
     requires: tuple[str, ...] = ()
+    # Derived: literal strings one of which starts every match (see ``triggers``); () when unknown.
+    triggers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,7 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
         negatable,
         path.name,
         tuple(w.lower() for w in requires),
+        triggers(compiled),
     )
 
 
@@ -180,3 +183,70 @@ def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:
             return expanded
         pattern = expanded
     raise RuleFileError(f"{where_msg}: fragments nest too deeply")
+
+
+# --- triggers: a cheap substring test before a pattern runs ------------------------------------------
+
+_MAX_TRIGGERS = 64
+_MIN_TRIGGER = 2
+
+
+def triggers(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Literal strings one of which starts every match of ``pattern`` (lower case), or () when they
+    cannot be worked out. Detection skips a rule whose triggers are all absent from the text, which
+    spares most rules most of the time: a regular expression tries every position, ``in`` does not."""
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        found = _prefixes(list(parsed), sre_parse)
+    except Exception:
+        return ()
+    if found is None or not found or any(len(p) < _MIN_TRIGGER for p in found):
+        return ()
+    return tuple(sorted(found))
+
+
+def _prefixes(items: list[Any], sre: Any) -> set[str] | None:
+    """Prefix strings of a parsed sequence: every match starts with one of them."""
+    constants = sre._constants if hasattr(sre, "_constants") else sre
+    results = {""}
+    for op, arg in items:
+        if op is constants.AT:
+            continue  # \b, ^ and $ take no characters
+        if op is constants.LITERAL:
+            results = {p + chr(arg).lower() for p in results}
+        elif op is constants.IN:
+            chars = []
+            for kind, value in arg:
+                if kind is constants.LITERAL:
+                    chars.append(chr(value).lower())
+                else:
+                    return _done(results)
+            if len(chars) > 4:
+                return _done(results)
+            results = {p + c for p in results for c in set(chars)}
+        elif op is constants.SUBPATTERN:
+            inner = _prefixes(list(arg[-1]), sre)
+            if inner is None:
+                return None
+            return _done({p + i for p in results for i in inner})
+        elif op is constants.BRANCH:
+            union: set[str] = set()
+            for branch in arg[1]:
+                inner = _prefixes(list(branch), sre)
+                if inner is None:
+                    return None
+                union |= inner
+            return _done({p + i for p in results for i in union})
+        else:
+            return _done(results)
+        if len(results) > _MAX_TRIGGERS:
+            return None
+    return _done(results)
+
+
+def _done(results: set[str]) -> set[str] | None:
+    if len(results) > _MAX_TRIGGERS or any(len(r) < _MIN_TRIGGER for r in results):
+        return None
+    return results
