@@ -52,3 +52,16 @@ def due_next(items: list[ItemClock], due: dt.date | None, case_status: str) -> s
     if case_status == "awaiting_verification":
         return f"Verify, then respond: {names}"
     return f"Respond: {names}"
+
+
+def age_words(received: dt.date, today: dt.date) -> str:
+    """How long something has waited: "today", "3 days", "5 weeks", "22 months"."""
+    days = (today - received).days
+    if days <= 0:
+        return "today"
+    if days < 14:
+        return f"{days} day{'s' if days != 1 else ''}"
+    if days < 60:
+        return f"{days // 7} weeks"
+    months = round(days / 30.44)
+    return f"{months} months"

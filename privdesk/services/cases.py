@@ -506,6 +506,14 @@ class CaseService:
                 )
 
     # -- read ---------------------------------------------------------------------------------
+    def deadlines_calendar(self, organization: str | None = None) -> str:
+        """The open cases' next deadlines as an iCalendar file: references and steps, no personal data."""
+        from privdesk.domain.ics import DeadlineEvent, calendar_text
+
+        rows = self.list(CaseFilter(open_only=True, organization=organization))
+        events = [DeadlineEvent(r.reference, r.next_due_on, r.due_next) for r in rows if r.next_due_on]
+        return calendar_text(events, self.ctx.now())
+
     def resolve(self, text: str) -> str | None:
         """The reference of the case meant by "52", "PD-2026-52" or a full reference; None if none."""
         with self.ctx.db.read() as s:

@@ -137,7 +137,7 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
     qtbot.waitUntil(lambda: extended_clock().startswith("Extended: respond by"), timeout=10_000)
     qtbot.waitUntil(
         lambda: any(
-            "extension" in view.letters.topLevelItem(i).text(0)
+            "extension" in view.letters.topLevelItem(i).text(0).lower()
             for i in range(view.letters.topLevelItemCount())
         ),
         timeout=10_000,

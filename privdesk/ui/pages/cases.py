@@ -414,6 +414,15 @@ class CasesPage(Page):
         view = CaseView(self, reference)
         index = self.tabs.addTab(view, reference)
         self.tabs.setTabToolTip(index, reference)
+        # A plain ×: the style's own close button is a red box in some themes and reads as an error.
+        close = QToolButton()
+        close.setObjectName("close_case_tab")
+        close.setIcon(icon("close"))
+        close.setAutoRaise(True)
+        close.setToolTip("Close this case's tab (Ctrl+W)")
+        close.setAccessibleName("Close tab")
+        close.clicked.connect(lambda: self.close_tab(self.tabs.indexOf(view)))
+        self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, close)
         self.tabs.setCurrentIndex(index)
         view.reload()
         return view

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.domain.display import display_safe
+from privdesk.domain.due import age_words
 from privdesk.domain.errors import DomainError
 from privdesk.services.intake import (
     FetchReportDTO,
@@ -46,7 +48,7 @@ from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
 from privdesk.ui.dialogs.intake_steps import AttachToCaseDialog, SetAsideDialog
 from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog, ScanPreview
 from privdesk.ui.icons import icon
-from privdesk.ui.models.case_table import type_label
+from privdesk.ui.models.case_table import days_words, type_label
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
 from privdesk.ui.tasks import Task
@@ -336,6 +338,29 @@ class MailboxScheduler(QObject):
         self.status_changed.emit(text)
 
 
+CLOCK_TIP = (
+    "The date the answer would be due by law if a case were made from this item now, counted from the "
+    "day it was received"
+)
+
+
+class LateIntakeConfirm:
+    @classmethod
+    def ask(cls, parent: QWidget, received: dt.date, due: dt.date, today: dt.date) -> bool:
+        """Making a case whose deadlines have all passed: say so first."""
+        late = (today - due).days
+        answer = QMessageBox.question(
+            parent,
+            "Every deadline has passed",
+            f"This request was received on {received.isoformat()}: the answer was due by "
+            f"{due.isoformat()}, {late} day{'s' if late != 1 else ''} ago. The case will be overdue from "
+            "the moment it is made.\n\nMake the case anyway (and answer it as soon as possible)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
 class InboxPage(Page):
     title = "Inbox"
     icon_name = "inbox"
@@ -356,6 +381,8 @@ class InboxPage(Page):
                 Column("Suggested types", lambda i: [type_label(t) for t in i.types]),
                 Column("Jurisdiction", lambda i: i.jurisdiction or "—"),
                 Column("Request?", _request_text),
+                Column("Waiting", lambda i: age_words(i.received_on, self._today())),
+                Column("Respond by, if made a case", self._clock_text, tooltip=lambda i: CLOCK_TIP),
             ],
             self,
         )
@@ -585,6 +612,33 @@ class InboxPage(Page):
         self.fetch_button.setEnabled(not self.scheduler.busy)
 
     # -- decisions --------------------------------------------------------------------------------
+    # -- the clock an item would start ---------------------------------------------------------
+    def _today(self) -> dt.date:
+        services = self.window_.services
+        return services.ctx.today() if services is not None else dt.date.today()
+
+    def _respond_by(
+        self, jurisdiction: str | None, types: Sequence[str], received: dt.date
+    ) -> dt.date | None:
+        """The earliest statutory answer date if a case were made now from these facts."""
+        services = self.window_.services
+        if services is None or not jurisdiction or not types:
+            return None
+        dates = []
+        for request_type in types:
+            try:
+                dates.append(services.ctx.rulebook.deadlines(jurisdiction, request_type, received).respond_by)
+            except Exception:
+                continue
+        known = [d for d in dates if d is not None]
+        return min(known) if known else None
+
+    def _clock_text(self, item: Any) -> str:
+        due = self._respond_by(item.jurisdiction, item.types, item.received_on)
+        if due is None:
+            return "—"
+        return f"{due.isoformat()} ({days_words((due - self._today()).days)})"
+
     def make_case(self) -> None:
         item = self.current_item()
         if item is None:
@@ -595,6 +649,11 @@ class InboxPage(Page):
             suggestion, organizations, jurisdictions = found
             confirmed = IntakeCaseDialog.ask(self, suggestion, organizations, jurisdictions)
             if confirmed is None:
+                return
+            received = confirmed.received or item.received_on
+            due = self._respond_by(confirmed.jurisdiction, confirmed.types, received)
+            today = self._today()
+            if due is not None and due < today and not LateIntakeConfirm.ask(self, received, due, today):
                 return
             self.call(
                 lambda: services.intake.make_case(item.id, confirmed),

@@ -1,7 +1,8 @@
 """File dialogs that remember the last folder for each purpose ("scans", "letters", "case files", …).
 
-Qt's own dialog is used on Linux: the desktop portal's dialog took seconds to appear on a desktop
-without one running, Qt's appears at once and looks the same everywhere. Windows and macOS keep theirs.
+Qt's own dialog is used on Linux (``use_qt_dialogs``, set once for the application): the desktop
+portal's dialog took seconds to appear on a desktop without one running, Qt's appears at once. Windows
+and macOS keep theirs.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import os
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from privdesk.ui import settings as ui_settings
@@ -17,15 +19,15 @@ from privdesk.ui import settings as ui_settings
 KEY = "folders/{purpose}"
 
 
-def _options() -> QFileDialog.Option:
+def use_qt_dialogs(app: QCoreApplication) -> None:
     if sys.platform.startswith("linux"):
-        return QFileDialog.Option.DontUseNativeDialog
-    return QFileDialog.Option(0)
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
 
 
 def last_folder(purpose: str) -> str:
+    """The folder the last dialog of this purpose ended in, or "" (the dialog's own default)."""
     folder = ui_settings.get_json(KEY.format(purpose=purpose), "")
-    return folder if isinstance(folder, str) and folder and Path(folder).is_dir() else str(Path.home())
+    return folder if isinstance(folder, str) and folder and Path(folder).is_dir() else ""
 
 
 def remember_folder(purpose: str, path: str) -> None:
@@ -39,29 +41,28 @@ def remember_folder(purpose: str, path: str) -> None:
 
 def save_file(parent: QWidget | None, purpose: str, title: str, suggested: str, filters: str) -> str:
     """The path chosen to save to ("" when cancelled), starting in this purpose's last folder."""
-    start = str(Path(last_folder(purpose)) / suggested)
-    path, _ = QFileDialog.getSaveFileName(parent, title, start, filters, "", _options())
+    folder = last_folder(purpose)
+    start = str(Path(folder) / suggested) if folder else suggested
+    path, _ = QFileDialog.getSaveFileName(parent, title, start, filters)
     remember_folder(purpose, path)
     return str(path or "")
 
 
 def open_file(parent: QWidget | None, purpose: str, title: str, filters: str) -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, last_folder(purpose), filters, "", _options())
+    path, _ = QFileDialog.getOpenFileName(parent, title, last_folder(purpose), filters)
     remember_folder(purpose, path)
     return str(path or "")
 
 
 def open_files(parent: QWidget | None, purpose: str, title: str, filters: str) -> list[str]:
-    paths, _ = QFileDialog.getOpenFileNames(parent, title, last_folder(purpose), filters, "", _options())
+    paths, _ = QFileDialog.getOpenFileNames(parent, title, last_folder(purpose), filters)
     if paths:
         remember_folder(purpose, paths[0])
     return [str(p) for p in paths]
 
 
 def choose_folder(parent: QWidget | None, purpose: str, title: str) -> str:
-    folder = QFileDialog.getExistingDirectory(
-        parent, title, last_folder(purpose), QFileDialog.Option.ShowDirsOnly | _options()
-    )
+    folder = QFileDialog.getExistingDirectory(parent, title, last_folder(purpose))
     remember_folder(purpose, folder)
     return str(folder or "")
 
