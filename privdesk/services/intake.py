@@ -35,6 +35,7 @@ from privdesk.intake import (
     parse_bytes,
     sniff_document,
 )
+from privdesk.intake.contact import contact_from_text, is_email
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
 from privdesk.intake.model import MB
@@ -117,6 +118,8 @@ class NewCaseFromIntake:
     requester_relation: str = "self"
     designated_channel: bool = True
     consumer_id: int | None = None
+    # What a caller gave to identify themselves (from the call note), for the verification step.
+    data_points_given: Sequence[str] = ()
 
 
 # -- data out -----------------------------------------------------------------------------------
@@ -1004,20 +1007,40 @@ class IntakeService:
                 org.jurisdictions[0] if org and org.jurisdictions else ""
             )
             ca_phrases = d.get("evidence", {}).get("jurisdiction:US-CA", [])
+            agent = bool(d.get("agent"))
+            body = item.body_text[:16384]
+            found = contact_from_text(body, signature=not agent)
+            sender_email = item.sender_address if is_email(item.sender_address) else None
+            postal = item.details.get("sender_address", "")
+            if agent:
+                # The agent's name and address are the agent's; the consumer comes from the body.
+                name, email, address = found.name, found.email, found.address
+                agent_name = item.sender_name or sender_email
+            else:
+                name = item.sender_name or found.name
+                email = sender_email or found.email
+                address = postal if postal and not is_email(postal) else found.address
+                agent_name = None
+            phone = item.details.get("caller_number") or found.phone
+            summary = item.body_text[:2000]
+            given = item.details.get("data_points_given") or []
+            if given:
+                summary += "\n\nIdentifying details the caller gave: " + "; ".join(given)
             return NewCaseFromIntake(
                 types=list(d.get("types", [])),
                 jurisdiction=jurisdiction,
                 organization=slug,
-                name="" if d.get("agent") and item.channel == Channel.EMAIL.value else item.sender_name,
-                email=item.sender_address or None,
-                phone=item.details.get("caller_number") or None,
-                address=item.details.get("sender_address", ""),
-                agent_name=item.sender_name or None if d.get("agent") else None,
+                name=name,
+                email=email,
+                phone=phone or None,
+                address=address,
+                agent_name=agent_name,
                 received=item.received_on,
                 subject=item.subject,
-                summary=item.body_text[:2000],
+                summary=summary,
                 ca_residency_attested=any(_RESIDENCY.search(p) for p in ca_phrases),
-                requester_relation="agent" if d.get("agent") else "self",
+                requester_relation="agent" if agent else "self",
+                data_points_given=tuple(given),
             )
 
     def make_case(self, intake_id: int, confirmed: NewCaseFromIntake) -> CaseDTO:
