@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ConflictError, DomainError, NotFound, ValidationError
-from privdesk.domain.matching import normalize_phone
-from privdesk.domain.types import Channel, RequestType
+from privdesk.domain.matching import normalize_email, normalize_phone
+from privdesk.domain.types import OPEN_STATUSES, Channel, RequestType
 from privdesk.intake import (
     Detection,
     IntakeLimits,
@@ -48,6 +48,7 @@ from privdesk.services.secrets import SecretStore, default_secret_store
 from privdesk.services.stored_settings import read_setting, write_setting
 from privdesk.store.models import (
     Case,
+    Consumer,
     Document,
     DocumentContent,
     ImportedMessage,
@@ -518,6 +519,12 @@ class IntakeService:
             )
         received_at, more = self._email_received_at(parsed, org)
         warnings += more
+        reply = _reply_case(s, parsed)
+        if reply is not None:
+            warnings.append(
+                f"looks like a reply about {reply['reference']} ({reply['why']}): attach it to that case "
+                "if it is; only its new text was read for requests"
+            )
         item = IntakeItem(
             organization_id=org.id if org else None,
             channel=Channel.EMAIL.value,
@@ -537,6 +544,7 @@ class IntakeService:
                 "reply_to": list(parsed.reply_to),
                 "sent_at": parsed.sent_at.isoformat() if parsed.sent_at else None,
                 "forwarded": len(parsed.forwarded),
+                **({"reply_to_case": reply} if reply else {}),
             },
             warnings=warnings,
             status=PENDING,
@@ -1402,6 +1410,34 @@ def _record_uid(s: Session, account_id: int, uidvalidity: int, uid: int) -> None
     else:
         row.imported = True
         row.last_error = None
+
+
+_REFERENCE_IN_TEXT = re.compile(r"\bPD-\d{4}-\d{6,9}\b", re.IGNORECASE)
+
+
+def _reply_case(s: Session, parsed: ParsedEmail) -> dict[str, str] | None:
+    """The case a message answers: our reference in its subject or in the text it quotes, else the one
+    open case of a consumer with the sender's address. Only a suggestion: the officer attaches."""
+    places = (("subject", parsed.subject), ("text", parsed.body_text[:65536]))
+    for place, text in places:
+        for match in _REFERENCE_IN_TEXT.finditer(text):
+            reference = match.group().upper()
+            if s.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+                why = "our reference in the subject" if place == "subject" else "it quotes our reference"
+                return {"reference": reference, "why": why}
+    address = normalize_email(parsed.from_address) if parsed.from_address else ""
+    if not address:
+        return None
+    open_cases = s.scalars(
+        select(Case.reference)
+        .join(Consumer, Consumer.id == Case.consumer_id)
+        .where(Consumer.email_key == address, Case.status.in_([v.value for v in OPEN_STATUSES]))
+        .order_by(Case.received_on.desc(), Case.id.desc())
+        .limit(2)
+    ).all()
+    if len(open_cases) == 1:
+        return {"reference": open_cases[0], "why": "from the address of the consumer of this open case"}
+    return None
 
 
 def _imap_account(row: MailboxAccount) -> ImapAccount:

@@ -458,3 +458,24 @@ def test_inbox_limits_command(inbox: Services, capsys: pytest.CaptureFixture[str
     }
     assert run(["--db", target, "inbox", "limits", "--max-attachment-mb", "9"]) != 0  # over the file limit
     assert "cannot exceed" in capsys.readouterr().err
+
+
+def test_a_reply_finds_its_case(inbox: Services) -> None:
+    first = inbox.intake.import_email_bytes(email_bytes(11), "first.eml")
+    case = inbox.intake.make_case(first.intake_id, inbox.intake.suggest_case(first.intake_id))
+    quoted = (
+        "Thanks, my ID is attached.\r\n\r\n> We received your request to delete your personal information"
+        f" (reference {case.reference}) and to opt out of its sale.\r\n"
+    )
+    reply_bytes = email_bytes(12, quoted).replace(
+        b"Subject: Request to delete 12", b"Subject: Re: your letter"
+    )
+    reply = inbox.intake.import_email_bytes(reply_bytes, "reply.eml")
+    shown = inbox.intake.show(reply.intake_id)
+    assert shown.details["reply_to_case"] == {"reference": case.reference, "why": "it quotes our reference"}
+    assert reply.types == []  # only the new text is read: the quoted list asks for nothing
+    news = email_bytes(11, "Any news?").replace(b"<req-11@", b"<req-11-news@")
+    again = inbox.intake.import_email_bytes(news, "news.eml")  # same address, one open case
+    assert inbox.intake.show(again.intake_id).details["reply_to_case"]["reference"] == case.reference
+    attached = inbox.intake.attach_to_case(reply.intake_id, case.reference)  # the officer confirms
+    assert attached.status == "attached" and attached.case_reference == case.reference
