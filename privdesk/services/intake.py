@@ -33,14 +33,15 @@ from privdesk.intake import (
     ParsedEmail,
     detect,
     parse_bytes,
-    sniff_document,
 )
 from privdesk.intake.contact import contact_from_text, is_email
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
 from privdesk.intake.model import MB
+from privdesk.intake.scans import ScanRefused, inspect_scan
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO, WarningDTO
 from privdesk.services.organizations import get_organization
@@ -843,9 +844,7 @@ class IntakeService:
         problem = scan_problem(data or b"", what, self.limits.max_file_bytes)
         if problem is not None:
             raise ValidationError(problem)
-        kind = sniff_document(data or b"")
-        assert kind is not None
-        return kind
+        return inspect_scan(data or b"").kind
 
     # -- the inbox ------------------------------------------------------------------------------
 
@@ -902,10 +901,10 @@ class IntakeService:
             doc = s.get(Document, document_id)
             if doc is None:
                 raise NotFound(f"no document with id {document_id}")
-            content = s.get(DocumentContent, doc.sha256)
-            if content is None:
+            data = read_verified(s, doc.sha256, f"document {document_id}")
+            if data is None:
                 raise NotFound(f"the content of document {document_id} has been removed")
-            return bytes(content.data)
+            return data
 
     @staticmethod
     def _load(s: Session, intake_id: int) -> IntakeItem:
@@ -1477,16 +1476,18 @@ def _call_note_text(
 
 
 def scan_problem(data: bytes, what: str, max_bytes: int | None = None) -> str | None:
-    """Why ``data`` cannot be stored as a scanned page (empty, too large, not PDF/PNG/JPEG/TIFF), or None."""
+    """Why ``data`` cannot be stored as a scanned page, or None: empty, too large, not starting with
+    a PDF, PNG, JPEG or TIFF magic number, or not decodable as one (pages counted by a PDF reader,
+    image size read and pixels decoded, a pixel limit; ``privdesk.intake.scans``)."""
     if not data:
         return f"{what} is empty"
     limit = max_bytes if max_bytes is not None else IntakeLimits().max_file_bytes
     if len(data) > limit:
         return f"{what} is over the {limit // (1024 * 1024)} MB limit"
-    if sniff_document(data) not in SCAN_TYPES:
-        return (
-            f"{what} is not a PDF, PNG, JPEG or TIFF file (its content is none of these); nothing was stored"
-        )
+    try:
+        inspect_scan(data)
+    except ScanRefused as refused:
+        return f"{what} {refused}; nothing was stored"
     return None
 
 
