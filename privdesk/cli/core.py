@@ -183,15 +183,41 @@ def cmd_audit_verify(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_deadlines(args: argparse.Namespace) -> int:
+    """Statutory dates for a receipt date; a date after today is answered as a projection, for
+    planning ("if the letter arrives on Monday"). Case creation still refuses future dates."""
     from privdesk.domain.rules import load_rulebook
 
     rulebook = load_rulebook(count_saturdays=args.count_saturdays)
     result = rulebook.deadlines(
-        args.jurisdiction, args.type, args.received, designated_channel=not args.not_designated
+        args.jurisdiction,
+        args.type,
+        args.received,
+        designated_channel=not args.not_designated,
+        allow_future=True,
     )
     payload = result.to_json()
-    lines = [f"{k}: {v if v is not None else '-'}" for k, v in payload.items() if k != "basis"]
+    lines = []
+    if result.projection:
+        lines.append(f"PROJECTION: received {args.received.isoformat()} is in the future")
+    if not result.in_force:
+        lines.append(f"no statutory dates: {result.note}")
+    shown = ("basis", "in_force", "note", "projection", "unconfirmed")
+    lines += [f"{k}: {v if v is not None else '-'}" for k, v in payload.items() if k not in shown]
     lines += [f"  {k}: {v}" for k, v in payload.get("basis", {}).items()]
+    if result.unconfirmed:
+        lines.append("unconfirmed [U]: " + "; ".join(k.split(":")[0] for k in result.unconfirmed))
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_appeal_info(args: argparse.Namespace) -> int:
+    """The appeal process of a jurisdiction and, given the appeal's receipt date, its decision dates."""
+    from privdesk.domain.rules import load_rulebook
+
+    info = load_rulebook().appeal_info(args.jurisdiction, args.received)
+    payload = info.to_json()
+    lines = [f"{k}: {v if v is not None else '-'}" for k, v in payload.items() if k != "basis"]
+    lines += [f"  {k}: {v}" for k, v in payload["basis"].items()]
     emit(args, payload, "\n".join(lines))
     return EXIT_OK
 
@@ -233,6 +259,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="Shine the Light request not sent to the designated address",
     )
     p.set_defaults(no_db=cmd_deadlines)
+
+    p = sub.add_parser(
+        "appeal-info", parents=[common], help="a jurisdiction's appeal process and complaint route"
+    )
+    p.add_argument("--jurisdiction", required=True)
+    p.add_argument("--received", type=iso_date, help="the day the appeal was received")
+    p.set_defaults(no_db=cmd_appeal_info)
 
     case = sub.add_parser("case", help="create, show and list cases").add_subparsers(
         dest="case_command", parser_class=_Parser, required=True

@@ -107,8 +107,7 @@ def cmd_purge(services: Services, args: argparse.Namespace) -> int:
             "record": args.record,
         },
         f"purged {totals['cases']} case(s), {totals['consumers']} consumer(s), "
-        f"{totals['documents']} document(s)"
-        + (f"; record written to {args.record}" if args.record else ""),
+        f"{totals['documents']} document(s)" + (f"; record written to {args.record}" if args.record else ""),
     )
     return EXIT_OK
 

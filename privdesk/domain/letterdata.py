@@ -41,6 +41,8 @@ class LetterKind(StrEnum):
     SERVICE_PROVIDER_REDIRECT = "service_provider_redirect"
     SERVICE_PROVIDER_NOTICE = "service_provider_notice"
     MINOR_REMOVAL_DONE = "minor_removal_done"
+    DELETION_NOTHING_HELD = "deletion_nothing_held"  # delete answered "not applicable"
+    REQUEST_DENIED = "request_denied"  # a refusal of a type with no refusal letter of its own
 
 
 class JurisdictionFamily(StrEnum):

@@ -49,10 +49,10 @@ class EarlierRequest:
 def check_limits(rulebook: Rulebook, new: NewRequest, earlier: Sequence[EarlierRequest]) -> list[RuleWarning]:
     """Coded warnings for every limit of ``new.jurisdiction`` that ``new`` reaches."""
     request_type = parse_request_type(new.request_type)
-    rule = rulebook.rule(new.jurisdiction, request_type)
+    rule = rulebook.rule(new.jurisdiction, request_type, on=new.received)
     same_org = [e for e in earlier if e.organization == new.organization and _type_of(e) is not None]
     warnings = []
-    for limit in rule.limits:
+    for limit in rule.limits_on(new.received):
         matches = sorted(
             (e for e in same_org if _type_of(e) in limit.types and _counts(limit, e, new.received)),
             key=lambda e: e.responded or e.received if limit.counts is LimitCounts.ANSWERED else e.received,

@@ -1,245 +1,95 @@
-"""The statutory rules engine: rule files (``resources/rules/<code>.toml``) loaded, validated and applied.
+"""The statutory rules engine: the rules in force on a receipt date, applied to count the deadlines.
 
-Every number and citation lives in the rule files; this module only knows how to count. The counting
+Every number and citation lives in the rule files (``resources/rules/<code>.toml``, read by
+``rules_loader`` into the model of ``rules_model``); this module only knows how to count. The counting
 policy is LEGAL.md's "Decisions for privdesk": receipt is day 0, due dates are hard dates, the legal
 outside date is shown beside them where a roll-forward rule exists, an extension ends at received +
-the extended total period and must be noticed by the original response date.
+the extended total period and must be noticed by the original response date. A request received
+before a law (or one of its rights) took effect gets no statutory dates and a one-line reason.
 """
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from enum import StrEnum
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
-from privdesk.domain.calendar import (
-    WEEKDAYS,
-    BusinessCalendar,
-    HolidayKind,
-    HolidayRule,
-    HolidaySpec,
-    ObservedShift,
-    add_calendar_days,
-    add_months,
-    weekday_numbers,
+from privdesk.domain.calendar import BusinessCalendar, add_calendar_days, add_months
+from privdesk.domain.errors import ValidationError
+from privdesk.domain.rules_loader import load_rule_file, load_rule_files
+from privdesk.domain.rules_model import (
+    ALWAYS,
+    TAGS,
+    TYPE_ALIASES,
+    AgentRule,
+    AppealInfo,
+    AppealProcess,
+    AppealRule,
+    Basis,
+    ChannelRule,
+    ClockPause,
+    ClockStart,
+    ComplaintRoute,
+    Deadlines,
+    Effective,
+    Extension,
+    Jurisdiction,
+    LimitCounts,
+    LimitEffect,
+    LimitRule,
+    LimitWindow,
+    NoticeRule,
+    PauseRule,
+    Period,
+    ResidencyRule,
+    RollForward,
+    RuleWarning,
+    Source,
+    Step,
+    TypeRule,
+    Unit,
+    VerificationRule,
 )
-from privdesk.domain.errors import RuleFileError, ValidationError
-from privdesk.domain.types import Channel, RequestType, VerificationLevel
+from privdesk.domain.types import RequestType
 
-TAGS = ("C", "S", "U")
-# "know" is how LEGAL.md and GDPR speak of access; it maps to the specific-pieces code (DESIGN.md §4).
-TYPE_ALIASES = {"know": RequestType.KNOW_SPECIFIC, "access": RequestType.KNOW_SPECIFIC}
-
-
-class Unit(StrEnum):
-    CALENDAR_DAYS = "calendar_days"
-    BUSINESS_DAYS = "business_days"
-    MONTHS = "months"
-
-
-class NoticeRule(StrEnum):
-    ORIGINAL_RESPOND_BY = "original_respond_by"  # notice no later than the original response date
-
-
-class LimitWindow(StrEnum):
-    ROLLING_12_MONTHS = "rolling_12_months"
-    CALENDAR_YEAR = "calendar_year"
-
-
-class LimitCounts(StrEnum):
-    RECEIVED = "received"  # every earlier request received in the window
-    ANSWERED = "answered"  # only earlier requests answered in the window
-
-
-class LimitEffect(StrEnum):
-    MAY_DECLINE = "may_decline"
-    FEE_MAY_BE_CHARGED = "fee_may_be_charged"
-
-
-@dataclass(frozen=True)
-class Basis:
-    """Where a value comes from: a citation and the LEGAL.md confidence tag (C, S or U)."""
-
-    cite: str
-    tag: str
-
-    def __str__(self) -> str:
-        return f"{self.cite} [{self.tag}]"
-
-
-@dataclass(frozen=True)
-class Period:
-    length: int
-    unit: Unit
-
-    def __str__(self) -> str:
-        return f"{self.length} {self.unit.value.replace('_', ' ')}"
-
-
-@dataclass(frozen=True)
-class Step:
-    """A deadline step (acknowledge, respond); ``period`` is None where the law sets none."""
-
-    period: Period | None
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class Extension:
-    """``total`` counts from receipt (California: 90 days in all); None where the law allows none."""
-
-    total: Period | None
-    once: bool
-    notice_by: NoticeRule | None
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class VerificationRule:
-    level: VerificationLevel
-    data_points: int
-    signed_declaration: bool
-    forbidden: bool  # verification must not be demanded (opt-out, limit)
-    note: str
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class AgentRule:
-    allowed: bool
-    signed_permission: bool
-    poa_accepted: bool
-    consumer_confirmation: bool  # the consumer may be asked to confirm the agent's permission directly
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class AppealRule:
-    available: bool
-    basis: Basis
-    decision: Step | None = None  # the appeal type's own response period, where the law has appeals
-
-
-@dataclass(frozen=True)
-class ChannelRule:
-    accepted: frozenset[Channel]
-    optional: frozenset[Channel]  # accepted only if the business chooses to
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class ResidencyRule:
-    required: str  # e.g. "California"
-    warning: str  # the code of the warning when residency is not shown
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class LimitRule:
-    code: str
-    types: frozenset[RequestType]
-    max_requests: int
-    window: LimitWindow
-    counts: LimitCounts
-    effect: LimitEffect
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class TypeRule:
-    """Everything a rule file says about one request type in one jurisdiction."""
-
-    jurisdiction: str
-    request_type: RequestType
-    law: str
-    clock_start: Basis
-    acknowledge: Step
-    respond: Step
-    respond_elsewhere: Step | None  # Shine the Light: request not sent to the designated address
-    extension: Extension
-    verification: VerificationRule
-    agent: AgentRule
-    appeal: AppealRule
-    channels: ChannelRule | None
-    residency: ResidencyRule | None
-    limits: tuple[LimitRule, ...]
-
-
-@dataclass(frozen=True)
-class RollForward:
-    """Where the last day may not fall (besides holidays); None weekdays means no roll-forward rule."""
-
-    weekdays: frozenset[int] | None
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class Source:
-    law: str
-    title: str
-    basis: Basis
-
-
-@dataclass(frozen=True)
-class Jurisdiction:
-    code: str
-    name: str
-    version: str
-    sources: tuple[Source, ...]
-    holidays: HolidaySpec
-    calendar_basis: Basis
-    saturday_basis: Basis | None  # where a reading counts Saturdays as business days
-    roll_forward: RollForward
-    types: dict[RequestType, TypeRule]
-    limits: tuple[LimitRule, ...]
-
-
-@dataclass(frozen=True)
-class RuleWarning:
-    """A coded finding for the officer: never a silent rejection, always with its legal basis."""
-
-    code: str
-    message: str
-    basis: str
-    earlier_reference: str | None = None
-    earlier_date: date | None = None
-
-
-@dataclass(frozen=True)
-class Deadlines:
-    jurisdiction: str
-    request_type: RequestType
-    received: date
-    acknowledge_by: date | None
-    respond_by: date | None
-    extension_notice_by: date | None
-    extended_respond_by: date | None
-    respond_outside_by: date | None
-    extended_outside_by: date | None
-    basis: dict[str, str]
-    rule_version: str
-    saturday_warning: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        def iso(value: date | None) -> str | None:
-            return value.isoformat() if value else None
-
-        return {
-            "acknowledge_by": iso(self.acknowledge_by),
-            "respond_by": iso(self.respond_by),
-            "extension_notice_by": iso(self.extension_notice_by),
-            "extended_respond_by": iso(self.extended_respond_by),
-            "respond_outside_by": iso(self.respond_outside_by),
-            "extended_outside_by": iso(self.extended_outside_by),
-            "basis": dict(self.basis),
-        }
-
-
-# ---------------------------------------------------------------------------------------------- rulebook
+__all__ = [
+    "ALWAYS",
+    "TAGS",
+    "TYPE_ALIASES",
+    "AgentRule",
+    "AppealInfo",
+    "AppealProcess",
+    "AppealRule",
+    "Basis",
+    "ChannelRule",
+    "ClockPause",
+    "ClockStart",
+    "ComplaintRoute",
+    "Deadlines",
+    "Effective",
+    "Extension",
+    "Jurisdiction",
+    "LimitCounts",
+    "LimitEffect",
+    "LimitRule",
+    "LimitWindow",
+    "NoticeRule",
+    "PauseRule",
+    "Period",
+    "ResidencyRule",
+    "RollForward",
+    "RuleWarning",
+    "Rulebook",
+    "Source",
+    "Step",
+    "TypeRule",
+    "Unit",
+    "VerificationRule",
+    "load_rule_file",
+    "load_rulebook",
+    "parse_request_type",
+]
 
 
 @dataclass
@@ -261,16 +111,41 @@ class Rulebook:
             raise ValidationError(f"unknown jurisdiction {code!r} (known: {known})")
         return found
 
-    def types(self, jurisdiction: str) -> list[RequestType]:
-        return list(self.jurisdiction(jurisdiction).types)
+    def types(self, jurisdiction: str, on: date | None = None) -> list[RequestType]:
+        """The request types the jurisdiction provides (on a day: those in force that day)."""
+        found = self.jurisdiction(jurisdiction)
+        if on is None:
+            return list(found.types)
+        return [t for t in found.types if any(r.effective.covers(on) for r in found.type_versions(t))]
 
-    def rule(self, jurisdiction: str, request_type: str | RequestType) -> TypeRule:
+    def rule(self, jurisdiction: str, request_type: str | RequestType, on: date | None = None) -> TypeRule:
+        """The version of a type's rule in force ``on`` a day (default today); where none is in
+        force that day, the nearest version (the first before it starts, the last after it ends)."""
         found = self.jurisdiction(jurisdiction)
         wanted = parse_request_type(request_type)
-        rule = found.types.get(wanted)
-        if rule is None:
+        versions = found.type_versions(wanted)
+        if not versions:
             raise ValidationError(f"{jurisdiction} provides no {wanted.value} request")
-        return rule
+        day = on or date.today()
+        for version in versions:
+            if version.effective.covers(day):
+                return version
+        first = versions[0].effective.start
+        return versions[0] if first is not None and day < first else versions[-1]
+
+    def in_force(self, jurisdiction: str, request_type: str | RequestType, received: date) -> str | None:
+        """None when the law and the type apply to a request received that day, else the reason."""
+        found = self.jurisdiction(jurisdiction)
+        wanted = parse_request_type(request_type)
+        if not found.effective.covers(received):
+            return _not_yet(found.name + "'s law", "requests", found.effective, received)
+        versions = found.type_versions(wanted)
+        if not versions:
+            raise ValidationError(f"{jurisdiction} provides no {wanted.value} request")
+        if any(v.effective.covers(received) for v in versions):
+            return None
+        span = Effective(versions[0].effective.start, versions[-1].effective.end)
+        return _not_yet(found.name + "'s law", f"{wanted.label.lower()} requests", span, received)
 
     def calendar(self, jurisdiction: str, *, count_saturdays: bool | None = None) -> BusinessCalendar:
         saturdays = self.count_saturdays if count_saturdays is None else count_saturdays
@@ -293,22 +168,63 @@ class Rulebook:
         *,
         designated_channel: bool = True,
         today: date | None = None,
+        allow_future: bool = False,
+        clock_started: date | None = None,
+        pauses: Sequence[ClockPause] = (),
     ) -> Deadlines:
-        rule = self.rule(jurisdiction, request_type)
+        """The statutory dates for a request received on ``received``.
+
+        ``allow_future`` lets a planner ask about a receipt date after ``today`` (the result is marked
+        a projection); cases never do. ``clock_started`` is the UK "relevant time" (identity
+        information or fee received later than the request) and ``pauses`` the spans the clock stood
+        still; both apply only where the rule file names them for this type, with their basis.
+        """
+        found = self.jurisdiction(jurisdiction)
+        wanted = parse_request_type(request_type)
         if not isinstance(received, date) or isinstance(received, datetime):
             raise ValidationError(f"received must be a calendar date, got {received!r}")
         today = today or date.today()
-        if received > today:
+        projection = received > today
+        if projection and not allow_future:
             raise ValidationError(f"received date {received.isoformat()} is in the future")
-        found = self.jurisdiction(jurisdiction)
+        reason = self.in_force(jurisdiction, wanted, received)
+        rule = self.rule(jurisdiction, wanted, on=received)
+        if reason is not None:
+            return _no_dates(found, rule, received, reason, projection)
         cal = self.calendar(jurisdiction)
         respond_step = rule.respond
         if not designated_channel and rule.respond_elsewhere is not None:
             respond_step = rule.respond_elsewhere
 
+        basis = {"clock_start": str(rule.clock_start)}
+        start = received
+        if clock_started is not None and rule.clock is ClockStart.RELEVANT_TIME:
+            if clock_started < received:
+                raise ValidationError(
+                    f"the clock cannot start ({clock_started.isoformat()}) before the request was "
+                    f"received ({received.isoformat()})"
+                )
+            start = clock_started
         acknowledge_by = _due(received, rule.acknowledge.period, cal)
-        respond_by = _due(received, respond_step.period, cal)
-        extended_by = _due(received, rule.extension.total, cal) if respond_by else None
+        respond_by = _due(start, respond_step.period, cal)
+        extended_by = _due(start, rule.extension.total, cal) if respond_by else None
+
+        paused_days, paused_since = 0, None
+        applicable = [p for p in pauses if rule.pauses] if respond_by else []
+        for pause in sorted(applicable, key=lambda p: p.start):
+            if pause.start < received:
+                raise ValidationError(f"a pause cannot start before receipt ({received.isoformat()})")
+            if pause.end is not None and pause.end < pause.start:
+                raise ValidationError("a pause cannot end before it starts")
+            end = pause.end if pause.end is not None else max(today, pause.start)
+            if pause.end is None:
+                paused_since = pause.start
+            paused_days += (end - pause.start).days
+        if paused_days:
+            respond_by = _shift(respond_by, paused_days)
+            extended_by = _shift(extended_by, paused_days)
+        if applicable:
+            basis["clock_pauses"] = "; ".join(str(p.basis) for p in rule.pauses)
         notice_by = respond_by if extended_by and rule.extension.notice_by else None
 
         outside = found.roll_forward
@@ -316,15 +232,27 @@ class Rulebook:
         respond_outside = cal.roll_forward(respond_by) if has_outside and respond_by else None
         extended_outside = cal.roll_forward(extended_by) if has_outside and extended_by else None
 
-        basis = {
-            "clock_start": str(rule.clock_start),
-            "acknowledge_by": _step_basis(rule.acknowledge, found),
-            "respond_by": _step_basis(respond_step, found),
-            "extension_notice_by": str(rule.extension.basis),
-            "extended_respond_by": str(rule.extension.basis),
-            "respond_outside_by": str(outside.basis),
-            "extended_outside_by": str(outside.basis),
-        }
+        basis.update(
+            {
+                "acknowledge_by": _step_basis(rule.acknowledge, found),
+                "respond_by": _step_basis(respond_step, found),
+                "extension_notice_by": str(rule.extension.basis),
+                "extended_respond_by": str(rule.extension.basis),
+                "respond_outside_by": str(outside.basis),
+                "extended_outside_by": str(outside.basis),
+            }
+        )
+        if found.effective_basis is not None:
+            basis["in_force"] = f"{found.effective.describe()}: {found.effective_basis}"
+        note = None
+        if paused_since is not None:
+            remaining = ((respond_by or today) - today).days
+            note = (
+                f"clock paused since {paused_since.isoformat()}; {max(remaining, 0)} days of the response "
+                "period remain when it restarts"
+            )
+        if projection:
+            note = _join(note, f"projection: a request received on {received.isoformat()} (in the future)")
         return Deadlines(
             jurisdiction=jurisdiction,
             request_type=rule.request_type,
@@ -338,6 +266,63 @@ class Rulebook:
             basis=basis,
             rule_version=found.version,
             saturday_warning=self._saturday_warning(found, rule, respond_step, received),
+            note=note,
+            projection=projection,
+            clock_started=start,
+            paused_days=paused_days,
+            paused_since=paused_since,
+            unconfirmed=_unconfirmed(basis),
+        )
+
+    def appeal_info(self, jurisdiction: str, received: date | None = None) -> AppealInfo:
+        """The appeal process of ``jurisdiction``: the consumer's window to appeal, the decision period
+        and its extension, the Attorney General's (or regulator's) complaint route, and, given the day
+        an appeal was ``received``, the decision dates. Refusal letters and appeal decisions use this.
+
+        A jurisdiction without an appeal process answers ``available=False`` (with its complaint route
+        where the rule file names one, e.g. a supervisory authority).
+        """
+        found = self.jurisdiction(jurisdiction)
+        process = found.appeal
+        has_type = bool(found.type_versions(RequestType.APPEAL))
+        available = process.available if process is not None else has_type
+        complaint = process.complaint if process is not None else None
+        basis: dict[str, str] = {}
+        if process is not None:
+            basis["appeal"] = str(process.basis)
+            basis["filing_window"] = str(process.filing.basis)
+        if complaint is not None:
+            basis["complaint"] = str(complaint.basis)
+        decision = extension = None
+        decide_by = notice_by = extended_by = None
+        note = None
+        if available and has_type:
+            rule = self.rule(jurisdiction, RequestType.APPEAL, on=received)
+            decision, extension = rule.respond.period, rule.extension.total
+            basis["decide_by"] = str(rule.respond.basis)
+            basis["extended_decide_by"] = str(rule.extension.basis)
+            if received is not None:
+                dates = self.deadlines(
+                    jurisdiction, RequestType.APPEAL, received, today=received, allow_future=True
+                )
+                decide_by, notice_by = dates.respond_by, dates.extension_notice_by
+                extended_by = dates.extended_respond_by
+                note = dates.note if not dates.in_force else None
+        return AppealInfo(
+            jurisdiction=jurisdiction,
+            available=available,
+            filing_window=process.filing.period if process is not None and available else None,
+            decision_period=decision,
+            extension_total=extension,
+            received=received,
+            decide_by=decide_by,
+            extension_notice_by=notice_by,
+            extended_decide_by=extended_by,
+            complaint_authority=complaint.authority if complaint else None,
+            complaint_url=complaint.url if complaint else None,
+            basis=basis,
+            rule_version=found.version,
+            note=note,
         )
 
     def _saturday_warning(
@@ -373,6 +358,51 @@ def parse_request_type(value: str | RequestType) -> RequestType:
         raise ValidationError(f"unknown request type {value!r}") from None
 
 
+def _not_yet(what: str, requests: str, effective: Effective, received: date) -> str:
+    if effective.start is not None and received < effective.start:
+        return f"{what} applies to {requests} received from {effective.start.isoformat()}"
+    assert effective.end is not None
+    return f"{what} applies to {requests} received until {effective.end.isoformat()}"
+
+
+def _no_dates(
+    found: Jurisdiction, rule: TypeRule, received: date, reason: str, projection: bool
+) -> Deadlines:
+    basis = {"in_force": reason}
+    if found.effective_basis is not None:
+        basis["in_force"] += f" ({found.effective_basis})"
+    elif rule.effective is not ALWAYS:
+        basis["in_force"] += f" ({rule.respond.basis})"
+    return Deadlines(
+        jurisdiction=found.code,
+        request_type=rule.request_type,
+        received=received,
+        acknowledge_by=None,
+        respond_by=None,
+        extension_notice_by=None,
+        extended_respond_by=None,
+        respond_outside_by=None,
+        extended_outside_by=None,
+        basis=basis,
+        rule_version=found.version,
+        in_force=False,
+        note=reason,
+        projection=projection,
+    )
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
+
+
+def _shift(day: date | None, days: int) -> date | None:
+    return day + timedelta(days=days) if day is not None else None
+
+
+def _unconfirmed(basis: dict[str, str]) -> tuple[str, ...]:
+    return tuple(f"{key}: {text}" for key, text in basis.items() if "[U]" in text)
+
+
 def _due(received: date, period: Period | None, cal: BusinessCalendar) -> date | None:
     if period is None:
         return None
@@ -395,411 +425,4 @@ def load_rulebook(directory: Path | None = None, *, count_saturdays: bool = Fals
         from privdesk.paths import resource
 
         directory = resource("rules")
-    files = sorted(Path(directory).glob("*.toml"))
-    if not files:
-        raise RuleFileError(f"no rule files (*.toml) in {Path(directory).name}")
-    found = {}
-    for path in files:
-        jurisdiction = load_rule_file(path)
-        found[jurisdiction.code] = jurisdiction
-    return Rulebook(found, count_saturdays)
-
-
-# ------------------------------------------------------------------------------------------- validation
-
-
-def load_rule_file(path: Path) -> Jurisdiction:
-    name = path.name
-    try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except tomllib.TOMLDecodeError as err:
-        raise RuleFileError(f"{name}: not valid TOML: {err}") from None
-    except OSError as err:
-        raise RuleFileError(f"{name}: cannot be read: {err.strerror}") from None
-    return _parse_jurisdiction(_Node(name, "", data), expected_code=path.stem)
-
-
-class _Node:
-    """A table of a rule file being read: remembers its key path and flags unknown keys."""
-
-    def __init__(self, file: str, path: str, data: dict[str, Any]) -> None:
-        self.file, self.path, self.data = file, path, data
-        self._used: set[str] = set()
-
-    def fail(self, key: str | None, problem: str) -> RuleFileError:
-        where = ".".join(part for part in (self.path, key) if part) or "(top level)"
-        return RuleFileError(f"{self.file}: {where}: {problem}")
-
-    def has(self, key: str) -> bool:
-        return key in self.data
-
-    def _get(self, key: str, kind: str) -> Any:
-        self._used.add(key)
-        if key not in self.data:
-            raise self.fail(key, f"missing (expected {kind})")
-        return self.data[key]
-
-    def string(self, key: str) -> str:
-        value = self._get(key, "a string")
-        if not isinstance(value, str) or not value.strip():
-            raise self.fail(key, f"expected a non-empty string, got {_show(value)}")
-        return value
-
-    def optional_string(self, key: str, default: str = "") -> str:
-        return self.string(key) if self.has(key) else default
-
-    def integer(self, key: str, minimum: int = 0) -> int:
-        value = self._get(key, "an integer")
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"expected an integer, got {_show(value)}")
-        if value < minimum:
-            raise self.fail(key, f"expected an integer of at least {minimum}, got {value}")
-        return value
-
-    def boolean(self, key: str) -> bool:
-        value = self._get(key, "true or false")
-        if not isinstance(value, bool):
-            raise self.fail(key, f"expected true or false, got {_show(value)}")
-        return value
-
-    def choice(self, key: str, choices: tuple[str, ...] | list[str]) -> str:
-        value = self._get(key, "one of " + ", ".join(choices))
-        if value not in choices:
-            raise self.fail(key, f"expected one of {', '.join(choices)}, got {_show(value)}")
-        return str(value)
-
-    def choices(self, key: str, choices: tuple[str, ...] | list[str]) -> list[str]:
-        values = self._get(key, "a list")
-        if not isinstance(values, list):
-            raise self.fail(key, f"expected a list, got {_show(values)}")
-        for index, value in enumerate(values):
-            if value not in choices:
-                raise self.fail(
-                    f"{key}[{index}]", f"expected one of {', '.join(choices)}, got {_show(value)}"
-                )
-        return [str(value) for value in values]
-
-    def dates(self, key: str) -> tuple[date, ...]:
-        values = self._get(key, "a list of dates")
-        if not isinstance(values, list) or not values:
-            raise self.fail(key, f"expected a non-empty list of dates, got {_show(values)}")
-        for index, value in enumerate(values):
-            if type(value) is not date:
-                raise self.fail(f"{key}[{index}]", f"expected a date (YYYY-MM-DD), got {_show(value)}")
-        return tuple(values)
-
-    def table(self, key: str) -> _Node:
-        value = self._get(key, "a table")
-        if not isinstance(value, dict):
-            raise self.fail(key, f"expected a table, got {_show(value)}")
-        return _Node(self.file, self._child(key), value)
-
-    def tables(self, key: str) -> Iterator[_Node]:
-        values = self._get(key, "an array of tables")
-        if not isinstance(values, list) or not all(isinstance(v, dict) for v in values):
-            raise self.fail(key, "expected an array of tables")
-        for index, value in enumerate(values):
-            yield _Node(self.file, f"{self._child(key)}[{index}]", value)
-
-    def all_keys(self) -> list[str]:
-        self._used.update(self.data)
-        return list(self.data)
-
-    def basis(self) -> Basis:
-        return Basis(self.string("cite"), self.choice("tag", TAGS))
-
-    def done(self) -> None:
-        unknown = [key for key in self.data if key not in self._used]
-        if unknown:
-            raise self.fail(unknown[0], "unknown key")
-
-    def _child(self, key: str) -> str:
-        return f"{self.path}.{key}" if self.path else key
-
-
-def _show(value: Any) -> str:
-    if isinstance(value, str):
-        return f'"{value}"'
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dict):
-        return "a table"
-    return repr(value)
-
-
-UNITS = tuple(unit.value for unit in Unit)
-TYPE_CODES = tuple(t.value for t in RequestType)
-CHANNELS = tuple(c.value for c in Channel)
-LEVELS = tuple(level.value for level in VerificationLevel)
-
-
-def _parse_jurisdiction(top: _Node, expected_code: str) -> Jurisdiction:
-    code = top.string("jurisdiction")
-    if code != expected_code:
-        raise top.fail("jurisdiction", f'expected "{expected_code}" (the file name), got {_show(code)}')
-    name = top.string("name")
-    version = top.string("version")
-    sources = tuple(_parse_source(node) for node in top.tables("sources"))
-    laws = {source.law for source in sources}
-    holidays, calendar_basis, saturday_basis = _parse_calendar(top.table("calendar"), code)
-    roll_forward = _parse_roll_forward(top.table("roll_forward"))
-    limits = tuple(_parse_limit(node) for node in top.tables("limits")) if top.has("limits") else ()
-    types_node = top.table("types")
-    rules: dict[RequestType, TypeRule] = {}
-    for key in types_node.all_keys():
-        if key not in TYPE_CODES:
-            raise types_node.fail(key, f"unknown request type; expected one of {', '.join(TYPE_CODES)}")
-        rules[RequestType(key)] = _parse_type(types_node.table(key), code, RequestType(key), laws, limits)
-    if not rules:
-        raise types_node.fail(None, "no request types")
-    for index, limit in enumerate(limits):
-        missing = sorted(t.value for t in limit.types if t not in rules)
-        if missing:
-            raise top.fail(f"limits[{index}].types", f"names types this file does not provide: {missing}")
-    top.done()
-    appeal = rules.get(RequestType.APPEAL)
-    if appeal is not None:
-        for request_type, rule in rules.items():
-            if rule.appeal.available and request_type is not RequestType.APPEAL:
-                rules[request_type] = _with_appeal_decision(rule, appeal.respond)
-    return Jurisdiction(
-        code, name, version, sources, holidays, calendar_basis, saturday_basis, roll_forward, rules, limits
-    )
-
-
-def _with_appeal_decision(rule: TypeRule, decision: Step) -> TypeRule:
-    return replace(rule, appeal=replace(rule.appeal, decision=decision))
-
-
-def _parse_source(node: _Node) -> Source:
-    source = Source(node.string("law"), node.string("title"), node.basis())
-    node.done()
-    return source
-
-
-def _parse_calendar(node: _Node, code: str) -> tuple[HolidaySpec, Basis, Basis | None]:
-    node.string("business_days")
-    basis = node.basis()
-    first = node.integer("first_year", 1900) if node.has("first_year") else None
-    last = node.integer("last_year", 1900) if node.has("last_year") else None
-    if first is not None and last is not None and last < first:
-        raise node.fail("last_year", f"expected a year not before first_year {first}, got {last}")
-    saturday_basis = None
-    if node.has("saturday_reading"):
-        node.string("saturday_reading")
-        saturday_basis = Basis(node.string("saturday_cite"), node.choice("saturday_tag", TAGS))
-    rules = tuple(_parse_holiday(h) for h in node.tables("holidays")) if node.has("holidays") else ()
-    node.done()
-    return HolidaySpec(rules, first, last, code), basis, saturday_basis
-
-
-def _parse_holiday(node: _Node) -> HolidayRule:
-    name = node.string("name")
-    kind = HolidayKind(node.choice("rule", tuple(k.value for k in HolidayKind)))
-    node.basis()
-    observed = tuple(_parse_shift(shift) for shift in node.tables("observed")) if node.has("observed") else ()
-    if kind is HolidayKind.FIXED:
-        month = _month(node)
-        day = node.integer("day", 1)
-        try:
-            date(2000, month, day)  # a leap year accepts every real month/day pair
-        except ValueError:
-            raise node.fail("day", f"month {month} has no day {day}") from None
-        rule = HolidayRule(name, kind, month=month, day=day, observed=observed)
-    elif kind is HolidayKind.NTH_WEEKDAY:
-        nth = node.integer("nth", 1)
-        if nth > 5:
-            raise node.fail("nth", f"expected 1 to 5, got {nth}")
-        rule = HolidayRule(name, kind, month=_month(node), weekday=_weekday(node), nth=nth, observed=observed)
-    elif kind is HolidayKind.LAST_WEEKDAY:
-        rule = HolidayRule(name, kind, month=_month(node), weekday=_weekday(node), observed=observed)
-    elif kind is HolidayKind.EASTER:
-        offset = _signed(node, "offset") if node.has("offset") else 0
-        rule = HolidayRule(name, kind, offset=offset, observed=observed)
-    else:
-        rule = HolidayRule(name, kind, dates=node.dates("dates"), observed=observed)
-    node.done()
-    return rule
-
-
-def _parse_shift(node: _Node) -> ObservedShift:
-    shift = ObservedShift(WEEKDAYS.index(node.choice("on", WEEKDAYS)), _signed(node, "move"))
-    if shift.move == 0:
-        raise node.fail("move", "expected a non-zero number of days")
-    node.done()
-    return shift
-
-
-def _signed(node: _Node, key: str) -> int:
-    value = node.data.get(key)
-    node._used.add(key)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise node.fail(key, f"expected an integer, got {_show(value)}")
-    return value
-
-
-def _month(node: _Node) -> int:
-    month = node.integer("month", 1)
-    if month > 12:
-        raise node.fail("month", f"expected 1 to 12, got {month}")
-    return month
-
-
-def _weekday(node: _Node) -> int:
-    return WEEKDAYS.index(node.choice("weekday", WEEKDAYS))
-
-
-def _parse_roll_forward(node: _Node) -> RollForward:
-    basis = node.basis()
-    if node.has("none"):
-        _expect_true(node, "none")
-        node.done()
-        return RollForward(None, basis)
-    weekdays = weekday_numbers(node.choices("skip_weekdays", WEEKDAYS))
-    node.done()
-    return RollForward(weekdays, basis)
-
-
-def _expect_true(node: _Node, key: str) -> None:
-    if not node.boolean(key):
-        raise node.fail(key, "expected true (leave the key out otherwise)")
-
-
-def _code(node: _Node, key: str) -> str:
-    code = node.string(key)
-    if not code.replace("_", "").isalnum() or code.lower() != code:
-        raise node.fail(key, f"expected a snake_case code, got {_show(code)}")
-    return code
-
-
-def _parse_limit(node: _Node) -> LimitRule:
-    limit = LimitRule(
-        code=_code(node, "code"),
-        types=frozenset(RequestType(t) for t in node.choices("types", TYPE_CODES)),
-        max_requests=node.integer("max_requests", 1),
-        window=LimitWindow(node.choice("window", tuple(w.value for w in LimitWindow))),
-        counts=LimitCounts(node.choice("counts", tuple(c.value for c in LimitCounts))),
-        effect=LimitEffect(node.choice("effect", tuple(e.value for e in LimitEffect))),
-        basis=node.basis(),
-    )
-    if not limit.types:
-        raise node.fail("types", "expected at least one request type")
-    node.done()
-    return limit
-
-
-def _parse_type(
-    node: _Node, code: str, request_type: RequestType, laws: set[str], limits: tuple[LimitRule, ...]
-) -> TypeRule:
-    law = node.string("law")
-    if law not in laws:
-        raise node.fail("law", f"expected one of the [[sources]] laws {sorted(laws)}, got {_show(law)}")
-    clock = node.table("clock_start")
-    clock.choice("value", ("receipt",))
-    clock_basis = clock.basis()
-    clock.done()
-    respond = _parse_step(node.table("respond"))
-    respond_elsewhere = (
-        _parse_step(node.table("respond_elsewhere")) if node.has("respond_elsewhere") else None
-    )
-    extension = _parse_extension(node.table("extension"), respond)
-    rule = TypeRule(
-        jurisdiction=code,
-        request_type=request_type,
-        law=law,
-        clock_start=clock_basis,
-        acknowledge=_parse_step(node.table("acknowledge")),
-        respond=respond,
-        respond_elsewhere=respond_elsewhere,
-        extension=extension,
-        verification=_parse_verification(node.table("verification")),
-        agent=_parse_agent(node.table("agent")),
-        appeal=_parse_appeal(node.table("appeal")),
-        channels=_parse_channels(node.table("channels")) if node.has("channels") else None,
-        residency=_parse_residency(node.table("residency")) if node.has("residency") else None,
-        limits=tuple(limit for limit in limits if request_type in limit.types),
-    )
-    node.done()
-    return rule
-
-
-def _parse_step(node: _Node) -> Step:
-    basis = node.basis()
-    if node.has("none"):
-        _expect_true(node, "none")
-        node.done()
-        return Step(None, basis)
-    period = Period(node.integer("period", 1), Unit(node.choice("unit", UNITS)))
-    node.done()
-    return Step(period, basis)
-
-
-def _parse_extension(node: _Node, respond: Step) -> Extension:
-    basis = node.basis()
-    if node.has("none"):
-        _expect_true(node, "none")
-        node.done()
-        return Extension(None, False, None, basis)
-    total = Period(node.integer("total", 1), Unit(node.choice("unit", UNITS)))
-    once = node.boolean("once")
-    notice = NoticeRule(node.choice("notice_by", tuple(n.value for n in NoticeRule)))
-    if respond.period is None:
-        raise node.fail(None, "an extension needs a response period to extend")
-    if total.unit is not respond.period.unit:
-        raise node.fail(
-            "unit", f'expected the response unit "{respond.period.unit.value}", got "{total.unit.value}"'
-        )
-    if total.length <= respond.period.length:
-        raise node.fail(
-            "total", f"expected more than the response period {respond.period.length}, got {total.length}"
-        )
-    node.done()
-    return Extension(total, once, notice, basis)
-
-
-def _parse_verification(node: _Node) -> VerificationRule:
-    rule = VerificationRule(
-        level=VerificationLevel(node.choice("level", LEVELS)),
-        data_points=node.integer("data_points", 0),
-        signed_declaration=node.boolean("signed_declaration"),
-        forbidden=node.boolean("forbidden"),
-        note=node.optional_string("note"),
-        basis=node.basis(),
-    )
-    node.done()
-    return rule
-
-
-def _parse_agent(node: _Node) -> AgentRule:
-    rule = AgentRule(
-        allowed=node.boolean("allowed"),
-        signed_permission=node.boolean("signed_permission"),
-        poa_accepted=node.boolean("poa_accepted"),
-        consumer_confirmation=node.boolean("consumer_confirmation"),
-        basis=node.basis(),
-    )
-    node.done()
-    return rule
-
-
-def _parse_appeal(node: _Node) -> AppealRule:
-    rule = AppealRule(node.boolean("available"), node.basis())
-    node.done()
-    return rule
-
-
-def _parse_channels(node: _Node) -> ChannelRule:
-    accepted = frozenset(Channel(c) for c in node.choices("accepted", CHANNELS))
-    optional = (
-        frozenset(Channel(c) for c in node.choices("optional", CHANNELS)) if node.has("optional") else None
-    )
-    rule = ChannelRule(accepted, optional or frozenset(), node.basis())
-    node.done()
-    return rule
-
-
-def _parse_residency(node: _Node) -> ResidencyRule:
-    rule = ResidencyRule(node.string("required"), _code(node, "warning"), node.basis())
-    node.done()
-    return rule
+    return Rulebook(load_rule_files(Path(directory)), count_saturdays)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Literal, Protocol, cast
 
 from privdesk.domain.errors import TransitionRefused, ValidationError
+from privdesk.domain.outcomes import check_outcome
 from privdesk.domain.types import (
     OPEN_STATUSES,
     DenialReason,
@@ -363,6 +364,9 @@ def respond(
     explanation = denial_explanation.strip()
     if outcome is Outcome.REDIRECTED:
         raise TransitionRefused("to point the requestor to the business, use 'redirect to business'")
+    refusal = check_outcome(state.handled_as, outcome)
+    if refusal:
+        raise TransitionRefused(refusal)
     fulfils = outcome in (Outcome.FULFILLED, Outcome.PARTLY_FULFILLED)
     if outcome is Outcome.FULFILLED and reasons:
         raise TransitionRefused("a fully fulfilled request has no denial reasons (use 'partly fulfilled')")

@@ -47,6 +47,8 @@ class Detection:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     not_request_reason: str | None = None  # "newsletter", "auto_reply", "phishing" or "other"
+    # Not enough for a suggestion, but too much to call "not a request": shown as "possible request — check".
+    possible: bool = False
 
 
 @lru_cache(maxsize=1)

@@ -1,44 +1,49 @@
 """RFC 5322 / MIME email to a ParsedEmail: faithful, bounded and safe.
 
-Every header and part is read defensively: a malformed message yields warnings, never a crash;
-only input that is not an email at all raises ValidationError.
+The message structure is read by Python's ``email`` parser with a policy that unfolds header values
+as ``policy=email.policy.default`` does (so a boundary folded inside its quotes still splits the
+parts) but skips its header registry, which costs half a millisecond per header and nothing here
+needs; header text is decoded by ``headers.py``, which reads raw UTF-8 and broken encoded words
+that the package leaves damaged.
+A malformed message yields warnings, never a crash; only input that is not an email at all raises
+ValidationError, with the true reason.
 """
 
 from __future__ import annotations
 
 import email
 import email.errors
-import email.header
+import email.parser
 import email.policy
-import email.utils
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from email.message import Message
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import TypeVar
 
 from privdesk.domain.errors import ValidationError
-from privdesk.intake.filenames import clean_display_name, sanitize_filename
+from privdesk.intake import headers as hd
+from privdesk.intake.attachments import add_attachment, size_text
+from privdesk.intake.forwards import inline_forwards
 from privdesk.intake.html_text import html_to_text
 from privdesk.intake.model import (
     DEFAULT_LIMITS,
-    MB,
     Attachment,
     ForwardedMessage,
     IntakeLimits,
     Link,
     ParsedEmail,
 )
-from privdesk.intake.sniff import CLAIMED_DOCUMENT_KIND, sniff_document
 from privdesk.intake.text_decoding import decode_text
 
 _T = TypeVar("_T")
 _D = TypeVar("_D")
 _MAX_PARTS = 2000
 _MAX_DEPTH = 8
+_FEED_CHUNK = 1024 * 1024
+# Inline forwards are looked for near the top of a body; a 40 MB log pasted below is not searched.
+_FORWARD_SCAN = 256 * 1024
 _KEY_HEADERS = {
     "from",
     "to",
@@ -50,84 +55,86 @@ _KEY_HEADERS = {
     "delivered-to",
     "sender",
 }
-# Headers kept for detection (newsletters, auto-replies) and display.
-_KEPT_HEADERS = (
-    "list-unsubscribe",
-    "list-id",
-    "precedence",
-    "auto-submitted",
-    "x-autoreply",
-    "x-autorespond",
-    "x-auto-response-suppress",
-    "x-original-to",
-    "delivered-to",
-    "x-mailer",
-    "content-language",
-)
 _HEADER_LINE = re.compile(rb"^[\x21-\x39\x3b-\x7e]+[ \t]*:")
+_LEADING_JUNK = re.compile(rb"^(?:\xef\xbb\xbf)?(?:[ \t]*\r?\n)*")
+_HEADER_END = re.compile(rb"\r?\n[ \t]*\r?\n")
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")  # ESC (0x1b) is ISO-2022 text, not binary
 
 
 def parse_email(data: bytes, filename: str = "", limits: IntakeLimits = DEFAULT_LIMITS) -> ParsedEmail:
     """Parse one email file. Raises ValidationError only when ``data`` is not an email at all."""
     label = f"'{PurePath(filename).name}'" if filename else "the file"
     if len(data) > limits.max_file_bytes:
-        raise ValidationError(f"{label} is {_size(len(data))}, over the {_size(limits.max_file_bytes)} limit")
-    warnings = _check_looks_like_email(data, label)
-    try:
-        # compat32 with our own header decoding: several times faster than the header registry, and lenient.
-        msg = email.message_from_bytes(data, policy=email.policy.compat32)
-    except Exception as exc:
-        raise ValidationError(f"{label} could not be read as an email ({type(exc).__name__})") from exc
-    if not any(name.lower() in _KEY_HEADERS for name in msg):
+        raise ValidationError(
+            f"{label} is {size_text(len(data))}, over the {size_text(limits.max_file_bytes)} limit"
+        )
+    start, warnings = _check_looks_like_email(data, label)
+    msg = _read_message(data, start, label)
+    if not any(name.lower() in _KEY_HEADERS for name in _safe(msg.keys, [])):
         raise ValidationError(f"{label} is not an email: it has no From, To, Subject or Date header")
     return _build(msg, limits, warnings, depth=0)
 
 
-def parse_intake_file(path: Path, limits: IntakeLimits = DEFAULT_LIMITS) -> ParsedEmail:
-    """Read an .eml or .msg file, recognised by its content rather than its extension."""
-    from privdesk.intake.msg_parser import parse_msg
-    from privdesk.intake.sniff import is_msg
+class _UnfoldingPolicy(email.policy.Compat32):
+    """compat32, but header values come back unfolded and as plain text (raw 8-bit bytes stay
+    surrogate escapes for ``headers.py``), never as ``Header`` objects that replace them."""
 
-    try:
-        size = path.stat().st_size
-        if size > limits.max_file_bytes:
-            raise ValidationError(
-                f"'{path.name}' is {_size(size)}, over the {_size(limits.max_file_bytes)} limit"
-            )
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"'{path.name}' cannot be read: {exc.strerror or type(exc).__name__}") from exc
-    if is_msg(data):
-        return parse_msg(data, path.name, limits)
-    document = sniff_document(data)
-    if document is not None:
-        raise ValidationError(
-            f"'{path.name}' is a {document.upper()} file, not an email; add it to a case as a document"
-        )
-    parsed = parse_email(data, path.name, limits)
-    if path.suffix.lower() == ".msg":
-        parsed.warnings.append(f"'{path.name}' is named .msg but contains a plain email; read as .eml")
-    return parsed
+    def header_fetch_parse(self, name: str, value: str) -> str:
+        return _FOLD.sub("", value) if "\n" in value else value
 
 
-def _check_looks_like_email(data: bytes, label: str) -> list[str]:
+_UNFOLDING = _UnfoldingPolicy()
+_FOLD = re.compile(r"\r?\n(?=[ \t])|\r?\n$")
+
+
+def _read_message(data: bytes, start: int, label: str) -> Message:
+    """Feed the parser in chunks (it keeps lines, not one more copy of the file); should the parser
+    fail, try again with the default policy before refusing."""
+    for policy in (_UNFOLDING, email.policy.default):
+        try:
+            parser = email.parser.BytesFeedParser(policy=policy)
+            view = memoryview(data)
+            for offset in range(start, len(data), _FEED_CHUNK):
+                parser.feed(bytes(view[offset : offset + _FEED_CHUNK]))
+            msg = parser.close()
+            # Reading the structure once here makes a later failure in it show now, not mid-build.
+            for part in msg.walk():
+                part.get_content_type()
+            return msg
+        except Exception as exc:
+            error = exc
+    raise ValidationError(f"{label} could not be read as an email ({type(error).__name__})") from error
+
+
+def _check_looks_like_email(data: bytes, label: str) -> tuple[int, list[str]]:
+    """Where the headers start, and warnings; ValidationError with the true reason otherwise."""
     if not data.strip():
-        raise ValidationError(f"{label} is empty")
-    head = data[:4096]
-    if b"\x00" in head or sum(1 for b in head if b < 9 or 13 < b < 32) > len(head) // 20:
-        raise ValidationError(f"{label} is not an email: it contains binary data where headers should be")
-    lines = data.lstrip(b"\r\n").split(b"\n", 200)
-    first = lines[0]
-    if first.startswith(b"From "):  # mbox separator line
-        lines = lines[1:]
-        first = lines[0] if lines else b""
-    if not _HEADER_LINE.match(first):
+        raise ValidationError(f"{label} is empty" if not data else f"{label} is empty (blank lines only)")
+    warnings: list[str] = []
+    start = _LEADING_JUNK.match(data)
+    offset = start.end() if start else 0
+    if offset:
+        warnings.append(
+            "the file starts with a byte-order mark or blank lines before the headers; they were skipped"
+        )
+    if data.startswith(b"From ", offset):  # mbox separator line
+        newline = data.find(b"\n", offset)
+        offset = len(data) if newline < 0 else newline + 1
+    # Only the header block is checked for binary bytes: a binary attachment or ISO-2022 text
+    # further down belongs to a valid email.
+    end = _HEADER_END.search(data, offset, offset + 1024 * 1024)
+    head = data[offset : end.start() if end else offset + 65536][:65536]
+    if b"\x00" in head or len(_CONTROL.findall(head)) > max(8, len(head) // 20):
+        raise ValidationError(f"{label} is not an email: its headers contain binary data")
+    newline = data.find(b"\n", offset, offset + 4096)
+    if not _HEADER_LINE.match(data[offset : newline if newline >= 0 else offset + 4096]):
         raise ValidationError(f"{label} is not an email: it does not start with email headers")
-    if re.search(rb"\r?\n\r?\n", data) is None:
-        if not data.endswith(b"\n"):
+    if end is None:
+        last = data[data.rfind(b"\n") + 1 :]
+        if last.strip() and not _HEADER_LINE.match(last):
             raise ValidationError(f"{label} ends inside the email headers; the file looks truncated")
-        return ["the email has headers but no body"]
-    return []
+        warnings.append("the email has headers but no body")
+    return offset, warnings
 
 
 @dataclass
@@ -140,9 +147,11 @@ class _Parts:
 
 
 def _build(msg: Message, limits: IntakeLimits, warnings: list[str], depth: int) -> ParsedEmail:
-    from_name, from_address = _first_address(msg, "from", warnings)
+    from_name, from_address = hd.first_address(msg, "from", warnings)
     if not from_address:
-        from_name, from_address = _first_address(msg, "sender", warnings)
+        sender_name, sender_address = hd.first_address(msg, "sender", warnings)
+        if sender_address:
+            from_name, from_address = sender_name or from_name, sender_address
     parts = _Parts()
     _walk(msg, parts, limits, warnings, depth)
     links: list[Link] = []
@@ -157,29 +166,26 @@ def _build(msg: Message, limits: IntakeLimits, warnings: list[str], depth: int) 
         body = "\n\n".join(texts)
     for html in parts.html if parts.plain else ():
         links.extend(html_to_text(html)[1])  # links for phishing checks even when plain text is shown
-    body = body.replace("\r\n", "\n").replace("\r", "\n")
-    forwarded = parts.forwarded + inline_forwards(body)
+    if "\r" in body:
+        body = body.replace("\r\n", "\n").replace("\r", "\n")
+    forwarded = parts.forwarded + inline_forwards(body[:_FORWARD_SCAN])
     _note_defects(msg, warnings)
-    headers = {}
-    for name in _KEPT_HEADERS:
-        value = _header(msg, name)
-        if value:
-            headers[name] = value
     return ParsedEmail(
-        message_id=_header(msg, "message-id").strip(),
+        message_id=hd.header(msg, "message-id").strip(),
         from_name=from_name,
         from_address=from_address,
-        to=_addresses(msg, "to", warnings),
-        cc=_addresses(msg, "cc", warnings),
-        reply_to=_addresses(msg, "reply-to", warnings),
-        subject=_header(msg, "subject"),
-        sent_at=_date(msg, warnings),
+        to=hd.addresses(msg, "to", warnings),
+        cc=hd.addresses(msg, "cc", warnings),
+        reply_to=hd.addresses(msg, "reply-to", warnings),
+        subject=hd.header(msg, "subject"),
+        sent_at=hd.date(msg, warnings),
         body_text=body,
         attachments=parts.attachments,
         forwarded=forwarded,
         warnings=_dedupe(warnings),
-        headers=headers,
-        delivered_to=_addresses(msg, "delivered-to", warnings) + _addresses(msg, "x-original-to", warnings),
+        headers=hd.kept_headers(msg),
+        delivered_to=hd.addresses(msg, "delivered-to", warnings)
+        + hd.addresses(msg, "x-original-to", warnings),
         links=links,
     )
 
@@ -204,10 +210,12 @@ def _walk(part: Message, parts: _Parts, limits: IntakeLimits, warnings: list[str
                 _walk(sub, parts, limits, warnings, depth + 1)
         return
     disposition = _safe(part.get_content_disposition, None)
-    raw_name = decode_header_value(_safe(part.get_filename, None) or "")
-    if ctype in ("text/plain", "text/html") and disposition != "attachment" and not raw_name:
+    raw_name = hd.decode_header_value(_safe(part.get_filename, None) or "")
+    # A text part shown inline is read even when the sender's client gave it a file name.
+    if ctype in ("text/plain", "text/html") and disposition != "attachment":
         payload = _payload_bytes(part, warnings)
-        text = decode_text(payload, _safe(part.get_content_charset, None), f"the {ctype} body", warnings)
+        charset = _safe(part.get_content_charset, None)
+        text = decode_text(payload, charset, f"the {ctype} body", warnings)
         (parts.plain if ctype == "text/plain" else parts.html).append(text)
         return
     _attachment(part, ctype, raw_name, parts, limits, warnings)
@@ -230,7 +238,7 @@ def _forwarded_part(
             from_name=parsed.from_name,
             from_address=parsed.from_address,
             subject=parsed.subject,
-            date_text=_header(inner, "date"),
+            date_text=hd.header(inner, "date"),
             sent_at=parsed.sent_at,
             to=tuple(parsed.to),
             body_text=parsed.body_text,
@@ -247,44 +255,6 @@ def _attachment(
     add_attachment(raw_name, ctype, _payload_bytes(part, warnings), parts.attachments, limits, warnings)
 
 
-def add_attachment(
-    raw_name: str, ctype: str, data: bytes, kept: list[Attachment], limits: IntakeLimits, warnings: list[str]
-) -> None:
-    """Append an attachment to ``kept`` unless a limit refuses it; note renames, refusals and fake types."""
-    display = clean_display_name(raw_name) or f"unnamed {ctype} part"
-    safe = sanitize_filename(raw_name, fallback=f"attachment-{len(kept) + 1}")
-    if raw_name and safe != raw_name:
-        if re.search(r"[/\\]|\.\.", raw_name):
-            warnings.append(f"attachment name '{display}' contained a path; stored as '{safe}'")
-        else:
-            warnings.append(f"attachment name '{display}' contained unsafe characters; stored as '{safe}'")
-    if len(data) > limits.max_attachment_bytes:
-        warnings.append(
-            f"attachment '{safe}' ({_size(len(data))}) exceeds the "
-            f"{_size(limits.max_attachment_bytes)} limit and was not kept"
-        )
-        return
-    if len(kept) >= limits.max_attachments:
-        warnings.append(f"attachment '{safe}' was not kept: more than {limits.max_attachments} attachments")
-        return
-    sniffed = sniff_document(data)
-    claimed = CLAIMED_DOCUMENT_KIND.get(ctype) or CLAIMED_DOCUMENT_KIND.get(PurePath(safe).suffix.lower())
-    if claimed and sniffed != claimed:
-        actual = f"a {sniffed.upper()}" if sniffed else "not a recognised document or image"
-        warnings.append(f"attachment '{safe}' claims to be {claimed.upper()} but its content is {actual}")
-    kept.append(
-        Attachment(
-            filename=safe,
-            original_filename=display,
-            content_type=ctype,
-            data=data,
-            size=len(data),
-            sha256=hashlib.sha256(data).hexdigest(),
-            sniffed_type=sniffed,
-        )
-    )
-
-
 def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
     try:
         payload = part.get_payload(decode=True)
@@ -295,93 +265,6 @@ def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
         return payload
     raw = part.get_payload()
     return raw.encode("utf-8", errors="replace") if isinstance(raw, str) else b""
-
-
-# --- headers -----------------------------------------------------------------------------------------
-
-
-def _header(msg: Message, name: str) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:
-        return ""
-    return "" if value is None else _one_line(decode_header_value(value))
-
-
-def decode_header_value(value: object) -> str:
-    """Decode RFC 2047 encoded words; undecodable bytes become replacement characters, never errors."""
-    if isinstance(value, email.header.Header):
-        text = _safe(lambda: str(value), "")
-    else:
-        raw = str(value)
-        text = raw
-        if "=?" in raw:
-            text = _safe(lambda: str(email.header.make_header(email.header.decode_header(raw))), raw)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):  # raw 8-bit bytes carried as surrogates
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    return text
-
-
-def _header_values(msg: Message, name: str) -> list[str]:
-    try:
-        found = msg.get_all(name) or []
-    except Exception:
-        return []
-    return [" ".join(str(v).split()) for v in found]
-
-
-def _one_line(text: str) -> str:
-    return clean_display_name(" ".join(text.split()))
-
-
-def _parse_addresses(values: list[str], name: str, warnings: list[str]) -> list[tuple[str, str]]:
-    try:
-        pairs = email.utils.getaddresses(values)
-    except Exception:
-        warnings.append(f"the {name} header could not be read as addresses")
-        return []
-    return [
-        (_one_line(decode_header_value(n)), decode_header_value(a).strip())
-        for n, a in pairs
-        if a and "@" in a
-    ]
-
-
-def _addresses(msg: Message, name: str, warnings: list[str]) -> list[str]:
-    return [address for _, address in _parse_addresses(_header_values(msg, name), name, warnings)]
-
-
-def _first_address(msg: Message, name: str, warnings: list[str]) -> tuple[str, str]:
-    values = _header_values(msg, name)
-    pairs = _parse_addresses(values, name, warnings)
-    if pairs:
-        return pairs[0]
-    if values and values[0]:
-        warnings.append(f"the {name} header has no valid address")
-        return _one_line(decode_header_value(values[0])), ""
-    return "", ""
-
-
-def _date(msg: Message, warnings: list[str]) -> datetime | None:
-    raw = _header(msg, "date")
-    if not raw:
-        warnings.append("the email has no Date header")
-        return None
-    parsed = parse_date(raw)
-    if parsed is None:
-        warnings.append(f"the Date header '{raw[:60]}' could not be read")
-    return parsed
-
-
-def parse_date(raw: str) -> datetime | None:
-    """An aware datetime from an RFC 5322 date; an unknown zone ("-0000") is taken as UTC."""
-    try:
-        parsed = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    if parsed is None:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 _DEFECT_WARNINGS = {
@@ -404,69 +287,6 @@ def _note_defects(msg: Message, warnings: list[str]) -> None:
                 warnings.append(text)
 
 
-# --- inline forwards ----------------------------------------------------------------------------------
-
-_FORWARD_MARKER = re.compile(
-    r"^[ >]*(?:-{2,}\s*(?:forwarded message|original message|mensaje reenviado|mensaje original)"
-    r"\s*-{2,}|begin forwarded message:|inicio del mensaje reenviado:)[ \t]*$",
-    re.IGNORECASE | re.MULTILINE,
-)
-_FORWARD_FIELD = re.compile(
-    r"^[ >]*(from|de|date|sent|fecha|enviado|subject|asunto|to|para|cc)\s*:\s*(.*)$", re.I
-)
-_FIELD_KEYS = {
-    "from": "from",
-    "de": "from",
-    "date": "date",
-    "sent": "date",
-    "fecha": "date",
-    "enviado": "date",
-    "subject": "subject",
-    "asunto": "subject",
-    "to": "to",
-    "para": "to",
-    "cc": "cc",
-}
-
-
-def inline_forwards(body: str) -> list[ForwardedMessage]:
-    """Forwarded blocks written into a body ("---------- Forwarded message ---------" and the like)."""
-    found = []
-    markers = list(_FORWARD_MARKER.finditer(body))
-    for index, marker in enumerate(markers):
-        end = markers[index + 1].start() if index + 1 < len(markers) else len(body)
-        lines = body[marker.end() : end].lstrip("\n").split("\n")
-        fields: dict[str, str] = {}
-        consumed = 0
-        for line in lines:
-            match = _FORWARD_FIELD.match(line)
-            if match:
-                fields.setdefault(_FIELD_KEYS[match.group(1).lower()], match.group(2).strip())
-                consumed += 1
-            elif line.strip(" >") == "" and not fields:
-                consumed += 1
-            else:
-                break
-        if not fields:
-            continue
-        pairs = email.utils.getaddresses([fields.get("from", "")])
-        name, address = pairs[0] if pairs else ("", "")
-        date_text = fields.get("date", "")
-        found.append(
-            ForwardedMessage(
-                source="inline",
-                from_name=name,
-                from_address=address if "@" in address else "",
-                subject=fields.get("subject", ""),
-                date_text=date_text,
-                sent_at=parse_date(date_text) if date_text else None,
-                to=tuple(a for _, a in email.utils.getaddresses([fields.get("to", "")]) if "@" in a),
-                body_text="\n".join(lines[consumed:]).strip(),
-            )
-        )
-    return found
-
-
 # --- small helpers ------------------------------------------------------------------------------------
 
 
@@ -475,11 +295,6 @@ def _safe(call: Callable[[], _T], default: _D) -> _T | _D:
         return call()
     except Exception:
         return default
-
-
-def _size(count: int) -> str:
-    megabytes = count / MB
-    return f"{megabytes:.0f} MB" if megabytes >= 10 else f"{megabytes:.1f} MB"
 
 
 def _dedupe(items: list[str]) -> list[str]:

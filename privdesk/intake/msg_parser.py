@@ -1,7 +1,9 @@
 """Outlook .msg (MS-OXMSG, a Compound File Binary) to a ParsedEmail, read with olefile.
 
-olefile (BSD) is used rather than extract-msg, which is GPL-licensed and pulls in many dependencies;
-the few properties intake needs are simple to read directly.
+olefile (BSD) is used rather than extract-msg: the few properties intake needs are simple to read
+directly, and on the corpus of real .msg files (tests/intake/test_corpus.py) this reader keeps every
+accented character of the Internet code pages (28591, 20866, 50220, 54936, ...) and reads Outlook
+items attached inside a message (an agent forwarding the consumer's own email).
 """
 
 from __future__ import annotations
@@ -15,9 +17,18 @@ from datetime import UTC, datetime, timedelta
 import olefile
 
 from privdesk.domain.errors import ValidationError
-from privdesk.intake import email_parser as ep
+from privdesk.intake import headers as hd
+from privdesk.intake.attachments import add_attachment, size_text
+from privdesk.intake.forwards import inline_forwards
 from privdesk.intake.html_text import html_to_text
-from privdesk.intake.model import DEFAULT_LIMITS, Attachment, IntakeLimits, Link, ParsedEmail
+from privdesk.intake.model import (
+    DEFAULT_LIMITS,
+    Attachment,
+    ForwardedMessage,
+    IntakeLimits,
+    Link,
+    ParsedEmail,
+)
 from privdesk.intake.text_decoding import decode_text
 
 # MAPI property ids (MS-OXPROPS).
@@ -55,6 +66,7 @@ class _Storage:
     def __init__(self, ole: olefile.OleFileIO, prefix: list[str], header_size: int) -> None:
         self._ole = ole
         self._prefix = prefix
+        self.prefix = tuple(prefix)
         self.fixed: dict[int, tuple[int, bytes]] = {}
         stream = [*prefix, "__properties_version1.0"]
         if ole.exists("/".join(stream)):
@@ -69,7 +81,7 @@ class _Storage:
             return None
         return bytes(self._ole.openstream(path).read())
 
-    def text(self, pid: int, codepage: str = "cp1252") -> str:
+    def text(self, pid: int, codepage: str | int = 1252) -> str:
         unicode = self._stream(pid, _PT_UNICODE)
         if unicode is not None:
             return unicode.decode("utf-16-le", errors="replace").rstrip("\x00")
@@ -102,7 +114,7 @@ def parse_msg(data: bytes, filename: str = "", limits: IntakeLimits = DEFAULT_LI
     """Parse an Outlook .msg file; ValidationError when it is not a readable Outlook message."""
     label = f"'{filename}'" if filename else "the file"
     if len(data) > limits.max_file_bytes:
-        raise ValidationError(f"{label} is over the {ep._size(limits.max_file_bytes)} limit")
+        raise ValidationError(f"{label} is over the {size_text(limits.max_file_bytes)} limit")
     try:
         ole = olefile.OleFileIO(io.BytesIO(data))
     except Exception as exc:
@@ -119,27 +131,30 @@ def parse_msg(data: bytes, filename: str = "", limits: IntakeLimits = DEFAULT_LI
         ole.close()
 
 
-def _read(ole: olefile.OleFileIO, limits: IntakeLimits) -> ParsedEmail:
+def _read(
+    ole: olefile.OleFileIO, limits: IntakeLimits, prefix: list[str] | None = None, depth: int = 0
+) -> ParsedEmail:
+    """The message at ``prefix`` (the root, or an Outlook item embedded in an attachment)."""
     warnings: list[str] = []
-    root = _Storage(ole, [], 32)
+    root = _Storage(ole, prefix or [], 32 if not prefix else 24)
     cpid = root.long(_INTERNET_CPID)
-    codepage = f"cp{cpid}" if cpid and cpid not in (65001,) else ("utf-8" if cpid == 65001 else "cp1252")
+    codepage: int = cpid if cpid and hd.codec_for(cpid) else 1252
     headers_text = root.text(_TRANSPORT_HEADERS, codepage)
     head = email.message_from_string(headers_text.strip() + "\n\n", policy=email.policy.default)
 
-    from_name, from_address = ep._first_address(head, "from", []) if headers_text else ("", "")
+    from_name, from_address = hd.first_address(head, "from", []) if headers_text else ("", "")
     if not from_address:
         from_name = root.text(_SENDER_NAME, codepage)
         from_address = root.text(_SENDER_SMTP, codepage) or root.text(_SENDER_EMAIL, codepage)
         if "@" not in from_address:
             from_address = ""
-    to, cc = _recipients(ole, codepage)
+    to, cc = _recipients(ole, prefix or [], codepage)
     if headers_text:
-        to = ep._addresses(head, "to", warnings) or to
-        cc = ep._addresses(head, "cc", warnings) or cc
+        to = hd.addresses(head, "to", warnings) or to
+        cc = hd.addresses(head, "cc", warnings) or cc
     sent_at = root.time(_CLIENT_SUBMIT_TIME) or root.time(_DELIVERY_TIME)
     if sent_at is None and headers_text:
-        sent_at = ep.parse_date(ep._header(head, "date"))
+        sent_at = hd.parse_date(hd.header(head, "date"))
 
     body = root.text(_BODY, codepage)
     links: list[Link] = []
@@ -149,46 +164,52 @@ def _read(ole: olefile.OleFileIO, limits: IntakeLimits) -> ParsedEmail:
         html = html_text.encode("utf-8") if html_text else None
     if html:
         text, links = html_to_text(
-            decode_text(html, "utf-8" if cpid in (None, 65001) else codepage, "the HTML body", [])
+            decode_text(html, 65001 if cpid in (None, 65001) else codepage, "the HTML body", [])
         )
         body = body or text
     body = body.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
 
     attachments: list[Attachment] = []
+    forwarded: list[ForwardedMessage] = []
     for index in range(limits.max_attachments * 4):
-        prefix = [f"__attach_version1.0_#{index:08X}"]
-        if not ole.exists(prefix[0]):
+        prefix = [*root.prefix, f"__attach_version1.0_#{index:08X}"]
+        if not ole.exists("/".join(prefix)):
             break
         storage = _Storage(ole, prefix, 8)
         name = storage.text(_ATTACH_LONG_FILENAME, codepage) or storage.text(_ATTACH_FILENAME, codepage)
         content = storage.binary(_ATTACH_DATA)
         if content is None:
-            warnings.append(f"attachment '{name or index + 1}' is an embedded item that was not imported")
+            embedded = [*prefix, f"__substg1.0_{_ATTACH_DATA:04X}000D"]
+            if ole.exists("/".join(embedded)) and depth < 4:
+                inner = _read(ole, limits, embedded, depth + 1)
+                warnings.extend(f"attached message: {w}" for w in inner.warnings)
+                forwarded.append(_as_forwarded(inner))
+                for attachment in inner.attachments:
+                    if len(attachments) < limits.max_attachments:
+                        attachments.append(attachment)
+            else:
+                warnings.append(f"attachment '{name or index + 1}' is an embedded item that was not imported")
             continue
         mime = storage.text(_ATTACH_MIME, codepage) or "application/octet-stream"
-        ep.add_attachment(name, mime.lower(), content, attachments, limits, warnings)
+        add_attachment(name, mime.lower(), content, attachments, limits, warnings)
 
-    kept = {}
-    for key in ep._KEPT_HEADERS:
-        value = ep._header(head, key) if headers_text else ""
-        if value:
-            kept[key] = value
+    kept = hd.kept_headers(head) if headers_text else {}
     return ParsedEmail(
-        message_id=(ep._header(head, "message-id") if headers_text else "")
+        message_id=(hd.header(head, "message-id") if headers_text else "")
         or root.text(_MESSAGE_ID, codepage).strip(),
         from_name=from_name,
         from_address=from_address,
         to=to,
         cc=cc,
-        reply_to=ep._addresses(head, "reply-to", warnings) if headers_text else [],
-        subject=root.text(_SUBJECT, codepage) or (ep._header(head, "subject") if headers_text else ""),
+        reply_to=hd.addresses(head, "reply-to", warnings) if headers_text else [],
+        subject=root.text(_SUBJECT, codepage) or (hd.header(head, "subject") if headers_text else ""),
         sent_at=sent_at,
         body_text=body,
         attachments=attachments,
-        forwarded=ep.inline_forwards(body),
+        forwarded=forwarded + inline_forwards(body[:262144]),
         warnings=list(dict.fromkeys(warnings)),
         headers=kept,
-        delivered_to=(ep._addresses(head, "delivered-to", []) + ep._addresses(head, "x-original-to", []))
+        delivered_to=(hd.addresses(head, "delivered-to", []) + hd.addresses(head, "x-original-to", []))
         if headers_text
         else [],
         links=links,
@@ -196,12 +217,12 @@ def _read(ole: olefile.OleFileIO, limits: IntakeLimits) -> ParsedEmail:
     )
 
 
-def _recipients(ole: olefile.OleFileIO, codepage: str) -> tuple[list[str], list[str]]:
+def _recipients(ole: olefile.OleFileIO, base: list[str], codepage: int) -> tuple[list[str], list[str]]:
     to: list[str] = []
     cc: list[str] = []
     for index in range(5000):
-        prefix = [f"__recip_version1.0_#{index:08X}"]
-        if not ole.exists(prefix[0]):
+        prefix = [*base, f"__recip_version1.0_#{index:08X}"]
+        if not ole.exists("/".join(prefix)):
             break
         storage = _Storage(ole, prefix, 8)
         address = storage.text(_RECIP_SMTP, codepage) or storage.text(_RECIP_EMAIL, codepage)
@@ -209,3 +230,16 @@ def _recipients(ole: olefile.OleFileIO, codepage: str) -> tuple[list[str], list[
             continue
         (cc if storage.long(_RECIPIENT_TYPE) == 2 else to).append(address.strip())
     return to, cc
+
+
+def _as_forwarded(inner: ParsedEmail) -> ForwardedMessage:
+    return ForwardedMessage(
+        source="attached",
+        from_name=inner.from_name,
+        from_address=inner.from_address,
+        subject=inner.subject,
+        date_text=inner.sent_at.isoformat() if inner.sent_at else "",
+        sent_at=inner.sent_at,
+        to=tuple(inner.to),
+        body_text=inner.body_text,
+    )

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-import codecs
+from privdesk.intake.headers import codec_for
 
 
-def decode_text(payload: bytes, charset: str | None, what: str, warnings: list[str]) -> str:
-    """Decode ``payload`` as ``charset``; fall back to UTF-8 then Windows-1252, noting each fallback."""
-    label = (charset or "").strip().strip('"').lower()
-    if label:
+def decode_text(payload: bytes, charset: str | int | None, what: str, warnings: list[str]) -> str:
+    """Decode ``payload`` as ``charset``; fall back to UTF-8 then Windows-1252, noting each fallback.
+
+    ``charset`` is a MIME label or a Windows code page number. Labels that name no text encoding
+    (``zlib``, ``idna``, ``undefined``...) are treated as unknown, never raised on."""
+    label = charset if isinstance(charset, int) else (charset or "").strip().strip('"').lower()
+    codec = codec_for(label) if label else "ascii"
+    if codec is None:
+        warnings.append(
+            f"charset '{_printable(str(label))}' of {what} not recognised; decoded as UTF-8 with replacement"
+        )
         try:
-            codec = codecs.lookup(label).name
-        except (LookupError, ValueError):
-            warnings.append(
-                f"charset '{_printable(label)}' of {what} not recognised; decoded as UTF-8 with replacement"
-            )
+            return payload.decode("utf-8")
+        except UnicodeDecodeError:
             return payload.decode("utf-8", errors="replace")
-    else:
-        codec = "ascii"
     try:
         return payload.decode(codec)
-    except (UnicodeDecodeError, LookupError):
+    except Exception:
         pass
     # Declared ASCII or Latin text that is really UTF-8 is common; so is UTF-8 that is really Windows-1252.
     try:
@@ -34,7 +36,10 @@ def decode_text(payload: bytes, charset: str | None, what: str, warnings: list[s
         warnings.append(f"{what} was not valid {codec}; decoded as Windows-1252")
         return payload.decode("cp1252", errors="replace")
     warnings.append(f"{what} was not valid {codec}; decoded with replacement characters")
-    return payload.decode(codec, errors="replace")
+    try:
+        return payload.decode(codec, errors="replace")
+    except Exception:
+        return payload.decode("cp1252", errors="replace")
 
 
 def _printable(text: str) -> str:

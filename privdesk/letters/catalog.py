@@ -121,4 +121,16 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         "Confirms content posted by a minor was removed.",
         ("received_date", "items"),
     ),
+    K.DELETION_NOTHING_HELD: LetterKindInfo(
+        "Nothing to delete",
+        "Answers a deletion request when the business holds no personal information about the "
+        "requester: there was nothing to delete.",
+        ("received_date", "items"),
+    ),
+    K.REQUEST_DENIED: LetterKindInfo(
+        "Request denied",
+        "Refuses a request (or the part of it withheld) with the reasons in plain words, and appeal "
+        "or complaint rights; for types without a refusal letter of their own.",
+        ("received_date", "items", "appeal_days", "appeal_contact"),
+    ),
 }

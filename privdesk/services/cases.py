@@ -384,7 +384,7 @@ class CaseService:
             s.add(case)
             for rtype in types:
                 d = deadlines[rtype]
-                rule = self.ctx.rulebook.rule(new.jurisdiction, rtype)
+                rule = self.ctx.rulebook.rule(new.jurisdiction, rtype, on=new.received)
                 case.items.append(
                     RequestItem(
                         request_type=rtype.value,

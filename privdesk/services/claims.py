@@ -29,8 +29,8 @@ from sqlalchemy.orm import Session
 from privdesk.domain.errors import ValidationError
 from privdesk.domain.types import LetterStatus, Role
 from privdesk.services import audit
+from privdesk.services.access import require_role
 from privdesk.services.context import ServiceContext
-from privdesk.services.users import require_role
 from privdesk.store.engine import Database
 from privdesk.store.models import Case, Letter, Setting
 

@@ -1,6 +1,9 @@
 """Demo data: the three sample organizations and about forty fictional cases walked through the workflow.
 
-Dates are relative to the day of seeding, so the demo always has cases due today, this week and overdue.
+Dates are relative to the day of seeding, so the demo always looks like today's desk: a few cases due
+today and this week, one or two a few days late, most on time, and a year of closed history. A demo
+prepared on an earlier day is stale (its cases would be months late): ``demo_is_stale`` says so and the
+desktop app prepares it again.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,7 +20,9 @@ from privdesk.domain.types import Outcome
 from privdesk.paths import resource
 from privdesk.services.agents import AuthorizationInput
 from privdesk.services.cases import NewCase
+from privdesk.services.stored_settings import read_setting
 from privdesk.services.workflow import DataPoint, VerificationInput
+from privdesk.store.models import Setting
 
 if TYPE_CHECKING:
     from privdesk.services.hub import Services
@@ -25,9 +31,29 @@ log = logging.getLogger(__name__)
 
 DEMO_ORGANIZATIONS = ("mstis", "coverys", "lossexpress")
 ACK_METHOD = {"phone": "oral", "email": "email", "web": "email"}
+SEEDED_ON = "demo.seeded_on"  # the day the demo cases were dated from (ISO 8601)
 
 
-def seed_demo(services: Services, directory: Path | None = None) -> dict[str, Any]:
+def demo_case_count(directory: Path | None = None) -> int:
+    folder = directory or resource("demo")
+    return len(tomllib.loads((folder / "cases.toml").read_text(encoding="utf-8"))["case"])
+
+
+def demo_is_stale(services: Services) -> bool:
+    """True when the database holds demo cases dated from an earlier day than today, and nobody made it
+    their workspace (it has no user accounts)."""
+    if services.cases.count() == 0 or not services.users.needs_first_run():
+        return False
+    seeded = read_setting(services.ctx, SEEDED_ON, None)
+    return bool(seeded != services.ctx.today().isoformat())
+
+
+def seed_demo(
+    services: Services,
+    directory: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Load the sample organizations and cases; ``progress(done, total)`` is told after each case."""
     folder = directory or resource("demo")
     existing = {o.slug for o in services.organizations.list()}
     for slug in DEMO_ORGANIZATIONS:
@@ -41,6 +67,9 @@ def seed_demo(services: Services, directory: Path | None = None) -> dict[str, An
         }
     data = tomllib.loads((folder / "cases.toml").read_text(encoding="utf-8"))
     today = services.ctx.today()
+    total = len(data["case"])
+    if progress is not None:
+        progress(0, total)
     by_email: dict[str, int] = {}
     skipped: list[str] = []
     created = 0
@@ -77,6 +106,14 @@ def seed_demo(services: Services, directory: Path | None = None) -> dict[str, An
             log.warning("demo case %s stopped early: %s", case.reference, type(exc).__name__)
         if spec.get("note"):
             services.workflow.add_note(case.reference, spec["note"])
+        if progress is not None:
+            progress(created, total)
+    with services.ctx.db.write() as s:
+        row = s.get(Setting, SEEDED_ON)
+        if row is None:
+            s.add(Setting(key=SEEDED_ON, value={"value": today.isoformat()}))
+        else:
+            row.value = {"value": today.isoformat()}
     return {"organizations": len(DEMO_ORGANIZATIONS), "cases": created, "skipped_steps": skipped}
 
 

@@ -32,14 +32,12 @@ from privdesk.intake import (
     OrgAddressing,
     ParsedEmail,
     detect,
-    parse_email,
-    parse_msg,
+    parse_bytes,
     sniff_document,
 )
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
 from privdesk.intake.model import MB
-from privdesk.intake.sniff import is_msg
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
 from privdesk.services.context import ServiceContext
@@ -355,16 +353,17 @@ def _add_document(
 
 
 def _parse_any(data: bytes, filename: str, limits: IntakeLimits) -> ParsedEmail:
-    """An .eml or .msg by content, like ``parse_intake_file`` but from bytes already read."""
-    if is_msg(data):
-        return parse_msg(data, filename, limits)
-    document = sniff_document(data)
-    label = f"'{filename}'" if filename else "the file"
-    if document is not None:
+    """An .eml or .msg by content. Any failure while reading one file is that file's alone: it
+    becomes a ValidationError with a one-line reason, never an exception that stops a batch."""
+    try:
+        return parse_bytes(data, filename, limits)
+    except DomainError:
+        raise
+    except Exception as exc:
+        label = f"'{filename}'" if filename else "the message"
         raise ValidationError(
-            f"{label} is a {document.upper()} file, not an email; add it to a case as a document"
-        )
-    return parse_email(data, filename, limits)
+            f"{label} could not be read ({type(exc).__name__}); its original is unchanged"
+        ) from exc
 
 
 def _reason(text: str, what: str) -> str:
@@ -467,7 +466,10 @@ class IntakeService:
         """Parse and detect, outside any transaction."""
         name = PurePath(filename).name if filename else ""
         parsed = _parse_any(data, name, limits)
-        found = detect(parsed, addressing)
+        try:
+            found = detect(parsed, addressing)
+        except Exception as exc:
+            raise ValidationError(f"'{name}' could not be analysed ({type(exc).__name__})") from exc
         return _PreparedEmail(data, name, parsed, _sha256(data), found, detection_json(found))
 
     def _store_email(
@@ -670,6 +672,8 @@ class IntakeService:
             return ImportFailureDTO(name, f"'{name}' cannot be read: {exc.strerror or type(exc).__name__}")
         except DomainError as exc:
             return ImportFailureDTO(name, str(exc))
+        except Exception as exc:
+            return ImportFailureDTO(name, f"'{name}' could not be imported ({type(exc).__name__})")
 
     def _store_chunk(
         self,

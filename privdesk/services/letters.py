@@ -38,10 +38,10 @@ from privdesk.letters.batch import Cancelled, address_sheet, labels, letter_file
 from privdesk.letters.layout import build_pdf
 from privdesk.letters.templating import default_template_name, template_names
 from privdesk.services import audit
+from privdesk.services.access import require_role
 from privdesk.services.cases import load_case
 from privdesk.services.context import ServiceContext
 from privdesk.services.letterdata_builder import build_letter_data, recipient_for
-from privdesk.services.users import require_role
 from privdesk.store.models import Case, Document, DocumentContent, Letter, LetterTemplate, RequestItem
 
 try:  # multi-workstation claims, when that module is present

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Role
 from privdesk.services import audit
+from privdesk.services.access import require_role
 from privdesk.services.cases import load_case
 from privdesk.services.context import ServiceContext
-from privdesk.services.users import require_role
 from privdesk.store.models import Case, Note, Task
 
 

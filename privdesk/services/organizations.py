@@ -20,9 +20,9 @@ from sqlalchemy.orm.attributes import flag_modified
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Channel, RequestType, Role
 from privdesk.services import audit
+from privdesk.services.access import require_role
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import DisclosureDTO, OrganizationDTO, StlDisclosureDTO
-from privdesk.services.users import require_role
 from privdesk.store.models import (
     AuditEvent,
     Disclosure,

@@ -22,10 +22,10 @@ from privdesk.domain.errors import ValidationError
 from privdesk.domain.types import OPEN_STATUSES, ItemStatus, Role
 from privdesk.letters import report_pdf
 from privdesk.services import audit
+from privdesk.services.access import require_role
 from privdesk.services.cases import case_dto, load_case
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
-from privdesk.services.users import require_role
 from privdesk.store.models import (
     Authorization,
     Case,

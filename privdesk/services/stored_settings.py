@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from privdesk.domain.types import Role
+from privdesk.services.access import require_role
 from privdesk.services.audit import record
 from privdesk.services.context import ServiceContext
 from privdesk.store.models import Setting
@@ -19,8 +20,6 @@ def read_setting(ctx: ServiceContext, key: str, default: Any) -> Any:
 
 def write_setting(ctx: ServiceContext, key: str, value: Any) -> None:
     """Administrators only; the change is audited with the value before and after."""
-    from privdesk.services.users import require_role  # users uses this module too
-
     with ctx.db.write() as s:
         require_role(ctx, Role.ADMINISTRATOR, session=s)
         row = s.get(Setting, key)

@@ -1,8 +1,7 @@
-"""Local accounts, roles, login throttling, reviewer approvals and the lock/single-user settings.
+"""Local accounts, login throttling and the lock/single-user settings.
 
-Roles rank officer < reviewer < administrator: a reviewer may do what an officer does, and an
-administrator what a reviewer does. Roles are enforced once at least one account exists; before the
-first-run wizard creates the administrator there is nobody to check against (``needs_first_run``).
+Roles, the role check and reviewers' approvals live in ``privdesk.services.access`` (re-exported
+here for callers that import them from this module).
 Passwords are hashed with argon2id; the hash string carries its own salt and parameters.
 """
 
@@ -12,7 +11,7 @@ import dataclasses
 import re
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -22,22 +21,44 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ConflictError, DomainError, NotFound, ValidationError
 from privdesk.domain.types import Role
+from privdesk.services.access import (
+    APPROVAL_SUBJECTS,
+    APPROVE_DENIAL,
+    APPROVE_SPECIFIC_PIECES,
+    ROLE_RANK,
+    AccessDenied,
+    is_approved,
+    parse_role,
+    record_approval,
+    require_approval,
+    require_role,
+    users_exist,
+)
 from privdesk.services.audit import record
 from privdesk.services.context import ServiceContext
 from privdesk.services.stored_settings import read_setting, write_setting
-from privdesk.store.models import AuditEvent, User
+from privdesk.store.models import User
 
-ROLE_RANK = {Role.OFFICER: 1, Role.REVIEWER: 2, Role.ADMINISTRATOR: 3}
+__all__ = [
+    "APPROVAL_SUBJECTS",
+    "APPROVE_DENIAL",
+    "APPROVE_SPECIFIC_PIECES",
+    "ROLE_RANK",
+    "AccessDenied",
+    "ApprovalDTO",
+    "LoginFailed",
+    "LoginThrottle",
+    "UserDTO",
+    "UserService",
+    "require_approval",
+    "require_role",
+]
+
 MIN_PASSWORD_LENGTH = 10
 USERNAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 FREE_ATTEMPTS = 3  # failures before the delay starts
 MAX_DELAY_SECONDS = 300.0
 DEFAULT_LOCK_MINUTES = 10
-
-# Things the lead wires into the workflow: what needs a reviewer's approval.
-APPROVE_DENIAL = "denial"
-APPROVE_SPECIFIC_PIECES = "specific_pieces"
-APPROVAL_SUBJECTS = (APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES)
 
 
 def _make_hasher() -> PasswordHasher:
@@ -47,10 +68,6 @@ def _make_hasher() -> PasswordHasher:
     if os.environ.get("PRIVDESK_KDF_FAST") == "1":
         return PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
     return PasswordHasher()
-
-
-class AccessDenied(DomainError):
-    """The acting user's role does not allow this action."""
 
 
 class LoginFailed(DomainError):
@@ -118,13 +135,6 @@ def _dto(user: User) -> UserDTO:
     return UserDTO(user.username, user.display_name, Role(user.role), user.active)
 
 
-def _role(value: str | Role) -> Role:
-    try:
-        return Role(value)
-    except ValueError:
-        raise ValidationError(f"unknown role {value!r}: use officer, reviewer or administrator") from None
-
-
 def _check_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME_PATTERN.match(name):
@@ -137,83 +147,6 @@ def _check_password(password: str) -> None:
         raise ValidationError(f"choose a password of at least {MIN_PASSWORD_LENGTH} characters")
 
 
-def _users_exist(session: Session) -> bool:
-    return bool(session.scalar(select(func.count()).select_from(User)))
-
-
-def require_role(ctx: ServiceContext, role: Role | str, *, session: Session | None = None) -> None:
-    """Refuse unless ``ctx.actor`` is an active account with at least ``role``.
-
-    With no accounts at all (before the first run) there is nobody to check against and it passes.
-    """
-    needed = _role(role)
-
-    def check(s: Session) -> None:
-        if not _users_exist(s):
-            return
-        user = s.scalar(select(User).where(User.username == ctx.actor))
-        if user is None or not user.active:
-            raise AccessDenied(f"this needs a {needed} account; {ctx.actor!r} is not an active user")
-        if ROLE_RANK[Role(user.role)] < ROLE_RANK[needed]:
-            raise AccessDenied(f"this needs the {needed} role; {user.username} is {user.role}")
-
-    if session is not None:
-        check(session)
-    else:
-        with ctx.db.read() as s:
-            check(s)
-
-
-def _approved(s: Session, case_reference: str, subject: str) -> bool:
-    found = s.scalar(
-        select(func.count())
-        .select_from(AuditEvent)
-        .where(
-            AuditEvent.action == "review.approved",
-            AuditEvent.case_reference == case_reference,
-            AuditEvent.entity_id == subject,
-        )
-    )
-    return bool(found)
-
-
-_SUBJECT_WORDS = {APPROVE_DENIAL: "denial", APPROVE_SPECIFIC_PIECES: "disclosure of specific pieces"}
-
-
-def require_approval(ctx: ServiceContext, s: Session, case_reference: str, subjects: Sequence[str]) -> None:
-    """A denial or a disclosure of specific pieces needs a reviewer's approval.
-
-    A reviewer or administrator recording it approves it in the same step (audited as
-    ``review.approved``); an officer needs an earlier approval for that case, else it is refused.
-    With no accounts at all nothing is enforced, as with ``require_role``.
-    """
-    if not subjects or not _users_exist(s):
-        return
-    require_role(ctx, Role.OFFICER, session=s)
-    user = s.scalar(select(User).where(User.username == ctx.actor))
-    assert user is not None  # require_role found the active account
-    for subject in subjects:
-        if subject not in APPROVAL_SUBJECTS:
-            raise ValidationError(f"unknown approval {subject!r}")
-        if _approved(s, case_reference, subject):
-            continue
-        if ROLE_RANK[Role(user.role)] >= ROLE_RANK[Role.REVIEWER]:
-            record(
-                s,
-                ctx,
-                "review.approved",
-                "approval",
-                subject,
-                case_reference=case_reference,
-                after={"subject": subject, "note": "approved when recorded"},
-            )
-            continue
-        raise AccessDenied(
-            f"a reviewer must approve the {_SUBJECT_WORDS[subject]} on {case_reference} before an officer "
-            "records it: ask a reviewer to approve it (or to record it)"
-        )
-
-
 class UserService:
     def __init__(self, ctx: ServiceContext, throttle: LoginThrottle | None = None) -> None:
         self.ctx = ctx
@@ -223,12 +156,12 @@ class UserService:
 
     def needs_first_run(self) -> bool:
         with self.ctx.db.read() as s:
-            return not _users_exist(s)
+            return not users_exist(s)
 
     def create_administrator(self, username: str, display_name: str, password: str) -> UserDTO:
         """The first-run wizard's account; refused once any account exists. Logs the person in."""
         with self.ctx.db.write() as s:
-            if _users_exist(s):
+            if users_exist(s):
                 raise ConflictError("privdesk already has accounts; an administrator adds further ones")
             user = self._add(s, username, display_name, Role.ADMINISTRATOR, password)
             self.ctx.actor = user.username
@@ -245,7 +178,7 @@ class UserService:
     def create_user(self, username: str, display_name: str, role: Role | str, password: str) -> UserDTO:
         with self.ctx.db.write() as s:
             require_role(self.ctx, Role.ADMINISTRATOR, session=s)
-            user = self._add(s, username, display_name, _role(role), password)
+            user = self._add(s, username, display_name, parse_role(role), password)
             record(s, self.ctx, "user.create", "user", user.username, after={"role": user.role})
             return _dto(user)
 
@@ -297,7 +230,7 @@ class UserService:
             require_role(self.ctx, Role.ADMINISTRATOR, session=s)
             user = self._get(s, username)
             before = user.role
-            user.role = _role(role).value
+            user.role = parse_role(role).value
             self._keep_an_administrator(s)
             record(
                 s,
@@ -366,24 +299,13 @@ class UserService:
 
     def approve(self, case_reference: str, subject: str, note: str = "") -> ApprovalDTO:
         """A reviewer approves a denial or a disclosure of specific pieces for a case (audited)."""
-        if subject not in APPROVAL_SUBJECTS:
-            raise ValidationError(f"unknown approval {subject!r}: use {', '.join(APPROVAL_SUBJECTS)}")
         with self.ctx.db.write() as s:
-            require_role(self.ctx, Role.REVIEWER, session=s)
-            record(
-                s,
-                self.ctx,
-                "review.approved",
-                "approval",
-                subject,
-                case_reference=case_reference,
-                after={"subject": subject, "note": note},
-            )
+            record_approval(s, self.ctx, case_reference, subject, note)
         return ApprovalDTO(case_reference, subject, self.ctx.actor, note)
 
     def is_approved(self, case_reference: str, subject: str) -> bool:
         with self.ctx.db.read() as s:
-            return _approved(s, case_reference, subject)
+            return is_approved(s, case_reference, subject)
 
     # -- settings -------------------------------------------------------------------------------
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from privdesk.domain import outcomes, workflow
 from privdesk.domain import verification as verification_rules
-from privdesk.domain import workflow
 from privdesk.domain.errors import ConflictError, NotFound, TransitionRefused, ValidationError
 from privdesk.domain.types import (
     DenialReason,
@@ -27,12 +27,12 @@ from privdesk.domain.types import (
     VerificationLevel,
 )
 from privdesk.services import audit
+from privdesk.services.access import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.services.cases import case_dto, load_case, refresh_case_status
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
 from privdesk.services.itemstate import state_of, write_back
 from privdesk.services.notes import NoteService
-from privdesk.services.users import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.store.models import Case, Letter, Note, RequestItem, Task, Verification
 
 
@@ -54,35 +54,9 @@ class VerificationInput:
     final: bool = False  # nothing more will come: what is pending becomes unverifiable
 
 
-def letter_kind_for(state: workflow.ItemState) -> str | None:
-    """The response letter a responded item needs."""
-    rtype = state.handled_as
-    outcome = state.outcome
-    reasons = {r.value for r in state.denial_reasons}
-    if outcome is Outcome.REDIRECTED:
-        return "service_provider_redirect"
-    if outcome is Outcome.DENIED:
-        if DenialReason.FREQUENCY_LIMIT.value in reasons:
-            return "stl_already_answered" if rtype is RequestType.SHINE_THE_LIGHT else "frequency_limit"
-        if DenialReason.UNVERIFIABLE.value in reasons and rtype is not RequestType.DELETE:
-            return "unverifiable"
-    fulfilled = outcome in (Outcome.FULFILLED, Outcome.PARTLY_FULFILLED)
-    mapping: dict[RequestType, tuple[str | None, str | None]] = {
-        RequestType.KNOW_CATEGORIES: ("know_categories_response", "unverifiable"),
-        RequestType.KNOW_SPECIFIC: ("know_specific_response", "unverifiable"),
-        RequestType.PORTABILITY: ("know_specific_response", "unverifiable"),
-        RequestType.DELETE: ("deletion_done", "deletion_denied"),
-        RequestType.CORRECT: ("correction_done", "correction_denied"),
-        RequestType.OPT_OUT_SALE_SHARE: ("opt_out_confirmed", None),
-        RequestType.LIMIT_SENSITIVE: ("limit_confirmed", None),
-        RequestType.SHINE_THE_LIGHT: ("stl_response", None),
-        RequestType.MINOR_REMOVAL: ("minor_removal_done", None),
-        RequestType.APPEAL: (None, None),
-    }
-    done, denied = mapping[rtype]
-    if outcome is Outcome.PARTLY_FULFILLED and rtype is RequestType.DELETE:
-        return "deletion_denied"
-    return done if fulfilled else denied
+def letter_kinds_for(state: workflow.ItemState) -> tuple[str, ...]:
+    """The response letters a responded item sends (``privdesk.domain.outcomes`` decides)."""
+    return outcomes.response_letters(state.handled_as, state.outcome, state.denial_reasons)
 
 
 class WorkflowService:
@@ -242,7 +216,7 @@ class WorkflowService:
         ) -> workflow.ItemState | None:
             if not st.verification_required:
                 return None
-            rule = rulebook.rule(case.jurisdiction, item.request_type)
+            rule = rulebook.rule(case.jurisdiction, item.request_type, on=case.received_on)
             record = verification_rules.VerificationRecord(
                 level_required=st.verification_level_required,
                 method=data.method,
@@ -379,17 +353,22 @@ class WorkflowService:
                 f"unknown outcome {outcome!r} (fulfilled, partly_fulfilled, denied, not_applicable)"
             ) from None
         codes = _denial_reasons(reasons)
+        if item_type in {t.value for t in RequestType}:  # an outcome the type lacks: refused first
+            problem = outcomes.check_outcome(RequestType(item_type), result)
+            if problem:
+                raise TransitionRefused(problem)
 
         def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
             new = workflow.respond(st, on, result, disclose_specific_pieces, codes, explanation)
             self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
-            kind = letter_kind_for(new)
-            if queue_letter and kind:
-                self.queue_letter(s, case, kind, item)
+            if queue_letter:
+                for kind in letter_kinds_for(new):
+                    self.queue_letter(s, case, kind, item)
             return new
 
-        # Denials (whole or partial) and disclosures of specific pieces need a reviewer's approval.
-        review = [APPROVE_DENIAL] if result is Outcome.DENIED or codes else []
+        # Every denial (whole or partial: each sends a refusal letter) and every disclosure of
+        # specific pieces needs a reviewer's approval.
+        review = [APPROVE_DENIAL] if outcomes.is_denial(result) else []
         review += [APPROVE_SPECIFIC_PIECES] if disclose_specific_pieces else []
         return self._apply(
             reference,

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,13 @@ def database_url(path_or_url: str | os.PathLike[str]) -> URL:
             raise StoreError(f"not a database URL: {text!r}") from exc
     path = Path(text).expanduser()
     return URL.create("sqlite+pysqlite", database=str(path))
+
+
+def sqlite_module() -> Any:
+    """The one DBAPI module every SQLite file of privdesk's is opened with, plain or encrypted."""
+    from sqlcipher3 import dbapi2
+
+    return dbapi2
 
 
 def describe_url(url: URL) -> str:
@@ -83,7 +89,10 @@ def make_engine(
             url = URL.create("sqlite+pysqlcipher", password=sqlcipher_key(key), database=url.database)
             engine = create_engine(url, echo=echo, connect_args=connect_args, poolclass=QueuePool)
         else:
-            engine = create_engine(url, echo=echo, connect_args=connect_args)
+            # Plain files go through SQLCipher's SQLite too: the integrity check, backups, exports and
+            # key changes use it, and two copies of SQLite in one process each believe they hold the
+            # file's POSIX locks alone, so one deletes the WAL under the other (database corruption).
+            engine = create_engine(url, echo=echo, connect_args=connect_args, module=sqlite_module())
         _install_sqlite_hooks(engine)
         if key is not None:
             _check_key(engine)
@@ -118,7 +127,7 @@ def _check_key(engine: Engine) -> None:
 
 def _install_sqlite_hooks(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         # Take transaction control from the sqlite3 module so that we can BEGIN IMMEDIATE.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()

@@ -19,6 +19,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -354,22 +355,31 @@ class StartupFlow(QObject):
             self.demo,
         )
 
-        def work() -> _Opened:
+        def work(_token: object, report: Callable[[int, int], None]) -> _Opened:
             from privdesk.services.hub import Services
             from privdesk.ui.main_window import preload_pages
 
             preload_pages()
 
-            if self.is_file:
-                services = Services.open(location, key=key, secrets=store, migrate=False, encrypt=False)
-            else:
-                services = Services.open(location, secrets=store, migrate=False)
+            def open_services() -> Services:
+                if self.is_file:
+                    return Services.open(location, key=key, secrets=store, migrate=False, encrypt=False)
+                return Services.open(location, secrets=store, migrate=False)
+
+            services = open_services()
             try:
                 backup = services.backups.migrate_with_backup(folder if self.is_file else None)
-                if demo and services.cases.count() == 0:
-                    from privdesk.services.demo import seed_demo
+                if demo:
+                    from privdesk.services.demo import demo_is_stale, seed_demo
 
-                    seed_demo(services)
+                    if self.is_file and demo_is_stale(services):
+                        # Dated from an earlier day its cases would be months late: prepare it again.
+                        services.close()
+                        _remove_database_file(Path(location).expanduser())
+                        services = open_services()
+                        services.backups.migrate_with_backup(None)
+                    if services.cases.count() == 0:
+                        seed_demo(services, progress=report)
                 first_run = services.users.needs_first_run()
                 automatic = None if first_run else services.users.automatic_user()
                 minutes = services.users.lock_after_minutes()
@@ -379,7 +389,13 @@ class StartupFlow(QObject):
             return _Opened(services, backup, first_run, automatic, minutes)
 
         self.window.statusBar().showMessage("Opening the database…")
-        self.runner.run(work, self._opened, lambda exc: self._check(opening_error=exc), write=True)
+        self.runner.run(
+            work,
+            self._opened,
+            lambda exc: self._check(opening_error=exc),
+            write=True,
+            progress=self.window.show_preparing_demo,
+        )
 
     # -- 4. who is working --------------------------------------------------------------------
     def _opened(self, opened: _Opened) -> None:
@@ -550,6 +566,12 @@ class StartupFlow(QObject):
         if self.services is not None and self.window.services is not self.services:
             self.services.close()
         self.services = None
+
+
+def _remove_database_file(path: Path) -> None:
+    """The throwaway demo file and its journal files, before the demo is prepared again."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 def run(target: str | None, *, demo: bool, env_db: str | None, started: float | None = None) -> int:

@@ -161,6 +161,11 @@ class PageSet(Mapping[str, "Page"]):
     def __len__(self) -> int:
         return len(PAGES)
 
+    def set_stand_in_text(self, key: str, text: str) -> None:
+        stand_in = self._stand_ins.get(key)
+        if stand_in is not None:
+            stand_in.setText(text)
+
     def made_page(self, key: str) -> Page | None:
         """The page if it has been built, else None (without building it)."""
         return self._made.get(key)
@@ -299,8 +304,12 @@ class MainWindow(QMainWindow):
         status.addWidget(self.db_label, 1)
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.deadline_label)
-        self.runner.busy_changed.connect(self.busy.setVisible)
+        self.runner.busy_changed.connect(self._busy_changed)
         self._update_db_label()
+
+    def _busy_changed(self, busy: bool) -> None:
+        if self.busy.maximum() == 0:  # a determinate bar (the demo's progress) stays until it is done
+            self.busy.setVisible(busy)
 
     # -- state --------------------------------------------------------------------------------
     @property
@@ -319,9 +328,21 @@ class MainWindow(QMainWindow):
                 action.setEnabled(False)
         self.statusBar().showMessage("Opening the database…")
 
+    def show_preparing_demo(self, done: int, total: int) -> None:
+        """Progress of the first ``--demo`` start, while the sample cases are dated from today."""
+        text = f"Preparing today's demo: {done} of {total} sample cases…"
+        self.statusBar().showMessage(text)
+        self.busy.setRange(0, max(total, 1))
+        self.busy.setValue(done)
+        self.busy.show()
+        self.pages.set_stand_in_text("dashboard", text)
+
     def set_services(self, services: Services) -> None:
         """The database is open: enable the window and show the dashboard."""
         self.services = services
+        if self.busy.maximum() != 0:  # the demo's progress is over: back to "working…"
+            self.busy.setRange(0, 0)
+            self.busy.setVisible(self.runner.running > 0)
         self.nav.setEnabled(True)
         self.stack.setEnabled(True)
         for spec in ACTIONS:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -129,7 +128,9 @@ def best_of(runs: int, *args: str, **kwargs: Any) -> dict[str, float]:
 
 def raw_sqlite_ms(db: Path, sql: str, params: tuple[object, ...]) -> float:
     """Best of 3, on a connection of its own."""
-    con = sqlite3.connect(db)
+    from sqlcipher3 import dbapi2
+
+    con = dbapi2.connect(db)  # the same SQLite library as privdesk, never a second copy
     runs = []
     for _ in range(3):
         started = time.perf_counter()

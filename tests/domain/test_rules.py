@@ -23,7 +23,7 @@ TODAY = date(2030, 1, 1)
 FIRST, LAST = date(2025, 1, 1), date(2027, 6, 30)
 JSON_KEYS = {
     "acknowledge_by", "respond_by", "extension_notice_by", "extended_respond_by",
-    "respond_outside_by", "extended_outside_by", "basis",
+    "respond_outside_by", "extended_outside_by", "basis", "in_force", "note", "projection", "unconfirmed",
 }  # fmt: skip
 
 

@@ -178,6 +178,21 @@ def test_denial_needs_a_reason(qtbot: Any, window: MainWindow) -> None:
     assert dialog.result_response().reasons == ("exemption_glba",)
 
 
+def test_respond_offers_only_the_outcomes_the_request_type_has(qtbot: Any, window: MainWindow) -> None:
+    services = window.services
+    assert services is not None
+    case = next(c for c in services.cases.list() if c.status != "closed")
+    items = list(services.cases.show(case.reference).items)
+    dialog = steps.RespondDialog(window, items, TODAY)
+    qtbot.addWidget(dialog)
+    for index in range(dialog.item.count()):
+        dialog.item.setCurrentIndex(index)
+        offered = [dialog.outcome.itemData(i) for i in range(dialog.outcome.count())]
+        has_na = dialog.item.itemData(index) == "delete"
+        assert ("not_applicable" in offered) == has_na, offered
+        assert "denied" in offered
+
+
 def test_stale_edit_shows_the_conflict_and_reapplies(
     qtbot: Any, window: MainWindow, demo_services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,8 +17,12 @@ from PySide6.QtCore import Qt
 from privdesk.app import desktop_arguments
 from privdesk.services import backup as backup_module
 from privdesk.services.backup import StartupProblem
+from privdesk.services.demo import demo_case_count
+from privdesk.services.dto import CaseFilter
 from privdesk.ui import backups as backup_settings
+from privdesk.ui.application import StartupFlow
 from privdesk.ui.dialogs.recovery import RecoveryDialog
+from privdesk.ui.main_window import MainWindow
 from tests.gui.test_security_gui import TIMEOUT, Started
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,3 +125,40 @@ def test_damage_found_in_the_background_offers_the_latest_backup(
     )
     assert list(tmp_path.glob("demo.db.before-restore-*"))  # the damaged file is kept aside
     started.close()
+
+
+def test_a_demo_prepared_on_an_earlier_day_is_prepared_again_for_today(
+    qtbot: Any, tmp_path: Path, demo_template: Path
+) -> None:
+    """The demo template is dated from the tests' fixed day: opened today it would be weeks late."""
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    backup_settings.set_schedule("off")
+    window = MainWindow(database_label=str(db))
+    qtbot.addWidget(window)
+    window.show()
+    shown: list[tuple[int, str]] = []
+    real = window.show_preparing_demo
+
+    def watch(done: int, total: int) -> None:
+        real(done, total)
+        shown.append((window.busy.value(), window.statusBar().currentMessage()))
+
+    window.show_preparing_demo = watch  # type: ignore[method-assign]
+    flow = StartupFlow(window, str(db), demo=True)
+    flow.start()
+    qtbot.waitUntil(lambda: window.services is not None, timeout=60_000)
+    services = window.services
+    assert services is not None
+    total = demo_case_count()
+    assert shown[0] == (0, f"Preparing today's demo: 0 of {total} sample cases…")
+    assert shown[-1][0] == total and window.busy.maximum() == 0  # back to the plain busy indicator
+    today = services.ctx.today()
+    late = [r for r in services.cases.list(CaseFilter(overdue=True))]
+    assert 1 <= len(late) <= 3 and all((today - r.next_due_on).days <= 7 for r in late if r.next_due_on)
+    dashboard = window.pages["dashboard"]
+    qtbot.waitUntil(lambda: dashboard.summary is not None, timeout=TIMEOUT)  # type: ignore[attr-defined]
+    assert dashboard.tiles["overdue"].number.text() == str(len(late))  # type: ignore[attr-defined]
+    window.runner.wait()
+    flow._tear_down()
+    window.shutdown()

@@ -176,13 +176,57 @@ def build_msg(
     sent_at: datetime,
     attachments: list[tuple[str, str, bytes]] = (),  # type: ignore[assignment]
     transport_headers: str | None = None,
+    codepage: int | None = None,
+    embedded: list[Tree] = (),  # type: ignore[assignment]
 ) -> bytes:
-    """An Outlook message with Unicode string properties (0x001F), as Outlook 2007+ writes them."""
+    """An Outlook message with Unicode string properties (0x001F), as Outlook 2007+ writes them;
+    with ``codepage``, 8-bit string properties (0x001E) in that Windows code page, as older Outlook
+    versions write them, and PR_INTERNET_CPID set to it. ``embedded`` are Outlook items attached
+    inside (see ``embedded_item``)."""
+    return build_cfb(
+        message_tree(
+            subject=subject,
+            body=body,
+            sender_name=sender_name,
+            sender_address=sender_address,
+            to=to,
+            sent_at=sent_at,
+            attachments=attachments,
+            transport_headers=transport_headers,
+            codepage=codepage,
+            embedded=embedded,
+            header_size=32,
+        )
+    )
+
+
+def embedded_item(**fields: object) -> Tree:
+    """An Outlook item to attach inside another (same arguments as ``build_msg``)."""
+    return message_tree(**fields, header_size=24)  # type: ignore[arg-type]
+
+
+def message_tree(
+    *,
+    subject: str,
+    body: str,
+    sender_name: str,
+    sender_address: str,
+    to: list[str],
+    sent_at: datetime,
+    attachments: list[tuple[str, str, bytes]] = (),  # type: ignore[assignment]
+    transport_headers: str | None = None,
+    codepage: int | None = None,
+    embedded: list[Tree] = (),  # type: ignore[assignment]
+    header_size: int = 32,
+) -> Tree:
+    def text(pid: int, value: str) -> tuple[str, bytes]:
+        if codepage is None:
+            return f"__substg1.0_{pid:04X}001F", _unicode(value)
+        return f"__substg1.0_{pid:04X}001E", value.encode(_PY_CODEC.get(codepage, f"cp{codepage}")) + b"\0"
+
     root: Tree = {
-        "__substg1.0_0037001F": _unicode(subject),
-        "__substg1.0_1000001F": _unicode(body),
-        "__substg1.0_0C1A001F": _unicode(sender_name),
-        "__substg1.0_5D01001F": _unicode(sender_address),
+        **dict([text(0x0037, subject), text(0x1000, body), text(0x0C1A, sender_name)]),
+        **dict([text(0x5D01, sender_address)]),
         "__substg1.0_001A001F": _unicode("IPM.Note"),
         "__nameid_version1.0": {
             "__substg1.0_00020102": b"",
@@ -192,10 +236,14 @@ def build_msg(
     }
     if transport_headers is not None:
         root["__substg1.0_007D001F"] = _unicode(transport_headers)
-    header = struct.pack("<8sIIII8s", b"", len(to), len(attachments), len(to), len(attachments), b"")
-    root["__properties_version1.0"] = _props(
-        header, [(0x0040, 0x0039, _filetime(sent_at)), (0x0040, 0x0E06, _filetime(sent_at))]
-    )
+    if header_size != 32:
+        del root["__nameid_version1.0"]
+    count = len(attachments) + len(embedded)
+    header = struct.pack("<8sIIII8s", b"", len(to), count, len(to), count, b"")[:header_size]
+    fixed = [(0x0040, 0x0039, _filetime(sent_at)), (0x0040, 0x0E06, _filetime(sent_at))]
+    if codepage is not None:
+        fixed.append((0x0003, 0x3FDE, struct.pack("<I", codepage)))
+    root["__properties_version1.0"] = _props(header, fixed)
     for index, address in enumerate(to):
         root[f"__recip_version1.0_#{index:08X}"] = {
             "__substg1.0_3001001F": _unicode(address),
@@ -211,4 +259,21 @@ def build_msg(
             "__substg1.0_37010102": data,
             "__properties_version1.0": _props(b"\0" * 8, [(0x0003, 0x3705, struct.pack("<I", 1))]),
         }
-    return build_cfb(root)
+    for index, item in enumerate(embedded, len(attachments)):
+        root[f"__attach_version1.0_#{index:08X}"] = {
+            "__substg1.0_3707001F": _unicode("forwarded item"),
+            "__substg1.0_3701000D": item,
+            "__properties_version1.0": _props(b"\0" * 8, [(0x0003, 0x3705, struct.pack("<I", 5))]),
+        }
+    return root
+
+
+# Windows code pages with no Python codec of that name.
+_PY_CODEC = {
+    20127: "ascii",
+    28591: "latin-1",
+    28592: "iso-8859-2",
+    28605: "iso-8859-15",
+    20866: "koi8-r",
+    54936: "gb18030",
+}

@@ -293,4 +293,23 @@ def sample(kind: LetterKind) -> LetterData:
         return base(
             kind, items=(item(RequestType.MINOR_REMOVAL, details="Two forum posts made on 2026-10-03."),)
         )
+    if kind is K.DELETION_NOTHING_HELD:
+        return base(kind, items=(item(RequestType.DELETE, outcome=Outcome.NOT_APPLICABLE),))
+    if kind is K.REQUEST_DENIED:
+        return base(
+            kind,
+            COVERYS,
+            family="us_state_with_appeal",
+            jurisdiction="US-VA",
+            appeal_days=60,
+            appeal_contact="the Data Protection Officer, One Financial Center, Boston, MA 02111",
+            items=(
+                item(
+                    RequestType.OPT_OUT_SALE_SHARE,
+                    outcome=Outcome.DENIED,
+                    reasons=(DenialReason.FRAUD,),
+                    reason_text="The request came from an address used in 40 requests in one hour.",
+                ),
+            ),
+        )
     raise AssertionError(kind)

@@ -103,6 +103,14 @@ EXPECTED: dict[LetterKind, tuple[str, ...]] = {
         "Maria Delgado",
         "We have not acted on the request",
     ),
+    LetterKind.DELETION_NOTHING_HELD: (
+        "we hold no personal information about you, so there was nothing to delete",
+    ),
+    LetterKind.REQUEST_DENIED: (
+        "We cannot act on it, for the reasons below",
+        "documented reason to believe the request is fraudulent",
+        "40 requests in one hour",
+    ),
     LetterKind.MINOR_REMOVAL_DONE: (
         "Removal of Minor Information",
         "Two forum posts",

@@ -34,6 +34,7 @@ def test_every_queued_letter_is_generated_and_stored(generated_demo: GeneratedDe
         "service_provider_notice",
         "opt_out_confirmed",
         "minor_removal_done",
+        "request_denied",
     }
 
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from privdesk.domain import outcomes
 from privdesk.domain.agents import PoaChecklist
 from privdesk.domain.types import DenialReason, Outcome, RequestType
 from privdesk.services.agents import AgentDTO, AuthorizationInput, PoaInput
@@ -52,7 +53,7 @@ OUTCOME_LABELS = {
     Outcome.FULFILLED: "Fulfilled",
     Outcome.PARTLY_FULFILLED: "Partly fulfilled",
     Outcome.DENIED: "Denied",
-    Outcome.NOT_APPLICABLE: "Not applicable (no information held)",
+    Outcome.NOT_APPLICABLE: "Not applicable (nothing held to delete)",
 }
 DEFAULT_DATA_POINTS = (
     "Full name",
@@ -253,8 +254,6 @@ class RespondDialog(FormDialog):
         self.outcome = QComboBox()
         self.outcome.setObjectName("outcome")
         self.outcome.setAccessibleName("Outcome")
-        for outcome, label in OUTCOME_LABELS.items():
-            self.outcome.addItem(label, outcome.value)
         self.reasons = QListWidget()
         self.reasons.setObjectName("denial_reasons")
         self.reasons.setAccessibleName("Denial reasons")
@@ -278,8 +277,23 @@ class RespondDialog(FormDialog):
         self.form.addRow("Explanation:", self.explanation)
         self.form.addRow("", self.specific)
         self.outcome.currentIndexChanged.connect(self._outcome_changed)
-        self._outcome_changed()
+        self.item.currentIndexChanged.connect(self._item_changed)
+        self._item_changed()
         self.resize(520, 520)
+
+    def _item_changed(self) -> None:
+        """Offer only the outcomes the selected request type has (a refusal is always 'Denied')."""
+        code = self.item.currentData()
+        allowed = outcomes.allowed_outcomes(RequestType(code)) if code else tuple(OUTCOME_LABELS)
+        current = self.outcome.currentData()
+        self.outcome.blockSignals(True)
+        self.outcome.clear()
+        for outcome in allowed:
+            self.outcome.addItem(OUTCOME_LABELS[outcome], outcome.value)
+        index = self.outcome.findData(current)
+        self.outcome.setCurrentIndex(max(index, 0))
+        self.outcome.blockSignals(False)
+        self._outcome_changed()
 
     def _outcome_changed(self) -> None:
         partial = self.outcome.currentData() in (Outcome.DENIED.value, Outcome.PARTLY_FULFILLED.value)

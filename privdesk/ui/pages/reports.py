@@ -610,7 +610,12 @@ class ReportsPage(Page):
             if w.on_time_rate is None:
                 on_time = "no responses yet"
             else:
-                on_time = f"{w.on_time} of {w.responded} responses on time ({w.on_time_rate * 100:.1f}%)"
+                # The rate is of requests answered; open requests already late are said beside it, so
+                # "100%" never reads as "nothing is late".
+                on_time = (
+                    f"{w.on_time} of {w.responded} answered requests were answered on time "
+                    f"({w.on_time_rate * 100:.1f}%)"
+                )
             self.summary.setText(
                 f"Workload on {w.today.isoformat()}, {org}: {on_time}; {overdue_text(w.overdue)}."
             )
@@ -800,5 +805,10 @@ class ReportsPage(Page):
 def overdue_text(items: Sequence[rep.OverdueItem]) -> str:
     """Requests and the cases they belong to: the dashboard counts cases, this report counts requests."""
     cases = len({item.reference for item in items})
-    requests = f"{len(items)} overdue request{'s' if len(items) != 1 else ''}"
-    return requests if cases == len(items) else f"{requests} in {cases} case{'s' if cases != 1 else ''}"
+    if not items:
+        return "no open request is past its deadline"
+    many = len(items) != 1
+    return (
+        f"{len(items)} open request{'s are' if many else ' is'} past {'their' if many else 'its'} deadline "
+        f"({cases} case{'s' if cases != 1 else ''})"
+    )
