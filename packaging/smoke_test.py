@@ -1,14 +1,16 @@
 """Smoke test of a built privdesk: the frozen bundle, or the command an installed package puts on the PATH.
 
     python packaging/smoke_test.py --exe dist/privdesk/privdesk [--compare-source] [--shots DIR]
-    python packaging/smoke_test.py --desktop-entry /usr/share/applications/org.privdesk.Privdesk.desktop
+    python packaging/smoke_test.py [--root TREE] --desktop-entry /usr/share/applications/NAME.desktop
 
 Runs, each in a fresh home folder: ``--version`` (must print pyproject's version), ``seed-demo``,
 ``letter render`` (the PDF's text must name the case's consumer), ``check-db``, then the desktop app
 under its own Xvfb server until the window reports it is ready, and checks a screenshot of the screen
-for content. With ``--desktop-entry`` the GUI is started with the command of the entry's "demo" action
-(``privdesk --demo``), as the menu would. ``--compare-source`` also times ``python -m privdesk`` from
-this checkout and prints bundle size and start-up time beside the source install's.
+for content. With ``--desktop-entry`` the GUI is started with the command of the entry's "demo"
+action (``privdesk --demo``), as the menu would. With ``--root``, privdesk runs inside a Debian tree
+where the package was installed (packaging/try-deb-fresh-debian); the X server stays outside and is
+reached through its abstract socket. ``--compare-source`` also times ``python -m privdesk`` from this
+checkout and prints bundle size and start-up time beside the source install's.
 
 Run it with the project's virtual environment (it uses PySide6 for the screenshot, pypdf for the PDF);
 it needs ``Xvfb`` (Debian package xvfb). Exits non-zero with the reason on the first failure.
@@ -37,9 +39,29 @@ class SmokeFailure(Exception):
     pass
 
 
+# With --root, every privdesk command runs inside that Debian tree (``chroot``): paths in the
+# environment and on the command line are the tree's own; host() finds them from outside.
+ROOTFS: Path | None = None
+
+
+def host(path: str | Path) -> Path:
+    return ROOTFS / str(path).lstrip("/") if ROOTFS else Path(path)
+
+
+def launch(command: list[str]) -> list[str]:
+    return [shutil.which("chroot") or "/usr/sbin/chroot", str(ROOTFS), *command] if ROOTFS else command
+
+
 def fresh_home() -> dict[str, str]:
-    home = Path(tempfile.mkdtemp(prefix="privdesk-smoke-"))
+    if ROOTFS:
+        home = Path("/") / Path(tempfile.mkdtemp(prefix="privdesk-smoke-", dir=ROOTFS / "tmp")).relative_to(
+            ROOTFS
+        )
+    else:
+        home = Path(tempfile.mkdtemp(prefix="privdesk-smoke-"))
     env = dict(os.environ)
+    if ROOTFS:
+        env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
     env.update(
         HOME=str(home),
         XDG_DATA_HOME=str(home / "data"),
@@ -54,7 +76,7 @@ def fresh_home() -> dict[str, str]:
 
 def run(command: list[str], env: dict[str, str], *, expect: str | None = None, timeout: float = 180) -> str:
     started = time.perf_counter()
-    proc = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(launch(command), env=env, capture_output=True, text=True, timeout=timeout)
     took = time.perf_counter() - started
     shown = " ".join(shlex.quote(part) for part in command)
     if proc.returncode != 0:
@@ -99,14 +121,14 @@ def command_line_checks(exe: list[str]) -> None:
     )
     from pypdf import PdfReader
 
-    text = "\n".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    text = "\n".join(page.extract_text() or "" for page in PdfReader(host(pdf)).pages)
     if case["consumer_name"] not in text or "PD-2026-000001" not in text:
         raise SmokeFailure(
             f"the rendered letter does not name {case['consumer_name']} and the case: {text[:300]!r}"
         )
     print(f"ok   the letter's PDF text names {case['consumer_name']} and PD-2026-000001")
     run([*exe, "--db", str(db), "check-db"], env, expect="the database is sound")
-    shutil.rmtree(env["HOME"], ignore_errors=True)
+    shutil.rmtree(host(env["HOME"]), ignore_errors=True)
 
 
 class Xvfb:
@@ -136,12 +158,12 @@ class Xvfb:
 def start_gui(command: list[str], display: str, env: dict[str, str], timeout: float) -> float:
     """Seconds from launch until privdesk logs that its window is ready; the app is left running."""
     env = dict(env, DISPLAY=display, QT_QPA_PLATFORM="xcb")
-    log = Path(env["XDG_DATA_HOME"]) / "privdesk" / "logs" / "privdesk.log"
+    log = host(env["XDG_DATA_HOME"]) / "privdesk" / "logs" / "privdesk.log"
     before = log.read_text(errors="replace").count(READY_LINE) if log.exists() else 0
-    output = Path(env["HOME"]) / "gui-output.txt"
+    output = host(env["HOME"]) / "gui-output.txt"
     started = time.perf_counter()
     with output.open("w") as sink:
-        proc = subprocess.Popen(command, env=env, stdout=sink, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(launch(command), env=env, stdout=sink, stderr=subprocess.STDOUT)
     while time.perf_counter() - started < timeout:
         if log.exists() and log.read_text(errors="replace").count(READY_LINE) > before:
             took = time.perf_counter() - started
@@ -208,7 +230,7 @@ def gui_check(command: list[str], label: str, shots: Path, runs: int) -> tuple[f
         for _ in range(runs):
             later.append(start_gui(command, x.display, env, timeout=120))
             stop_gui()
-    shutil.rmtree(env["HOME"], ignore_errors=True)
+    shutil.rmtree(host(env["HOME"]), ignore_errors=True)
     print(
         f"ok   {' '.join(command)}: window ready {first:.2f} s after launch on the first start, "
         f"{min(later):.2f} s later (best of {runs})"
@@ -236,12 +258,15 @@ def main() -> int:
     parser.add_argument("--compare-source", action="store_true", help="also time `python -m privdesk`")
     parser.add_argument("--shots", type=Path, default=Path(tempfile.gettempdir()) / "privdesk-smoke-shots")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--root", type=Path, help="run privdesk inside this Debian tree (chroot, as root)")
     args = parser.parse_args()
+    global ROOTFS
+    ROOTFS = args.root.resolve() if args.root else None
     args.shots.mkdir(parents=True, exist_ok=True)
     try:
         if args.desktop_entry:
-            main_command = desktop_command(args.desktop_entry, None)
-            demo_command = desktop_command(args.desktop_entry, "demo")
+            main_command = desktop_command(host(args.desktop_entry), None)
+            demo_command = desktop_command(host(args.desktop_entry), "demo")
             print(
                 f"the menu entry runs {shlex.join(main_command)}; its demo action {shlex.join(demo_command)}"
             )
