@@ -271,7 +271,7 @@ def main() -> int:
                 f"the menu entry runs {shlex.join(main_command)}; its demo action {shlex.join(demo_command)}"
             )
             command_line_checks(main_command)
-            gui_check(demo_command, "installed", args.shots, args.runs)
+            gui_check(demo_command, "fresh-debian" if ROOTFS else "installed", args.shots, args.runs)
             return 0
         if not args.exe:
             parser.error("give --exe or --desktop-entry")

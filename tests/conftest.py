@@ -36,12 +36,16 @@ _saved_environment: dict[str, str | None] = {}
 
 def pytest_configure(config: pytest.Config) -> None:
     global _run_home
-    _saved_environment.update({name: os.environ.get(name) for name in [*XDG_FOLDERS, "HOME"]})
+    _saved_environment.update(
+        {name: os.environ.get(name) for name in [*XDG_FOLDERS, "HOME", "HYPOTHESIS_STORAGE_DIRECTORY"]}
+    )
     _run_home = Path(tempfile.mkdtemp(prefix="privdesk-tests-"))
     for variable, folder in XDG_FOLDERS.items():
         os.environ[variable] = str(_run_home / folder)
     (_run_home / "home").mkdir()
     os.environ["HOME"] = str(_run_home / "home")
+    # Hypothesis's own caches (constants, Unicode tables) otherwise land in .hypothesis/ in the checkout.
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(_run_home / "hypothesis")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
