@@ -263,8 +263,8 @@ def _payload_bytes(part: Message, warnings: list[str]) -> bytes:
         payload = None
     if isinstance(payload, bytes):
         return payload
-    raw = part.get_payload()
-    return raw.encode("utf-8", errors="replace") if isinstance(raw, str) else b""
+    raw = _safe(part.get_payload, None)
+    return raw.encode("utf-8", errors="surrogateescape") if isinstance(raw, str) else b""
 
 
 _DEFECT_WARNINGS = {

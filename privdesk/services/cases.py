@@ -71,6 +71,7 @@ class NewCase:
     designated_channel: bool = True
     is_minor: bool = False
     extra_warnings: Sequence[WarningDTO] = field(default_factory=tuple)
+    intake_item_id: int | None = None  # the inbox item the case is made from
 
 
 def parse_types(types: Sequence[str]) -> list[RequestType]:
@@ -370,6 +371,7 @@ class CaseService:
                 subject=new.subject,
                 summary=new.summary,
                 designated_channel=new.designated_channel,
+                intake_item_id=new.intake_item_id,
                 warnings=[
                     {
                         "code": w.code,

@@ -33,13 +33,14 @@ from privdesk.intake import (
     ParsedEmail,
     detect,
     parse_bytes,
-    sniff_document,
 )
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
 from privdesk.intake.model import MB
+from privdesk.intake.scans import ScanRefused, inspect_scan
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO, WarningDTO
 from privdesk.services.organizations import get_organization
@@ -65,8 +66,8 @@ _EXTENSIONS = {"pdf": "pdf", "png": "png", "jpeg": "jpg", "tiff": "tif"}
 _LEGACY_CODES = {"know": RequestType.KNOW_SPECIFIC.value}  # internal detection codes -> contract codes
 _DEFAULT_ZONE = "UTC"
 _CLAIM_MINUTES = 2  # how long an unfinished make_case blocks a second one (see make_case)
-_FROM_INTAKE = "from_intake"
 _FUTURE_SLACK = dt.timedelta(days=1)
+FETCH_ATTEMPTS = 3  # fetches that may fail on one IMAP message before it is set aside
 BATCH_CHUNK = 25  # emails stored per transaction in a batch import: fewer commits, short write locks
 # A stated residency (not merely a California postal address) counts as the consumer's attestation.
 _RESIDENCY = re.compile(r"\b(?:resident|reside|live in|residente|vivo en)\b", re.IGNORECASE)
@@ -147,6 +148,9 @@ class IntakeResultDTO:
     sha256: str
     documents: int
     duplicate_of: int | None = None
+    # Not a suggestion, but request wording was found: shown as "possible request — check".
+    possible: bool = False
+    possible_types: list[str] = field(default_factory=list)
 
     @property
     def sender(self) -> str:
@@ -192,6 +196,7 @@ class IntakeRowDTO:
     agent: bool = False
     warning_messages: list[str] = field(default_factory=list)
     documents: int = 0
+    possible: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,6 +293,8 @@ def detection_json(found: Detection) -> dict[str, Any]:
         "evidence": evidence,
         "warnings": list(found.warnings),
         "not_request_reason": found.not_request_reason,
+        "possible": found.possible,
+        "possible_types": _contract_codes(found.possible_types),
     }
 
 
@@ -623,6 +630,8 @@ class IntakeService:
             sha256=digest,
             documents=documents,
             duplicate_of=duplicate_of,
+            possible=bool(detection.get("possible")),
+            possible_types=list(detection.get("possible_types", [])),
         )
 
     def import_files(
@@ -824,9 +833,7 @@ class IntakeService:
         problem = scan_problem(data or b"", what, self.limits.max_file_bytes)
         if problem is not None:
             raise ValidationError(problem)
-        kind = sniff_document(data or b"")
-        assert kind is not None
-        return kind
+        return inspect_scan(data or b"").kind
 
     # -- the inbox ------------------------------------------------------------------------------
 
@@ -868,6 +875,7 @@ class IntakeService:
                     agent=bool(i.detection.get("agent")),
                     warning_messages=list(i.warnings),
                     documents=counts.get(i.id, 0),
+                    possible=bool(i.detection.get("possible")),
                 )
                 for i in items
             ]
@@ -882,10 +890,10 @@ class IntakeService:
             doc = s.get(Document, document_id)
             if doc is None:
                 raise NotFound(f"no document with id {document_id}")
-            content = s.get(DocumentContent, doc.sha256)
-            if content is None:
+            data = read_verified(s, doc.sha256, f"document {document_id}")
+            if data is None:
                 raise NotFound(f"the content of document {document_id} has been removed")
-            return bytes(content.data)
+            return data
 
     @staticmethod
     def _load(s: Session, intake_id: int) -> IntakeItem:
@@ -1015,9 +1023,9 @@ class IntakeService:
         """Create the case the officer confirmed, then link the item and move its documents to it.
 
         CaseService.create is its own transaction, so this takes three short ones: claim the item
-        (optimistic version check: two officers cannot both claim it), create the case carrying a
-        ``from_intake`` marker, link. A retry after a failure between the last two finds the marked
-        case and only links it, so a retry never makes a second case.
+        (optimistic version check: two officers cannot both claim it), create the case with its
+        ``intake_item_id`` link, link the item. A retry after a failure between the last two finds the
+        case by that link and only links the item, so a retry never makes a second case.
         """
         claim = self._claim(intake_id)
         if claim.case_id is None:
@@ -1073,11 +1081,10 @@ class IntakeService:
 
     @staticmethod
     def _marked_case(s: Session, intake_id: int, after_case_id: int) -> int | None:
-        marker = f"intake-item:{intake_id}"
-        for case in s.scalars(select(Case).where(Case.id > after_case_id)):
-            if any(w.get("code") == _FROM_INTAKE and w.get("basis") == marker for w in case.warnings):
-                return case.id
-        return None
+        """The case an interrupted attempt made from this item, found by its link to the item."""
+        return s.scalar(
+            select(Case.id).where(Case.intake_item_id == intake_id, Case.id > after_case_id).limit(1)
+        )
 
     def _new_case(self, intake_id: int, c: NewCaseFromIntake, claim: IntakeService._Claim) -> NewCase:
         received = c.received or claim.received_on
@@ -1088,10 +1095,7 @@ class IntakeService:
                 zone = _zone(get_organization(s, c.organization).timezone)
             local = claim.received_at.astimezone(zone)
             received, received_time = local.date(), local.time().replace(microsecond=0)
-        extra = [
-            WarningDTO(_FROM_INTAKE, f"created from intake item #{intake_id}", f"intake-item:{intake_id}")
-        ]
-        extra += [WarningDTO("intake", w) for w in claim.warnings]
+        extra = [WarningDTO("intake", w) for w in claim.warnings]
         return NewCase(
             organization=c.organization,
             jurisdiction=c.jurisdiction,
@@ -1111,6 +1115,7 @@ class IntakeService:
             designated_channel=c.designated_channel,
             consumer_id=c.consumer_id,
             extra_warnings=tuple(extra),
+            intake_item_id=intake_id,
         )
 
     def _link(self, s: Session, item: IntakeItem, case: Case, status: str) -> None:
@@ -1255,8 +1260,10 @@ class IntakeService:
     ) -> FetchReportDTO:
         """Import new messages, each once: a message whose Message-ID is in the inbox or whose
         UIDVALIDITY/UID is recorded is skipped. Each message is stored (with its UID) in its own
-        transaction and only then marked or moved on the server. A message that cannot be read is
-        reported and left untouched in the mailbox for the officer."""
+        transaction and only then marked or moved on the server. A message that cannot be read,
+        whatever the reason, costs itself alone: it is reported, left untouched on the server, and
+        its failure recorded; after ``FETCH_ATTEMPTS`` failures it is set aside (never fetched again)
+        so it cannot hold back later mail."""
         with self.ctx.db.read() as s:
             row = s.get(MailboxAccount, account_id)
             if row is None:
@@ -1265,14 +1272,20 @@ class IntakeService:
             assert org is not None
             slug = org.slug
             account = _imap_account(row)
-            known = {
-                f"uid:{v}:{u}"
-                for v, u in s.execute(
-                    select(ImportedMessage.uidvalidity, ImportedMessage.uid).where(
-                        ImportedMessage.account_id == account_id
-                    )
-                )
-            }
+            known: set[str] = set()
+            failing: dict[str, int] = {}
+            for v, u, was_imported, failures in s.execute(
+                select(
+                    ImportedMessage.uidvalidity,
+                    ImportedMessage.uid,
+                    ImportedMessage.imported,
+                    ImportedMessage.failures,
+                ).where(ImportedMessage.account_id == account_id)
+            ):
+                if was_imported or failures >= FETCH_ATTEMPTS:
+                    known.add(f"uid:{v}:{u}")
+                else:
+                    failing[f"uid:{v}:{u}"] = failures
         password = self.secrets.get(_password_key(account_id))
         if password is None:
             raise ValidationError(
@@ -1293,12 +1306,17 @@ class IntakeService:
                 name = f"imap-{message.uid_validity}-{message.uid}.eml"
 
                 def remember(s: Session, item: IntakeItem, m: Any = message) -> None:
-                    s.add(ImportedMessage(account_id=account_id, uidvalidity=m.uid_validity, uid=m.uid))
+                    _record_uid(s, account_id, m.uid_validity, m.uid)
 
                 try:
                     result = self._import_email(message.raw, name, slug, None, remember)
-                except DomainError as exc:
-                    failed.append(ImportFailureDTO(name, str(exc)))
+                except Exception as exc:
+                    reason = str(exc) if isinstance(exc, DomainError) else f"'{name}' could not be imported"
+                    attempts = failing.get(message.import_key, 0) + 1
+                    self._record_failure(account_id, message.uid_validity, message.uid, reason, attempts)
+                    if attempts >= FETCH_ATTEMPTS:
+                        reason += f"; set aside after {attempts} attempts, it will not be fetched again"
+                    failed.append(ImportFailureDTO(name, reason))
                 else:
                     known.add(message.import_key)
                     if result.duplicate_of is None:
@@ -1314,7 +1332,52 @@ class IntakeService:
 
     def _remember_uid(self, account_id: int, uidvalidity: int, uid: int) -> None:
         with self.ctx.db.write() as s:
-            s.add(ImportedMessage(account_id=account_id, uidvalidity=uidvalidity, uid=uid))
+            _record_uid(s, account_id, uidvalidity, uid)
+
+    def _record_failure(
+        self, account_id: int, uidvalidity: int, uid: int, reason: str, attempts: int
+    ) -> None:
+        with self.ctx.db.write() as s:
+            row = _uid_row(s, account_id, uidvalidity, uid)
+            if row is None:
+                row = ImportedMessage(account_id=account_id, uidvalidity=uidvalidity, uid=uid, imported=False)
+                s.add(row)
+            row.imported = False
+            row.failures = attempts
+            row.last_error = reason[:500]
+
+    def set_aside_messages(self, account_id: int) -> list[ImportFailureDTO]:
+        """Messages of a mailbox set aside after repeated failures, with the last reason each gave."""
+        with self.ctx.db.read() as s:
+            rows = s.scalars(
+                select(ImportedMessage)
+                .where(
+                    ImportedMessage.account_id == account_id,
+                    ImportedMessage.imported.is_(False),
+                    ImportedMessage.failures >= FETCH_ATTEMPTS,
+                )
+                .order_by(ImportedMessage.uid)
+            )
+            return [ImportFailureDTO(f"imap-{r.uidvalidity}-{r.uid}.eml", r.last_error or "") for r in rows]
+
+
+def _uid_row(s: Session, account_id: int, uidvalidity: int, uid: int) -> ImportedMessage | None:
+    return s.scalar(
+        select(ImportedMessage).where(
+            ImportedMessage.account_id == account_id,
+            ImportedMessage.uidvalidity == uidvalidity,
+            ImportedMessage.uid == uid,
+        )
+    )
+
+
+def _record_uid(s: Session, account_id: int, uidvalidity: int, uid: int) -> None:
+    row = _uid_row(s, account_id, uidvalidity, uid)
+    if row is None:
+        s.add(ImportedMessage(account_id=account_id, uidvalidity=uidvalidity, uid=uid))
+    else:
+        row.imported = True
+        row.last_error = None
 
 
 def _imap_account(row: MailboxAccount) -> ImapAccount:
@@ -1354,16 +1417,18 @@ def _call_note_text(
 
 
 def scan_problem(data: bytes, what: str, max_bytes: int | None = None) -> str | None:
-    """Why ``data`` cannot be stored as a scanned page (empty, too large, not PDF/PNG/JPEG/TIFF), or None."""
+    """Why ``data`` cannot be stored as a scanned page, or None: empty, too large, not starting with
+    a PDF, PNG, JPEG or TIFF magic number, or not decodable as one (pages counted by a PDF reader,
+    image size read and pixels decoded, a pixel limit; ``privdesk.intake.scans``)."""
     if not data:
         return f"{what} is empty"
     limit = max_bytes if max_bytes is not None else IntakeLimits().max_file_bytes
     if len(data) > limit:
         return f"{what} is over the {limit // (1024 * 1024)} MB limit"
-    if sniff_document(data) not in SCAN_TYPES:
-        return (
-            f"{what} is not a PDF, PNG, JPEG or TIFF file (its content is none of these); nothing was stored"
-        )
+    try:
+        inspect_scan(data)
+    except ScanRefused as refused:
+        return f"{what} {refused}; nothing was stored"
     return None
 
 
@@ -1383,6 +1448,7 @@ def result_json(outcome: ImportOutcome) -> dict[str, Any]:
         "jurisdiction": outcome.jurisdiction,
         "agent": outcome.agent,
         "is_request": outcome.is_request,
+        "possible_request": outcome.possible,
         "organization": outcome.organization,
         "warnings": list(outcome.warnings),
         "duplicate_of": outcome.duplicate_of,

@@ -40,6 +40,7 @@ from privdesk.letters.templating import default_template_name, template_names
 from privdesk.services import audit
 from privdesk.services.access import require_role
 from privdesk.services.cases import load_case
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.letterdata_builder import build_letter_data, recipient_for
 from privdesk.store.models import Case, Document, DocumentContent, Letter, LetterTemplate, RequestItem
@@ -243,10 +244,10 @@ class LetterService:
     def _stored_bytes(self, s: Session, letter: Letter) -> bytes:
         if letter.document_id is None or letter.sha256 is None:
             raise StoreError(f"letter {letter.id} has no stored PDF")
-        content = s.get(DocumentContent, letter.sha256)
-        if content is None:
+        stored = read_verified(s, letter.sha256, f"of letter {letter.id}")
+        if stored is None:
             raise StoreError(f"the stored PDF of letter {letter.id} is missing")
-        data = bytes(content.data)
+        data = stored
         if sha256_hex(data) != letter.sha256:
             raise StoreError(
                 f"the stored PDF of letter {letter.id} does not match its SHA-256; it was altered"
@@ -466,9 +467,12 @@ class LetterService:
             return self._dto(letter, case)
 
     def preview(self, reference: str, kind: str, template_source: str | None = None) -> bytes:
-        """A letter of this kind for the case as it stands, without storing anything."""
+        """A letter of this kind for the case as it stands, without storing anything. Previewing a
+        template text of one's own is part of editing templates: administrators only."""
         if kind not in LETTER_KINDS:
             raise ValidationError(f"unknown letter kind {kind!r}")
+        if template_source is not None:
+            require_role(self.ctx, Role.ADMINISTRATOR)
         with self.ctx.db.read() as s:
             case = load_case(s, reference)
             queued = s.scalar(
@@ -549,6 +553,7 @@ class LetterService:
         _check_kind_family(kind, family)
         if not source.strip():
             raise ValidationError("a template cannot be empty")
+        require_role(self.ctx, Role.ADMINISTRATOR)  # before anything of the template runs
         prepare(sample_letter(kind, family or JurisdictionFamily.CCPA.value), source)
         with self.ctx.db.write() as s:
             require_role(self.ctx, Role.ADMINISTRATOR, session=s)
@@ -883,6 +888,8 @@ def sample_letter(kind: str, family: str) -> LetterData:
         disclosures=(DisclosureRow("Identifiers", ("You",), ("Service",), ("Service providers",)),),
         sold_shared=(DisclosureRow("Identifiers", (), ("Advertising",), ("Ad networks",)),),
         sells_or_shares=True,
+        sells=True,
+        shares=True,
         opt_out_how="Reply to this letter.",
         stl_year=2025,
         stl_recipients=(StlRecipient("Sample Partner", "2 Partner Road, Springfield", "Retail", ("Name",)),),
@@ -894,6 +901,10 @@ def sample_letter(kind: str, family: str) -> LetterData:
         business_address=PostalAddress("Sample Business", ("3 Business Way", "Springfield, CA 90002")),
         appeal_days=45,
         appeal_contact="privacy@example.com",
+        appeal_decision_days=60,
+        complaint_route="the Office of the Attorney General of Texas",
+        appeal_outcome="denied",
+        look_back_from=day - dt.timedelta(days=375),
         extra={"appeal_decision_period": "60 calendar days"},
     )
 

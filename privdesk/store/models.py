@@ -14,6 +14,7 @@ from sqlalchemy import (
     Boolean,
     ColumnElement,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -24,6 +25,9 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     literal_column,
+)
+from sqlalchemy import (
+    true as sa_true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -44,6 +48,10 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
+    # Failed sign-ins in a row and when the last one happened (seconds since the epoch, wall clock):
+    # kept here so every process and workstation waits alike (migration 0007).
+    failed_logins: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    last_failed_login: Mapped[float | None] = mapped_column(Float)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -227,6 +235,11 @@ class Case(Base):
     purged_on: Mapped[dt.date | None] = mapped_column(Date)
     created_at: Mapped[dt.datetime] = mapped_column(default=_now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=_now, onupdate=_now)
+    # The inbox item this case was made from: how a retried "make case" finds the case an interrupted
+    # attempt created (intake_items.case_id says the same from the other side once linked).
+    intake_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("intake_items.id", use_alter=True), index=True
+    )
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -445,6 +458,16 @@ class Setting(Base):
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class RowSeal(Base):
+    """A keyed digest of the legally meaningful fields of a case, request item or consumer, written by
+    privdesk with every change (``store.seals``); a row edited outside privdesk no longer matches it."""
+
+    __tablename__ = "row_seals"
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
 class MailboxAccount(Base):
     __tablename__ = "mailbox_accounts"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -469,6 +492,11 @@ class ImportedMessage(Base):
     # Unsigned 32-bit in IMAP: wider than PostgreSQL's integer.
     uidvalidity: Mapped[int] = mapped_column(BigInteger)
     uid: Mapped[int] = mapped_column(BigInteger)
+    # False while the message keeps failing to import: retried until FETCH_ATTEMPTS failures, then set
+    # aside (never fetched again, listed with its reason) so it cannot block later mail.
+    imported: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 Index("ix_cases_org_status", Case.organization_id, Case.status)

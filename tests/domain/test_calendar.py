@@ -12,7 +12,8 @@ from privdesk.domain.calendar import BusinessCalendar, HolidaySpec, add_months, 
 from privdesk.domain.errors import ValidationError
 from privdesk.domain.rules import load_rulebook
 
-# Gov. Code §6700(a) with the §6701 shifts, written out by hand from the statute's list.
+# Gov. Code §6700(a) with the §6701 shifts, written out by hand from the statute's list (Diwali from
+# 2026, AB 268).
 CA_HOLIDAYS = {
     2025: [
         "2025-01-01", "2025-01-20", "2025-01-29", "2025-02-12", "2025-02-17", "2025-03-31", "2025-04-24",
@@ -22,12 +23,12 @@ CA_HOLIDAYS = {
     2026: [
         "2026-01-01", "2026-01-19", "2026-02-12", "2026-02-16", "2026-02-17", "2026-03-31", "2026-04-24",
         "2026-05-25", "2026-06-19", "2026-07-04", "2026-09-07", "2026-09-09", "2026-09-25", "2026-10-12",
-        "2026-11-11", "2026-11-26", "2026-12-25",
+        "2026-11-08", "2026-11-11", "2026-11-26", "2026-12-25",
     ],
     2027: [
         "2027-01-01", "2027-01-18", "2027-02-06", "2027-02-12", "2027-02-15", "2027-03-31", "2027-04-24",
         "2027-05-31", "2027-06-19", "2027-07-04", "2027-07-05", "2027-09-06", "2027-09-09", "2027-09-24",
-        "2027-10-11", "2027-11-11", "2027-11-25", "2027-12-25",
+        "2027-10-11", "2027-10-29", "2027-11-11", "2027-11-25", "2027-12-25",
     ],
 }  # fmt: skip
 CA_HOLIDAY_SET = {date.fromisoformat(d) for days in CA_HOLIDAYS.values() for d in days}
@@ -57,8 +58,8 @@ def test_veterans_day_on_saturday_moves_to_the_friday_before() -> None:
 
 
 def test_years_without_holiday_data_are_refused() -> None:
-    with pytest.raises(ValidationError, match="2029"):
-        CA.holidays(2029)
+    with pytest.raises(ValidationError, match="2032"):
+        CA.holidays(2032)
 
 
 def test_business_days_skip_weekends_and_holidays() -> None:

@@ -19,6 +19,11 @@ from privdesk.paths import resource
 from tests.domain.test_calendar import CA_HOLIDAY_SET
 
 RULEBOOK = load_rulebook()
+# Every US state with a comprehensive privacy law in force or enacted by 2026-12-03 (LEGAL.md audit).
+STATES = [
+    "CA", "VA", "CO", "CT", "UT", "TX", "OR", "FL", "MT", "IA", "DE", "NE",
+    "NH", "NJ", "TN", "MN", "MD", "IN", "KY", "RI", "OK", "LA", "AL",
+]  # fmt: skip
 TODAY = date(2030, 1, 1)
 FIRST, LAST = date(2025, 1, 1), date(2027, 6, 30)
 JSON_KEYS = {
@@ -154,7 +159,7 @@ def test_future_is_measured_against_today_by_default() -> None:
 
 
 def test_jurisdictions_and_versions() -> None:
-    expected = ["EU", "GB", "US-CA", "US-CO", "US-CT", "US-FL", "US-OR", "US-TX", "US-UT", "US-VA"]
+    expected = ["EU", "GB", *sorted(f"US-{s}" for s in STATES)]
     assert RULEBOOK.jurisdictions() == expected
     assert set(RULEBOOK.versions()) == set(expected) and all(RULEBOOK.versions().values())
     assert RequestType.MINOR_REMOVAL in RULEBOOK.types("US-CA")
@@ -307,7 +312,7 @@ def _load_error(path: Path) -> str:
 
 
 def test_bundled_rule_files_load() -> None:
-    assert len(load_rulebook(resource("rules")).jurisdictions()) == 10
+    assert len(load_rulebook(resource("rules")).jurisdictions()) == 2 + len(STATES)
 
 
 def test_schema_error_names_file_key_and_problem(rules_copy: Path) -> None:

@@ -24,10 +24,11 @@ from privdesk.services.intake import (
     ScannedLetter,
 )
 from privdesk.store.models import Case, Document, IntakeItem
+from tests import scans
 from tests.intake_service.support import DATA, attachment_part, email_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(30)
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PNG = scans.png()
+PDF = scans.pdf()
 
 
 def _only_result(outcome: object) -> IntakeResultDTO:
@@ -156,12 +157,14 @@ def test_call_note_becomes_a_case_only_on_confirmation(inbox: Services) -> None:
     case = inbox.intake.make_case(note.intake_id, suggestion)
     assert case.channel == "phone" and case.organization == "coverys"
     assert case.consumer_phone == "+16175550199" and case.received_on == dt.date(2026, 11, 18)
-    assert any(w.code == "from_intake" for w in case.warnings)
+    assert not any(w.code == "from_intake" for w in case.warnings)  # the link is a column, not a warning
     after = inbox.intake.show(note.intake_id)
     assert after.status == "case_created" and after.case_reference == case.reference
     with inbox.db.read() as s:
         docs = s.scalars(select(Document).where(Document.intake_item_id == note.intake_id)).all()
         assert [d.case_id for d in docs] == [case.id]
+        stored = s.get(Case, case.id)
+        assert stored is not None and stored.intake_item_id == note.intake_id
     assert _audit(inbox, "intake.case_created")[0]["after"]["case_id"] == case.id  # type: ignore[index]
     with pytest.raises(ConflictError):
         inbox.intake.make_case(note.intake_id, suggestion)

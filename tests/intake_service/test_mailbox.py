@@ -79,13 +79,42 @@ def test_fetch_imports_each_message_once_then_marks_it(inbox: Services, server: 
     flags = _flags(server)
     assert sum(b"\\Seen" in f for f in flags) == 3  # the bad one and the duplicate stay unread
     with inbox.db.read() as s:
-        assert len(s.scalars(select(ImportedMessage)).all()) == 3
+        rows = s.scalars(select(ImportedMessage)).all()
+        assert sorted((r.imported, r.failures) for r in rows) == [(False, 1), (True, 0), (True, 0), (True, 0)]
         assert len(s.scalars(select(IntakeItem)).all()) == 3
 
     second = inbox.intake.fetch_mailbox(box.id)
     assert second.imported == [] and len(second.failed) == 1  # only the unreadable one is retried
     with inbox.db.read() as s:
         assert len(s.scalars(select(IntakeItem)).all()) == 3
+
+
+def test_a_message_that_keeps_failing_is_set_aside_and_never_blocks_later_mail(
+    inbox: Services, server: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any exception while reading one message (here a defect raising LookupError, as an unknown
+    codec once did) costs that message alone; after three failing fetches it is set aside."""
+    import privdesk.services.intake as intake_service
+
+    real_detect = intake_service.detect
+
+    def failing_detect(parsed, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "Direct Marketing" in getattr(parsed, "subject", ""):
+            raise LookupError("unknown encoding: zlib")
+        return real_detect(parsed, *args, **kwargs)
+
+    monkeypatch.setattr(intake_service, "detect", failing_detect)
+    box = inbox.intake.configure_mailbox("mstis", "127.0.0.1", server, "none", USER, PASSWORD)
+    first = inbox.intake.fetch_mailbox(box.id)
+    assert len(first.imported) == 2 and len(first.failed) == 2  # sample 03 and the truncated one
+    assert any("could not be analysed (LookupError)" in f.error for f in first.failed)
+    for _ in range(2):
+        assert len(inbox.intake.fetch_mailbox(box.id).failed) == 2
+    assert len(inbox.intake.pending()) == 2  # samples 01 and 02: later mail got through
+    set_aside = inbox.intake.set_aside_messages(box.id)
+    assert len(set_aside) == 2 and all(f.error for f in set_aside)
+    last = inbox.intake.fetch_mailbox(box.id)
+    assert last.failed == [] and last.imported == []  # set aside: not fetched again
 
 
 def test_move_after_import_and_cancel(inbox: Services, server: int) -> None:
