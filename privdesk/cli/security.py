@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from privdesk.cli.core import EXIT_ERROR, EXIT_OK, LOGIN_PASSWORD_ENV, ask_secret, emit
+from privdesk.cli.core import (
+    EXIT_ERROR,
+    EXIT_OK,
+    LOGIN_PASSWORD_ENV,
+    ask_secret,
+    emit,
+    recovery_key_bytes,
+)
 from privdesk.domain.errors import StoreError, ValidationError
 from privdesk.domain.types import Role
 from privdesk.paths import resolve_database
@@ -147,11 +154,7 @@ def cmd_recovery_key(args: argparse.Namespace) -> int:
     if crypto.protection_of(path) is not Protection.KEYRING:
         raise StoreError(f"{path.name} has no keyring key (plain, or protected by a passphrase)")
     if args.import_key:
-        text = ask_secret(RECOVERY_KEY_ENV, "Recovery key").strip().lower()
-        try:
-            key = bytes.fromhex(text)
-        except ValueError:
-            raise ValidationError("a recovery key is 64 hexadecimal digits") from None
+        key = recovery_key_bytes(ask_secret(RECOVERY_KEY_ENV, "Recovery key"))
         crypto.verify_key(path, key)
         store.set(database_key_name(path), key.hex())
         emit(args, {"imported": True}, "the recovery key opens the database and is kept in the keyring")
@@ -187,7 +190,7 @@ def _backup_key(backup: Path, target: Path, store: SecretStore) -> bytes | None:
         raise StoreError(
             f"the key for {backup.name} is not in this computer's keyring: set {RECOVERY_KEY_ENV}"
         )
-    key = bytes.fromhex(text.strip())
+    key = recovery_key_bytes(text)
     if not stored:
         store.set(database_key_name(target), key.hex())
     return key
