@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ConflictError, DomainError, NotFound, ValidationError
-from privdesk.domain.matching import normalize_phone
-from privdesk.domain.types import Channel, RequestType
+from privdesk.domain.matching import normalize_email, normalize_phone
+from privdesk.domain.types import OPEN_STATUSES, Channel, RequestType
 from privdesk.intake import (
     Detection,
     IntakeLimits,
@@ -34,12 +34,14 @@ from privdesk.intake import (
     detect,
     parse_bytes,
 )
+from privdesk.intake.contact import contact_from_text, is_email
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
 from privdesk.intake.model import MB
 from privdesk.intake.scans import ScanRefused, inspect_scan
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO, WarningDTO
 from privdesk.services.organizations import get_organization
@@ -47,6 +49,7 @@ from privdesk.services.secrets import SecretStore, default_secret_store
 from privdesk.services.stored_settings import read_setting, write_setting
 from privdesk.store.models import (
     Case,
+    Consumer,
     Document,
     DocumentContent,
     ImportedMessage,
@@ -117,6 +120,8 @@ class NewCaseFromIntake:
     requester_relation: str = "self"
     designated_channel: bool = True
     consumer_id: int | None = None
+    # What a caller gave to identify themselves (from the call note), for the verification step.
+    data_points_given: Sequence[str] = ()
 
 
 # -- data out -----------------------------------------------------------------------------------
@@ -515,6 +520,12 @@ class IntakeService:
             )
         received_at, more = self._email_received_at(parsed, org)
         warnings += more
+        reply = _reply_case(s, parsed)
+        if reply is not None:
+            warnings.append(
+                f"looks like a reply about {reply['reference']} ({reply['why']}): attach it to that case "
+                "if it is; only its new text was read for requests"
+            )
         item = IntakeItem(
             organization_id=org.id if org else None,
             channel=Channel.EMAIL.value,
@@ -534,6 +545,7 @@ class IntakeService:
                 "reply_to": list(parsed.reply_to),
                 "sent_at": parsed.sent_at.isoformat() if parsed.sent_at else None,
                 "forwarded": len(parsed.forwarded),
+                **({"reply_to_case": reply} if reply else {}),
             },
             warnings=warnings,
             status=PENDING,
@@ -889,10 +901,10 @@ class IntakeService:
             doc = s.get(Document, document_id)
             if doc is None:
                 raise NotFound(f"no document with id {document_id}")
-            content = s.get(DocumentContent, doc.sha256)
-            if content is None:
+            data = read_verified(s, doc.sha256, f"document {document_id}")
+            if data is None:
                 raise NotFound(f"the content of document {document_id} has been removed")
-            return bytes(content.data)
+            return data
 
     @staticmethod
     def _load(s: Session, intake_id: int) -> IntakeItem:
@@ -1002,20 +1014,40 @@ class IntakeService:
                 org.jurisdictions[0] if org and org.jurisdictions else ""
             )
             ca_phrases = d.get("evidence", {}).get("jurisdiction:US-CA", [])
+            agent = bool(d.get("agent"))
+            body = item.body_text[:16384]
+            found = contact_from_text(body, signature=not agent)
+            sender_email = item.sender_address if is_email(item.sender_address) else None
+            postal = item.details.get("sender_address", "")
+            if agent:
+                # The agent's name and address are the agent's; the consumer comes from the body.
+                name, email, address = found.name, found.email, found.address
+                agent_name = item.sender_name or sender_email
+            else:
+                name = item.sender_name or found.name
+                email = sender_email or found.email
+                address = postal if postal and not is_email(postal) else found.address
+                agent_name = None
+            phone = item.details.get("caller_number") or found.phone
+            summary = item.body_text[:2000]
+            given = item.details.get("data_points_given") or []
+            if given:
+                summary += "\n\nIdentifying details the caller gave: " + "; ".join(given)
             return NewCaseFromIntake(
                 types=list(d.get("types", [])),
                 jurisdiction=jurisdiction,
                 organization=slug,
-                name="" if d.get("agent") and item.channel == Channel.EMAIL.value else item.sender_name,
-                email=item.sender_address or None,
-                phone=item.details.get("caller_number") or None,
-                address=item.details.get("sender_address", ""),
-                agent_name=item.sender_name or None if d.get("agent") else None,
+                name=name,
+                email=email,
+                phone=phone or None,
+                address=address,
+                agent_name=agent_name,
                 received=item.received_on,
                 subject=item.subject,
-                summary=item.body_text[:2000],
+                summary=summary,
                 ca_residency_attested=any(_RESIDENCY.search(p) for p in ca_phrases),
-                requester_relation="agent" if d.get("agent") else "self",
+                requester_relation="agent" if agent else "self",
+                data_points_given=tuple(given),
             )
 
     def make_case(self, intake_id: int, confirmed: NewCaseFromIntake) -> CaseDTO:
@@ -1377,6 +1409,34 @@ def _record_uid(s: Session, account_id: int, uidvalidity: int, uid: int) -> None
     else:
         row.imported = True
         row.last_error = None
+
+
+_REFERENCE_IN_TEXT = re.compile(r"\bPD-\d{4}-\d{6,9}\b", re.IGNORECASE)
+
+
+def _reply_case(s: Session, parsed: ParsedEmail) -> dict[str, str] | None:
+    """The case a message answers: our reference in its subject or in the text it quotes, else the one
+    open case of a consumer with the sender's address. Only a suggestion: the officer attaches."""
+    places = (("subject", parsed.subject), ("text", parsed.body_text[:65536]))
+    for place, text in places:
+        for match in _REFERENCE_IN_TEXT.finditer(text):
+            reference = match.group().upper()
+            if s.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+                why = "our reference in the subject" if place == "subject" else "it quotes our reference"
+                return {"reference": reference, "why": why}
+    address = normalize_email(parsed.from_address) if parsed.from_address else ""
+    if not address:
+        return None
+    open_cases = s.scalars(
+        select(Case.reference)
+        .join(Consumer, Consumer.id == Case.consumer_id)
+        .where(Consumer.email_key == address, Case.status.in_([v.value for v in OPEN_STATUSES]))
+        .order_by(Case.received_on.desc(), Case.id.desc())
+        .limit(2)
+    ).all()
+    if len(open_cases) == 1:
+        return {"reference": open_cases[0], "why": "from the address of the consumer of this open case"}
+    return None
 
 
 def _imap_account(row: MailboxAccount) -> ImapAccount:

@@ -110,8 +110,8 @@ def test_a_malformed_recovery_key(
     target = tmp_path / "keyed.db"
     Services.open(str(target), encrypt=True).close()
     for key, reason in (
-        ("zz" * 32, "'z' is not a hexadecimal digit"),
-        ("abcd", "4 hexadecimal digits, not 64"),
+        ("zz" * 32, "is not a recovery key (64 hexadecimal digits expected)"),
+        ("abcd", "is not a recovery key (64 hexadecimal digits expected)"),
     ):
         monkeypatch.setenv("PRIVDESK_RECOVERY_KEY", key)
         code, _, err = _run(capsys, "--db", str(target), "recovery-key", "--import")

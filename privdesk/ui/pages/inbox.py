@@ -183,6 +183,12 @@ def detail_html(item: IntakeItemDTO) -> str:
             quoted = ", ".join(f"“{_safe(p)}”" for p in phrases) or "no phrase recorded"
             lines.append(f"<li><b>{_safe(label)}</b> — because of: {quoted}</li>")
         lines.append("</ul>")
+    reply = item.details.get("reply_to_case") or {}
+    if reply.get("reference"):
+        lines.append(
+            f"<p><b>Reply to case {_safe(reply['reference'])}</b> ({_safe(reply.get('why', ''))}): "
+            "“Attach to case…” offers it; only the new text was read for requests.</p>"
+        )
     if item.warnings:
         lines.append("<p><b>Warnings:</b></p><ul>")
         lines += [f"<li>⚠ {_safe(w)}</li>" for w in item.warnings]
@@ -617,7 +623,9 @@ class InboxPage(Page):
         item = self.current_item()
         if item is None:
             return
-        reference = AttachToCaseDialog.ask(self)
+        shown = self.shown if self.shown is not None and self.shown.id == item.id else None
+        reply = (shown.details.get("reply_to_case") or {}) if shown else {}
+        reference = AttachToCaseDialog.ask(self, str(reply.get("reference") or ""))
         if reference:
             self.call(
                 lambda: self.services.intake.attach_to_case(item.id, reference),
