@@ -19,7 +19,7 @@ from privdesk.domain.errors import NotFound, ValidationError
 from privdesk.domain.references import format_reference
 from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestType
 from privdesk.services import audit
-from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer
+from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer, open_request_warnings
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import (
     CaseDTO,
@@ -344,9 +344,11 @@ class CaseService:
                 candidates = find_candidates(s, person)
                 consumer = new_consumer(s, person)
             agent = self._agent(s, new)
-            strong = [c.consumer_id for c in candidates if c.strong]
-            history = earlier_requests(s, [consumer.id, *strong])
+            # Limits run over every likely same person (check_limits reads the same organization only).
+            likely = [c.consumer_id for c in candidates]
+            history = earlier_requests(s, [consumer.id, *likely])
             warnings = rule_warnings(self.ctx, org, new, types, channel, history)
+            warnings += open_request_warnings(history, org.slug, [t.value for t in types], new.received)
             for cand in candidates:
                 warnings.append(
                     WarningDTO(

@@ -314,15 +314,6 @@ def export_copy(source: Path, source_key: bytes | None, target: Path, target_key
         fsync_folder(target.parent)
 
 
-def rekey(db: Path, old_key: bytes, new_key: bytes) -> None:
-    """Re-encrypt every page with a new key (``PRAGMA rekey``); the file stays in place."""
-    with raw_connection(db, old_key) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute(f'PRAGMA rekey = "{sqlcipher_key(new_key)}"')
-    verify_key(db, new_key)
-
-
 def remove_sidecars(db: Path) -> None:
     """Drop ``-wal``/``-shm`` files left after the last connection closed cleanly."""
     for suffix in ("-wal", "-shm", "-journal"):
