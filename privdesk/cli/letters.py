@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from privdesk.cli.core import EXIT_OK, emit, iso_date
+from privdesk.cli.core import EXIT_OK, emit, iso_date, output_file, record_id
 from privdesk.services.dto import to_json
 from privdesk.services.hub import Services
 from privdesk.services.letters import SEND_METHODS, OutboxLetterDTO, write_file
@@ -119,10 +119,10 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p = letter.add_parser("render", parents=[common], help="write a case's letter as a PDF")
     p.add_argument("reference")
     p.add_argument("--kind", required=True)
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE", type=output_file)
     p.set_defaults(handler=cmd_letter_render)
     p = letter.add_parser("mark-sent", parents=[common], help="record that a letter was mailed or emailed")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--method", required=True, choices=SEND_METHODS)
     p.add_argument("--tracking", help="tracking number (certified mail)")
     p.add_argument("--on", type=iso_date, help="day it was mailed (default: today)")
