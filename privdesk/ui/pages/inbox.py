@@ -286,11 +286,17 @@ class MailboxScheduler(QObject):
             return False
         self.busy = True
         wanted = set(account_ids) if account_ids is not None else None
-        self.window.runner.run(
-            services.intake.mailboxes,
-            lambda boxes: self._run([b for b in boxes if wanted is None or b.id in wanted]),
-            self._failed,
-        )
+        def listed(boxes: list[MailboxDTO]) -> None:
+            if not boxes:  # not an error: there is simply nothing to fetch from
+                self.busy = False
+                self._set_status(
+                    "No mailbox is set up yet: Settings › Mailboxes adds one. Until then, drag emails onto "
+                    "the window or import them (Ctrl+I)."
+                )
+                return
+            self._run([b for b in boxes if wanted is None or b.id in wanted])
+
+        self.window.runner.run(services.intake.mailboxes, listed, self._failed)
         return True
 
     def _run(self, boxes: list[MailboxDTO]) -> None:
