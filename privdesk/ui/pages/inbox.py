@@ -286,6 +286,7 @@ class MailboxScheduler(QObject):
             return False
         self.busy = True
         wanted = set(account_ids) if account_ids is not None else None
+
         def listed(boxes: list[MailboxDTO]) -> None:
             if not boxes:  # not an error: there is simply nothing to fetch from
                 self.busy = False
@@ -387,14 +388,14 @@ class InboxPage(Page):
                     icon=lambda i: icon("warning") if i.warnings else None,
                     tooltip=lambda i: "\n".join(display_safe(w) for w in i.warning_messages),
                 ),
+                Column("Waiting", lambda i: age_words(i.received_on, self._today())),
+                Column("Respond by, if made a case", self._clock_text, tooltip=lambda i: CLOCK_TIP),
                 Column("Channel", lambda i: i.channel),
                 Column("Sender", lambda i: display_safe(i.sender_name or i.sender_address, limit=200)),
                 Column("Subject", lambda i: display_safe(i.subject, limit=300)),
                 Column("Suggested types", lambda i: [type_label(t) for t in i.types]),
                 Column("Jurisdiction", lambda i: i.jurisdiction or "—"),
                 Column("Request?", _request_text),
-                Column("Waiting", lambda i: age_words(i.received_on, self._today())),
-                Column("Respond by, if made a case", self._clock_text, tooltip=lambda i: CLOCK_TIP),
             ],
             self,
         )
