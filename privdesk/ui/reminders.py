@@ -84,9 +84,7 @@ class Reminders(QObject):
         if not found.text() or found == self.last_told:
             return
         self.last_told = found
-        message = (
-            f"{found.text()}. Ctrl+K and {found.first} opens the first." if found.first else found.text()
-        )
+        message = found.text() + (f". The most pressing: {found.first}." if found.first else ".")
         self.shown.append(message)
         if QSystemTrayIcon.isSystemTrayAvailable() and QSystemTrayIcon.supportsMessages():
             if self.tray is None:
