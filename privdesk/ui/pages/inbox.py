@@ -415,6 +415,10 @@ class InboxPage(Page):
         self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
         self.call_button = self._button("call_note_button", "Log a call…", self.log_call, "phone")
         self.letter_button = self._button("letter_button", "Log a letter…", self.log_letter)
+        self.web_form_button = self._button("web_form_button", "Web form (CSV)…", self.import_web_form)
+        self.web_form_button.setToolTip(
+            "Import requests exported from a web form as CSV: each row becomes an item here"
+        )
         self.fetch_button = self._button("fetch_mail_button", "Fetch mail", self.fetch_mail, "refresh")
         self.make_case_button = self._button("make_case_button", "Make case…", self.make_case, "new_case")
         self.attach_button = self._button("attach_button", "Attach to case…", self.attach_to_case)
@@ -425,6 +429,7 @@ class InboxPage(Page):
             self.import_button,
             self.call_button,
             self.letter_button,
+            self.web_form_button,
             self.fetch_button,
             self.make_case_button,
             self.attach_button,
@@ -615,6 +620,52 @@ class InboxPage(Page):
         self.outcome_label.setText(message)
         self.window_.statusBar().showMessage(message, 5000)
         self.refresh(select=result.intake_id)
+
+    def import_web_form(self) -> None:
+        """A web form's CSV export: map its columns (remembered), then each row becomes an item."""
+        from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns, guess_mapping
+        from privdesk.ui.dialogs.web_form import WebFormDialog
+        from privdesk.ui.widgets.files import open_file
+
+        path = open_file(self, "web forms", "Import web form requests", "CSV files (*.csv);;All files (*)")
+        if not path:
+            return
+        services = self.services
+
+        def read() -> tuple[str, list[str], list[tuple[str, str]]]:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                text = handle.read(20_000_000)
+            organizations = [(o.slug, o.display_name) for o in services.organizations.list()]
+            return text, csv_columns(text), organizations
+
+        def chosen(found: tuple[str, list[str], list[tuple[str, str]]]) -> None:
+            text, columns, organizations = found
+            if not columns:
+                self.outcome_label.setText(f"{Path(path).name} has no header row: nothing was imported.")
+                return
+            choice = WebFormDialog.ask(
+                self, Path(path).name, columns, FIELDS, REQUIRED, guess_mapping(columns), organizations
+            )
+            if choice is None:
+                return
+
+            def imported(result: Any) -> None:
+                count = len(result.imported)
+                message = f"Imported {count} of {result.rows} web form row{'s' if result.rows != 1 else ''}"
+                if result.problems:
+                    message += "; not imported: " + "; ".join(result.problems[:5])
+                    message += "…" if len(result.problems) > 5 else ""
+                self.outcome_label.setText(message + ".")
+                self.window_.statusBar().showMessage(message.split(";")[0] + ".", 8000)
+                self.refresh()
+
+            self.call(
+                lambda: services.intake.import_web_form(choice.organization, text, choice.mapping),
+                imported,
+                write=True,
+            )
+
+        self.call(read, chosen)
 
     def fetch_mail(self) -> None:
         if not self.scheduler.fetch_now():
