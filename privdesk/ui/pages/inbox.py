@@ -57,7 +57,7 @@ from privdesk.ui.widgets.flow import FlowLayout
 from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 EMAIL_SUFFIXES = (".eml", ".msg")
 BODY_LIMIT = 200_000  # characters of the original text shown; the stored original stays whole
@@ -241,7 +241,7 @@ class MailboxScheduler(QObject):
     TICK_MS = 30_000
     FIRST_TICK_MS = 5_000
 
-    def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
+    def __init__(self, window: PageHost, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.window = window
         self.timer = QTimer(self)
@@ -378,7 +378,7 @@ class InboxPage(Page):
     title = "Inbox"
     icon_name = "inbox"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.items = RecordTableModel(
             [
