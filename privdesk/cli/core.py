@@ -189,6 +189,20 @@ def cmd_case_list(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_calendar(services: Services, args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    text = services.cases.deadlines_calendar(args.org)
+    target = Path(args.out)
+    temporary = target.with_name(f".{target.name}.part")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    os.replace(temporary, target)  # a subscribed calendar never reads half a file
+    count = text.count("BEGIN:VEVENT")
+    emit(args, {"out": str(target), "events": count}, f"{count} deadline(s) written to {target}")
+    return EXIT_OK
+
+
 def cmd_seed_demo(services: Services, args: argparse.Namespace) -> int:
     from privdesk.services.demo import seed_demo
 
@@ -302,6 +316,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("seed-demo", parents=[common], help="load the sample organizations and cases")
     p.set_defaults(handler=cmd_seed_demo)
+
+    p = sub.add_parser(
+        "calendar",
+        parents=[common],
+        help="write the open cases' deadlines as an .ics file (case references only, no personal data)",
+    )
+    p.add_argument("--out", required=True, help="the .ics file; a calendar program may subscribe to it")
+    p.add_argument("--org", help="only this organization's cases")
+    p.set_defaults(handler=cmd_calendar)
 
     p = sub.add_parser("deadlines", parents=[common], help="statutory dates for a request")
     p.add_argument("--jurisdiction", required=True)
