@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -75,6 +76,7 @@ def test_saved_filter_comes_back(qtbot: Any, window: MainWindow, monkeypatch: An
 
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Late ones", True))
     queue.save_filter()
+    qtbot.waitUntil(lambda: queue.saved.findData("Late ones") >= 0)
     queue.clear()
     qtbot.waitUntil(lambda: queue.count_label.text() == cases(opened))
     queue.load_saved(queue.saved.findData("Late ones"))
@@ -149,3 +151,38 @@ def test_the_next_due_column_shows_an_overdue_date_whole(qtbot: Any, window: Mai
     bold.setBold(True)
     icon_and_margins = 32
     assert queue.table.columnWidth(0) >= QFontMetrics(bold).horizontalAdvance(text) + icon_and_margins
+
+
+def test_saved_filters_keep_no_search_text_outside_the_database(
+    qtbot: Any, window: MainWindow, monkeypatch: Any
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from privdesk.services.saved_filters import SavedFilterService
+    from privdesk.ui import settings as ui_settings
+    from privdesk.ui.pages.cases import SAVED_FILTERS_KEY
+
+    # A filter saved by an earlier privdesk sits in the settings file in clear text.
+    ui_settings.set_json(SAVED_FILTERS_KEY, {"Old one": {"search": "Lorraine Castellanos"}})
+    queue = open_queue(qtbot, window)
+    qtbot.waitUntil(lambda: queue.saved.findData("Old one") >= 0)
+    qtbot.keyClicks(queue.search, "castellanos")
+    qtbot.waitUntil(lambda: queue.count_label.text() == "1 case")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Her case", True))
+    queue.save_filter()
+    qtbot.waitUntil(lambda: queue.saved.findData("Her case") >= 0)
+    store = ui_settings.settings()
+    store.sync()
+    written = (
+        Path(store.fileName()).read_text(encoding="utf-8").lower() if Path(store.fileName()).exists() else ""
+    )
+    assert "castellanos" not in written and "her case" not in written
+    assert ui_settings.get_json(SAVED_FILTERS_KEY, None) is None
+    assert window.services is not None
+    kept = SavedFilterService(window.services.ctx).all()
+    assert kept["Her case"]["search"] == "castellanos"
+    assert kept["Old one"]["search"] == "Lorraine Castellanos"  # moved into the database
+    queue.clear()
+    qtbot.waitUntil(lambda: queue.count_label.text() == "25 cases")
+    queue.load_saved(queue.saved.findData("Her case"))
+    qtbot.waitUntil(lambda: queue.count_label.text() == "1 case")

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.types import ItemStatus, RequestType
 from privdesk.services.dto import CaseFilter
+from privdesk.services.saved_filters import SavedFilterService
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import COLUMNS, REFERENCE_COLUMN, ROW_ROLE, CaseTableModel, status_label
@@ -211,7 +212,8 @@ class QueueWidget(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.saved.activated.connect(self.load_saved)
         self.model.count_changed.connect(self.show_count)
-        self.load_saved_names()
+        self.saved_filters: dict[str, dict[str, Any]] = {}
+        self._show_saved_names({})
         self._applying = False
 
     # -- filters ------------------------------------------------------------------------------
@@ -284,27 +286,59 @@ class QueueWidget(QWidget):
         self.empty.setVisible(count == 0)
 
     # -- saved filters ------------------------------------------------------------------------
+    # Kept in the database per account (a search is often a consumer's name): never in the
+    # settings file. Filters saved there by an earlier privdesk are moved into the database.
+    def _saved_filters(self) -> SavedFilterService | None:
+        services = self.page.window_.services
+        return SavedFilterService(services.ctx) if services is not None else None
+
     def load_saved_names(self) -> None:
+        store = self._saved_filters()
+        if store is None:
+            self._show_saved_names({})
+            return
+        legacy = ui_settings.get_json(SAVED_FILTERS_KEY, None)
+
+        def work() -> dict[str, dict[str, Any]]:
+            if isinstance(legacy, dict) and legacy:
+                store.save_many({str(k): v for k, v in legacy.items() if isinstance(v, dict)})
+            return store.all()
+
+        def done(filters: dict[str, dict[str, Any]]) -> None:
+            if legacy is not None:
+                ui_settings.remove(SAVED_FILTERS_KEY)  # the clear-text copy goes once it is in the database
+            self._show_saved_names(filters)
+
+        self.page.call(work, done, write=True)
+
+    def _show_saved_names(self, filters: dict[str, dict[str, Any]]) -> None:
+        self.saved_filters = filters
+        current = self.saved.currentData()
         self.saved.clear()
         self.saved.addItem("—", None)
-        for name in sorted(ui_settings.get_json(SAVED_FILTERS_KEY, {})):
+        for name in sorted(filters):
             self.saved.addItem(name, name)
+        self._select(self.saved, current)
 
     def save_filter(self) -> None:
         name, ok = QInputDialog.getText(self, "Save filter", "Name for these filters:")
-        if not ok or not name.strip():
+        store = self._saved_filters()
+        if not ok or not name.strip() or store is None:
             return
-        saved = ui_settings.get_json(SAVED_FILTERS_KEY, {})
-        saved[name.strip()] = filter_to_json(self.current_filter())
-        ui_settings.set_json(SAVED_FILTERS_KEY, saved)
-        self.load_saved_names()
-        self._select(self.saved, name.strip())
+        label, data = name.strip(), filter_to_json(self.current_filter())
+
+        def saved(_result: object) -> None:
+            self.saved_filters[label] = data
+            self._show_saved_names(self.saved_filters)
+            self._select(self.saved, label)
+
+        self.page.call(lambda: store.save(label, data), saved, write=True)
 
     def load_saved(self, index: int) -> None:
         name = self.saved.itemData(index)
         if name is None:
             return
-        data = ui_settings.get_json(SAVED_FILTERS_KEY, {}).get(name)
+        data = self.saved_filters.get(name)
         if isinstance(data, dict):
             self.set_filter_widgets(filter_from_json(data))
 
@@ -378,6 +412,7 @@ class CasesPage(Page):
         if self._first:
             self._first = False
             self.queue.set_filter_widgets(CaseFilter(open_only=True))
+            self.queue.load_saved_names()
         else:
             self.queue.apply()
         self.call(lambda: [o.slug for o in self.services.organizations.list()], self.queue.set_organizations)
