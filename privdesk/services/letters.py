@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from privdesk.letters import TemplateError
 from privdesk.letters.batch import Cancelled
-from privdesk.services.letters_batch import BatchMixin, BatchSummary
+from privdesk.services.letters_batch import BatchMixin, BatchSummary, HeldLetter
 from privdesk.services.letters_common import SEND_METHODS, OutboxLetterDTO, sha256_hex, write_file
 from privdesk.services.letters_samples import sample_letter
 from privdesk.services.letters_templates import TemplateInfoDTO, TemplateVersionDTO
@@ -31,6 +31,7 @@ __all__ = [
     "SEND_METHODS",
     "BatchSummary",
     "Cancelled",
+    "HeldLetter",
     "LetterService",
     "OutboxLetterDTO",
     "TemplateError",

@@ -64,6 +64,7 @@ class _Job:
     data: LetterData
     template_source: str | None
     template_ref: str
+    email: str = ""  # the consumer's email, for a letter that cannot go by post
 
 
 def sha256_hex(data: bytes) -> str:

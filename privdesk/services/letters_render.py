@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,14 +33,18 @@ from privdesk.store.models import Case, Document, DocumentContent, Letter, Reque
 class RenderingMixin(TemplatesMixin):
     """A letter's PDF: rendered from the case while it is queued, then stored and read back."""
 
-    def _job(self, s: Session, letter: Letter, case: Case | None = None) -> _Job:
+    def _job(
+        self, s: Session, letter: Letter, case: Case | None = None, letter_date: dt.date | None = None
+    ) -> _Job:
+        """The letter's facts as the case stands, dated ``letter_date`` (the day it is printed for
+        mailing; today unless a print run for another day says otherwise)."""
         case = case or s.get_one(Case, letter.case_id)
         item = s.get(RequestItem, letter.item_id) if letter.item_id else None
         data = build_letter_data(
-            s, self.ctx.rulebook, case, letter.kind, item, letter.data or {}, self.ctx.today()
+            s, self.ctx.rulebook, case, letter.kind, item, letter.data or {}, letter_date or self.ctx.today()
         )
         source, ref = self._template_for(s, data.kind, data.jurisdiction_family)
-        return _Job(letter.id, data, source, ref)
+        return _Job(letter.id, data, source, ref, case.consumer.email or "")
 
     def _stored_bytes(self, s: Session, letter: Letter) -> bytes:
         if letter.document_id is None or letter.sha256 is None:
