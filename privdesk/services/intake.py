@@ -33,11 +33,11 @@ from privdesk.intake import (
     ParsedEmail,
     detect,
     parse_bytes,
-    sniff_document,
 )
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.imap import AfterImport, ImapAccount, ImapSession, TlsMode
 from privdesk.intake.model import MB
+from privdesk.intake.scans import ScanRefused, inspect_scan
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
 from privdesk.services.context import ServiceContext
@@ -147,6 +147,9 @@ class IntakeResultDTO:
     sha256: str
     documents: int
     duplicate_of: int | None = None
+    # Not a suggestion, but request wording was found: shown as "possible request — check".
+    possible: bool = False
+    possible_types: list[str] = field(default_factory=list)
 
     @property
     def sender(self) -> str:
@@ -192,6 +195,7 @@ class IntakeRowDTO:
     agent: bool = False
     warning_messages: list[str] = field(default_factory=list)
     documents: int = 0
+    possible: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,8 @@ def detection_json(found: Detection) -> dict[str, Any]:
         "evidence": evidence,
         "warnings": list(found.warnings),
         "not_request_reason": found.not_request_reason,
+        "possible": found.possible,
+        "possible_types": _contract_codes(found.possible_types),
     }
 
 
@@ -623,6 +629,8 @@ class IntakeService:
             sha256=digest,
             documents=documents,
             duplicate_of=duplicate_of,
+            possible=bool(detection.get("possible")),
+            possible_types=list(detection.get("possible_types", [])),
         )
 
     def import_files(
@@ -824,9 +832,7 @@ class IntakeService:
         problem = scan_problem(data or b"", what, self.limits.max_file_bytes)
         if problem is not None:
             raise ValidationError(problem)
-        kind = sniff_document(data or b"")
-        assert kind is not None
-        return kind
+        return inspect_scan(data or b"").kind
 
     # -- the inbox ------------------------------------------------------------------------------
 
@@ -868,6 +874,7 @@ class IntakeService:
                     agent=bool(i.detection.get("agent")),
                     warning_messages=list(i.warnings),
                     documents=counts.get(i.id, 0),
+                    possible=bool(i.detection.get("possible")),
                 )
                 for i in items
             ]
@@ -1409,16 +1416,18 @@ def _call_note_text(
 
 
 def scan_problem(data: bytes, what: str, max_bytes: int | None = None) -> str | None:
-    """Why ``data`` cannot be stored as a scanned page (empty, too large, not PDF/PNG/JPEG/TIFF), or None."""
+    """Why ``data`` cannot be stored as a scanned page, or None: empty, too large, not starting with
+    a PDF, PNG, JPEG or TIFF magic number, or not decodable as one (pages counted by a PDF reader,
+    image size read and pixels decoded, a pixel limit; ``privdesk.intake.scans``)."""
     if not data:
         return f"{what} is empty"
     limit = max_bytes if max_bytes is not None else IntakeLimits().max_file_bytes
     if len(data) > limit:
         return f"{what} is over the {limit // (1024 * 1024)} MB limit"
-    if sniff_document(data) not in SCAN_TYPES:
-        return (
-            f"{what} is not a PDF, PNG, JPEG or TIFF file (its content is none of these); nothing was stored"
-        )
+    try:
+        inspect_scan(data)
+    except ScanRefused as refused:
+        return f"{what} {refused}; nothing was stored"
     return None
 
 
@@ -1438,6 +1447,7 @@ def result_json(outcome: ImportOutcome) -> dict[str, Any]:
         "jurisdiction": outcome.jurisdiction,
         "agent": outcome.agent,
         "is_request": outcome.is_request,
+        "possible_request": outcome.possible,
         "organization": outcome.organization,
         "warnings": list(outcome.warnings),
         "duplicate_of": outcome.duplicate_of,

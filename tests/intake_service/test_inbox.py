@@ -24,10 +24,11 @@ from privdesk.services.intake import (
     ScannedLetter,
 )
 from privdesk.store.models import Case, Document, IntakeItem
+from tests import scans
 from tests.intake_service.support import DATA, attachment_part, email_bytes
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + bytes(30)
-PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+PNG = scans.png()
+PDF = scans.pdf()
 
 
 def _only_result(outcome: object) -> IntakeResultDTO:
