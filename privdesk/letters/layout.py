@@ -125,7 +125,7 @@ def _make_styles() -> _Styles:
             spaceAfter=0,
             textColor=ACCENT,
         ),
-        signature=ParagraphStyle("signature", parent=body, spaceAfter=0),
+        signature=ParagraphStyle("signature", parent=body, spaceAfter=0, leading=geometry.BODY_SIZE * 1.2),
         small=ParagraphStyle(
             "small",
             parent=body,
