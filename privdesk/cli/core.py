@@ -242,6 +242,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"sign in as this account when the database has accounts (or {USER_ENV}); the password is "
         f"asked for, or read from {LOGIN_PASSWORD_ENV}",
     )
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="create a NEW database unencrypted (fictional or test data only; existing files are unchanged)",
+    )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
 
@@ -385,6 +390,28 @@ def sign_in(services: Services, args: argparse.Namespace) -> None:
     users.login(name, ask_secret(LOGIN_PASSWORD_ENV, f"Password for {name}"))
 
 
+def open_services(target: str | None, *, demo: bool = False, plain: bool = False) -> Services:
+    """Open the database as the command line does: a NEW file is encrypted (keyring key, or a passphrase
+    from ``PRIVDESK_PASSPHRASE`` or the terminal) unless it is the demo or ``--plain`` says otherwise;
+    with neither a keyring nor a passphrase, nothing is created."""
+    from privdesk.services.secrets import KeyNeeded, crypto
+
+    encrypt = not (demo or plain)
+    try:
+        return Services.open(target, encrypt=encrypt)
+    except KeyNeeded as exc:
+        if os.environ.get(crypto.PASSPHRASE_ENV) or not sys.stdin.isatty():
+            raise
+        print(f"privdesk: {exc}", file=sys.stderr)
+        from pathlib import Path
+
+        from privdesk.paths import resolve_database
+
+        new = crypto.protection_of(Path(resolve_database(target)).expanduser()) is crypto.Protection.NONE
+        phrase = ask_secret(crypto.PASSPHRASE_ENV, "Passphrase", confirm=new)
+        return Services.open(target, encrypt=encrypt, passphrase=phrase)
+
+
 def demo_database() -> str:
     from privdesk.paths import demo_database_path
 
@@ -411,7 +438,7 @@ def run(argv: Sequence[str]) -> int:
             parser.print_help()
             return EXIT_USAGE
         target = demo_database() if args.demo else args.db
-        services = Services.open(target)
+        services = open_services(target, demo=args.demo, plain=args.plain)
         sign_in(services, args)
         return int(args.handler(services, args))
     except DomainError as exc:

@@ -40,6 +40,7 @@ from privdesk.intake.model import MB
 from privdesk.intake.scans import ScanRefused, inspect_scan
 from privdesk.services import audit
 from privdesk.services.cases import CaseService, NewCase, load_case
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO, WarningDTO
 from privdesk.services.organizations import get_organization
@@ -889,10 +890,10 @@ class IntakeService:
             doc = s.get(Document, document_id)
             if doc is None:
                 raise NotFound(f"no document with id {document_id}")
-            content = s.get(DocumentContent, doc.sha256)
-            if content is None:
+            data = read_verified(s, doc.sha256, f"document {document_id}")
+            if data is None:
                 raise NotFound(f"the content of document {document_id} has been removed")
-            return bytes(content.data)
+            return data
 
     @staticmethod
     def _load(s: Session, intake_id: int) -> IntakeItem:

@@ -16,6 +16,7 @@ from privdesk.letters import LETTER_KINDS
 from privdesk.letters.batch import letter_filename
 from privdesk.services.access import require_role
 from privdesk.services.cases import load_case
+from privdesk.services.content import read_verified
 from privdesk.services.letterdata_builder import build_letter_data
 from privdesk.services.letters_common import (
     FINAL,
@@ -49,10 +50,10 @@ class RenderingMixin(TemplatesMixin):
     def _stored_bytes(self, s: Session, letter: Letter) -> bytes:
         if letter.document_id is None or letter.sha256 is None:
             raise StoreError(f"letter {letter.id} has no stored PDF")
-        content = s.get(DocumentContent, letter.sha256)
-        if content is None:
+        stored = read_verified(s, letter.sha256, f"of letter {letter.id}")
+        if stored is None:
             raise StoreError(f"the stored PDF of letter {letter.id} is missing")
-        data = bytes(content.data)
+        data = stored
         if sha256_hex(data) != letter.sha256:
             raise StoreError(
                 f"the stored PDF of letter {letter.id} does not match its SHA-256; it was altered"

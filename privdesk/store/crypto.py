@@ -150,12 +150,41 @@ def write_kdf_params(db: Path, params: KdfParams) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write under a temporary name (private to the user), fsync, rename, fsync the folder."""
+    from privdesk.store import scratch
+
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    with scratch.tracked(tmp):
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_private(path: Path) -> None:
+    """Owner read and write only (POSIX); Windows keeps the ACL inherited from the user's folder."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
 
 
 def protection_of(db: Path) -> Protection:
@@ -193,6 +222,23 @@ def raw_connection(db: Path, key: bytes | None) -> Iterator[Any]:
         conn.close()
 
 
+def key_opens_first_page(db: Path, key: bytes) -> bool:
+    """True when ``key`` decrypts the file's first page (its HMAC checks out), even if later pages are
+    damaged: tells a wrong key from a damaged database."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(db), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f'PRAGMA key = "{sqlcipher_key(key)}"')
+        conn.execute("PRAGMA user_version").fetchone()  # reads the header on page 1 only
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 def verify_key(db: Path, key: bytes) -> None:
     with raw_connection(db, key):
         pass
@@ -219,11 +265,15 @@ def export_copy(source: Path, source_key: bytes | None, target: Path, target_key
 
     The target is written under a temporary name and renamed, so a crash leaves no half file.
     """
+    from privdesk.store import scratch
+
     if target.exists():
         raise StoreError(f"{target.name} already exists; choose another name")
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     attach_key = sqlcipher_key(target_key) if target_key is not None else ""
-    try:
+    with scratch.tracked(tmp):
+        # Created empty and private first: SQLite gives its journal files the database file's mode.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with raw_connection(source, source_key) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.execute(f'ATTACH DATABASE ? AS exported KEY "{attach_key}"', (str(tmp),))
@@ -234,8 +284,7 @@ def export_copy(source: Path, source_key: bytes | None, target: Path, target_key
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+        fsync_folder(target.parent)
 
 
 def rekey(db: Path, old_key: bytes, new_key: bytes) -> None:

@@ -326,17 +326,20 @@ class StartupFlow(QObject):
         dialog = RecoveryDialog(
             problem.message, problem.latest_backup, self.backup_folder(), self.window, error=error
         )
-        dialog.chosen.connect(lambda path: self._restore_at_start(path, problems))
+        dialog.chosen.connect(lambda path: self._restore_at_start(path, problems, dialog.credentials()))
         dialog.quit_requested.connect(lambda: self.quit(1))
         self._show(dialog)
 
-    def _restore_at_start(self, backup: Path, problems: list[StartupProblem]) -> None:
-        path, key = Path(self.location).expanduser(), self.key
+    def _restore_at_start(
+        self, backup: Path, problems: list[StartupProblem], sign_in: tuple[str, str] | None = None
+    ) -> None:
+        path, key, store = Path(self.location).expanduser(), self.key, self.store
 
         def work() -> Any:
-            from privdesk.services.backup import restore
+            from privdesk.services.backup import Credentials, restore
 
-            return restore(backup, path, key)
+            credentials = Credentials(*sign_in) if sign_in else None
+            return restore(backup, path, key, current_key=key, credentials=credentials, store=store)
 
         def failed(exc: BaseException) -> None:
             _title, what, _todo = explain(exc)
@@ -399,13 +402,10 @@ class StartupFlow(QObject):
 
     # -- 4. who is working --------------------------------------------------------------------
     def _opened(self, opened: _Opened) -> None:
-        from privdesk.ui.settings import get_bool
-
         services = opened.services
         self.services = services
         self.lock_minutes = opened.lock_minutes
         self.migration_backup = opened.migration_backup
-        services.ctx.count_saturdays = get_bool("calendar/count_saturdays")
         if opened.first_run and self.demo:
             self._ready(None)  # the demo data opens without accounts: nothing to sign in to
         elif opened.first_run:
@@ -500,7 +500,7 @@ class StartupFlow(QObject):
 
         def work() -> Any:
             try:
-                return services.backups.restore_over_live(backup)
+                return services.backups.restore_over_live(backup, store=self.store)
             finally:
                 services.close()
 
