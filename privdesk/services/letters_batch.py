@@ -20,7 +20,7 @@ import datetime as dt
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,7 +28,7 @@ from sqlalchemy import select
 from privdesk.domain.errors import DomainError, TransitionRefused, ValidationError
 from privdesk.domain.letterdata import LetterData
 from privdesk.letters import preflight
-from privdesk.letters.batch import Cancelled, address_sheet, labels, letter_filename
+from privdesk.letters.batch import Cancelled, address_sheet, labels, letter_filename, split_pdf
 from privdesk.letters.layout import PreparedLetter, build_pdf
 from privdesk.services import claims as _claims
 from privdesk.services.letters_common import RENDERABLE, IsCancelled, OutboxLetterDTO, Progress, _Job
@@ -120,8 +120,20 @@ class BatchMixin(OutboxMixin):
             ready = sorted(
                 ready, key=lambda r: (envelope_key(r.job.data), r.job.data.reference, r.job.data.kind)
             )
+
+            def laid_out(index: int) -> None:  # between letters of the one layout of the run
+                if cancelled is not None and cancelled():
+                    raise Cancelled()
+                if progress is not None:
+                    progress(len(jobs) + index, len(jobs) + len(ready))
+
+            pages: list[int] = []
+            combined = build_pdf([r.prepared for r in ready], between=laid_out, page_counts=pages)
+            if progress is not None:
+                progress(len(jobs) + len(ready), len(jobs) + len(ready))
+            ready = [replace(r, pdf=pdf) for r, pdf in zip(ready, split_pdf(combined, pages), strict=True)]
             out_dir.mkdir(parents=True, exist_ok=True)
-            files, envelopes = _batch_files(on, ready, out_dir)
+            files, envelopes = _batch_files(on, ready, combined, out_dir)
             for target, data in files:
                 temps.append((_temp_write(target, data), target))
             if cancelled is not None and cancelled():
@@ -179,7 +191,7 @@ class BatchMixin(OutboxMixin):
         keep_alive: Callable[[], None] | None = None,
     ) -> tuple[list[_Ready], list[HeldLetter], list[HeldLetter], list[HeldLetter]]:
         """Pre-flight every letter, then lay out each printable one."""
-        total = len(jobs)
+        total = 2 * len(jobs)  # checking each letter, then laying out the printable ones
         ready: list[_Ready] = []
         held: list[HeldLetter] = []
         no_address: list[HeldLetter] = []
@@ -209,7 +221,7 @@ class BatchMixin(OutboxMixin):
                     HeldLetter(job.letter_id, data.reference, data.kind, first.field, reason or first.reason)
                 )
             else:
-                ready.append(_Ready(job, result.prepared, self.renderer.render_prepared([result.prepared])))
+                ready.append(_Ready(job, result.prepared, b""))  # laid out once, with the whole run
                 checks.extend(
                     HeldLetter(job.letter_id, data.reference, data.kind, w.field, w.reason)
                     for w in result.warnings
@@ -278,7 +290,9 @@ def _temp_write(target: Path, data: bytes) -> Path:
     return Path(tmp)
 
 
-def _batch_files(on: dt.date, ready: Sequence[_Ready], out_dir: Path) -> tuple[list[tuple[Path, bytes]], int]:
+def _batch_files(
+    on: dt.date, ready: Sequence[_Ready], combined: bytes, out_dir: Path
+) -> tuple[list[tuple[Path, bytes]], int]:
     """Combined PDF, address sheet and labels (one line and one label per envelope), then one PDF per
     letter (a clash gets the letter id). ``ready`` is in envelope order."""
     day = on.isoformat()
@@ -292,7 +306,6 @@ def _batch_files(on: dt.date, ready: Sequence[_Ready], out_dir: Path) -> tuple[l
         refs = envelopes[-1][1]
         if r.job.data.reference not in refs:
             refs.append(r.job.data.reference)
-    combined = build_pdf([r.prepared for r in ready])
     files: list[tuple[str, bytes]] = [
         (f"{day}-mail.pdf", combined),
         (

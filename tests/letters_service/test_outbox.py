@@ -114,7 +114,7 @@ def test_batch_writes_the_days_files_and_printing_is_recorded_on_confirmation(
     per_letter = [n for n in names if n.startswith("PD-")]
     assert len(per_letter) == summary.count
     assert not [n for n in names if n.startswith(".")]  # no temporary files left
-    assert calls and calls[-1][0] == len(queued)
+    assert calls and calls[-1][0] == calls[-1][1] == len(queued) + summary.count
     after = {x.id: x for x in demo_services.letters.outbox()}
     for letter in queued:
         if letter.id not in printed_ids:
