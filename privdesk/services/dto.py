@@ -113,6 +113,7 @@ class ItemDTO:
     effective_type: str | None
     verification_level: str | None
     version: int
+    verification_result: str | None = None  # verified, unverifiable or pending once a check is recorded
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,8 @@ class CaseRow:
     next_due_on: dt.date | None
     overdue: bool
     due_soon: bool
+    due_next: str = ""  # what the next deadline is for: "Acknowledge", "Respond: Deletion"
+    days_left: int | None = None  # to the next deadline; negative when late
 
 
 @dataclass(frozen=True)

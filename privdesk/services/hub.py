@@ -137,6 +137,13 @@ class Services:
                 raise
         return services
 
+    @property
+    def unencrypted_file(self) -> bool:
+        """True for an SQLite file without encryption (the demo, or one made with --plain)."""
+        from privdesk.store.engine import engine_key
+
+        return self.ctx.db.is_sqlite and engine_key(self.ctx.db.engine) is None
+
     def migrate(self) -> None:
         """Bring the schema to head; an existing SQLite file is backed up (and the backup verified)
         first, whichever entry point opens it. New databases and current ones cost one query."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +32,7 @@ from privdesk.letters.layout import PreparedLetter, build_pdf
 from privdesk.services import claims as _claims
 from privdesk.services.letters_common import RENDERABLE, IsCancelled, OutboxLetterDTO, Progress, _Job
 from privdesk.services.letters_outbox import OutboxMixin
+from privdesk.store import scratch
 from privdesk.store.models import Case, Letter
 
 BATCH_KEY = "batch"  # letter.data[BATCH_KEY]: the day of the print run that generated the letter
@@ -282,12 +282,12 @@ class BatchMixin(OutboxMixin):
 
 
 def _temp_write(target: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "wb") as handle:
+    tmp = scratch.private_temp_name(target)  # removed by the next privdesk run if this one is killed
+    with open(tmp, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    return Path(tmp)
+    return tmp
 
 
 def _batch_files(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
@@ -23,6 +22,7 @@ from privdesk.letters import LETTER_KINDS, LetterRenderer
 from privdesk.services import audit
 from privdesk.services.context import ServiceContext
 from privdesk.services.letterdata_builder import recipient_for
+from privdesk.store import scratch
 from privdesk.store.models import Case, Letter, RequestItem
 
 SEND_METHODS = ("first_class", "certified", "email")
@@ -89,9 +89,10 @@ def _jsonable(value: Any) -> Any:
 def write_file(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, then rename: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # Letters hold personal data: the temporary file is in the ledger, so a killed run leaves none.
+    tmp = scratch.private_temp_name(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

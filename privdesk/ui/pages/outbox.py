@@ -22,7 +22,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -42,8 +41,10 @@ from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
 from privdesk.ui.icons import icon
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
-from privdesk.ui.pages.consumers import table
 from privdesk.ui.pages.inbox import WorkProgress
+from privdesk.ui.widgets.files import save_file
+from privdesk.ui.widgets.flow import FlowLayout
+from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
@@ -290,7 +291,7 @@ class OutboxPage(Page):
         self.held.setReadOnly(True)
         self.held.setMaximumHeight(120)
         self.held.hide()
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window instead of widening it
         top.addWidget(QLabel("Show:"))
         top.addWidget(self.status)
         for button in (
@@ -301,7 +302,6 @@ class OutboxPage(Page):
             self.returned_button,
         ):
             top.addWidget(button)
-        top.addStretch(1)
         top.addWidget(self.batch_button)
         top.addWidget(self.confirm_button)
         top.addWidget(self.count_label)
@@ -425,7 +425,7 @@ class OutboxPage(Page):
         if letter is None:
             return
         suggested = f"{letter.case_reference}-{letter.kind}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the letter as PDF", suggested, "PDF (*.pdf)")
+        path = save_file(self, "letters", "Export the letter as PDF", suggested, "PDF (*.pdf)")
         if not path:
             return
         target = Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
