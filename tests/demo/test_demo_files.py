@@ -435,3 +435,8 @@ def test_every_demo_outcome_is_one_its_request_type_has(cases: Cases) -> None:
             continue
         for rtype in case["types"]:
             assert check_outcome(RequestType(rtype), Outcome(outcome)) is None, (case["name"], rtype)
+
+
+def test_history_cases_come_after_the_others(cases: Cases) -> None:
+    """The year of history is created last, so the cases on today's desk keep their references."""
+    assert all(c.get("history") for c in cases if c["received_days_ago"] > 200)
