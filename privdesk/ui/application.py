@@ -198,6 +198,7 @@ class StartupFlow(QObject):
                 store.set(database_key_name(path), key.hex())
                 return _KeyOutcome(key=key)
             found: bytes | None = None
+            notes: list[str] = []
             try:
                 found = unlock_key(
                     path,
@@ -205,7 +206,10 @@ class StartupFlow(QObject):
                     passphrase=passphrase,
                     encrypt=self.encrypt,
                     is_default_database=self.is_default,
+                    notes=notes,
                 )
+                if notes:  # an interrupted key change was finished or undone: say which, once ready
+                    self.restore_note = " ".join(note[0].upper() + note[1:] + "." for note in notes)
                 if found is not None and path.exists():
                     crypto.verify_key(path, found)
                 return _KeyOutcome(key=found)
