@@ -360,8 +360,8 @@ def parse_request_type(value: str | RequestType) -> RequestType:
 
 
 def _not_yet(subject: str, effective: Effective, received: date) -> str:
-    """"Oklahoma's law applies to requests received from 2027-01-01"; for one request type:
-    "California's rules for opt-out of automated decision-making apply to requests received from ..."."""
+    """The one-line reason, e.g. Oklahoma's law applies to requests received from 2027-01-01; for one
+    request type: California's rules for opt-out of automated decision-making apply to requests ..."""
     verb = "applies" if subject.endswith("law") else "apply"
     if effective.start is not None and received < effective.start:
         return f"{subject} {verb} to requests received from {effective.start.isoformat()}"
