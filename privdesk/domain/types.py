@@ -38,8 +38,8 @@ _REQUEST_LABELS = {
     RequestType.APPEAL: "Appeal",
     RequestType.SHINE_THE_LIGHT: "Shine the Light",
     RequestType.MINOR_REMOVAL: "Minor's content removal",
-    RequestType.ADMT_ACCESS: "Access to automated decision-making information",
-    RequestType.ADMT_OPT_OUT: "Opt-out of automated decision-making",
+    RequestType.ADMT_ACCESS: "Automated decisions: access",
+    RequestType.ADMT_OPT_OUT: "Automated decisions: opt-out",
     RequestType.COMPLAINT: "Complaint",
 }
 
