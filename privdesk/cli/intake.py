@@ -30,10 +30,16 @@ from privdesk.services.intake import (
 )
 
 
+def _verdict(is_request: bool | None, types: list[str], possible: bool) -> str:
+    if is_request is False:
+        return "possible request — check" if possible else "not a request"
+    return ", ".join(types) or "?"
+
+
 def _result_line(payload: dict[str, Any]) -> str:
     if "error" in payload:
         return f"{payload['file']}: ERROR {payload['error']}"
-    what = "not a request" if payload["is_request"] is False else ", ".join(payload["types"]) or "?"
+    what = _verdict(payload["is_request"], payload["types"], bool(payload.get("possible_request")))
     dup = f" (duplicate of #{payload['duplicate_of']})" if payload["duplicate_of"] else ""
     return (
         f"#{payload['intake_id']}{dup} {payload['file']}: {payload['received']} "
@@ -61,7 +67,7 @@ def cmd_inbox_list(services: Services, args: argparse.Namespace) -> int:
     rows = services.intake.pending()
     text = "\n".join(
         f"#{r.id:<5} {r.channel:<6} {r.received_on.isoformat()} {r.organization or '-':<12} "
-        f"[{'not a request' if r.is_request is False else ', '.join(r.types) or '?'}] "
+        f"[{_verdict(r.is_request, r.types, r.possible)}] "
         f"{r.sender_name or r.sender_address}: {r.subject}"
         for r in rows
     )

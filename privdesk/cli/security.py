@@ -270,6 +270,19 @@ def cmd_user_list(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_user_passwd(services: Services, args: argparse.Namespace) -> int:
+    """Without a user name (or with one's own, and no ``--as``): change the signed-in user's own
+    password, giving the current one. Otherwise an administrator sets another account's password."""
+    actor = services.ctx.actor
+    target = (args.username or actor or "").strip().lower()
+    own = not args.as_user and target == actor and not services.users.needs_first_run()
+    if own:
+        current = ask_secret(LOGIN_PASSWORD_ENV, f"Current password for {actor}")
+        password = ask_secret(NEW_PASSWORD_ENV, f"New password for {actor}", confirm=True)
+        services.users.change_own_password(current, password)
+        emit(args, {"username": actor}, f"your password is changed, {actor}")
+        return EXIT_OK
+    if not args.username:
+        raise ValidationError("name the account: privdesk user passwd USERNAME --as ADMIN")
     _login_as(services, args)
     password = ask_secret(NEW_PASSWORD_ENV, f"New password for {args.username}", confirm=True)
     services.users.set_password(args.username, password)
@@ -329,7 +342,11 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.set_defaults(handler=cmd_user_add)
     p = user.add_parser("list", parents=[common], help="list accounts")
     p.set_defaults(handler=cmd_user_list)
-    p = user.add_parser("passwd", parents=[common], help="set an account's password (administrator)")
-    p.add_argument("username")
+    p = user.add_parser(
+        "passwd",
+        parents=[common],
+        help="change your own password (signed in with --user), or set another account's (administrator)",
+    )
+    p.add_argument("username", nargs="?", help="the account (default: your own)")
     p.add_argument("--as", dest="as_user", metavar="ADMIN", help="the administrator doing this")
     p.set_defaults(handler=cmd_user_passwd)

@@ -41,6 +41,10 @@ class LetterKind(StrEnum):
     SERVICE_PROVIDER_REDIRECT = "service_provider_redirect"
     SERVICE_PROVIDER_NOTICE = "service_provider_notice"
     MINOR_REMOVAL_DONE = "minor_removal_done"
+    KNOW_DENIED = "know_denied"  # §7024(e): a request to know denied in whole or in part
+    OPT_OUT_DENIED = "opt_out_denied"  # §§7026-7027: an opt-out or limit request denied as fraudulent
+    APPEAL_DECISION = "appeal_decision"  # a state appeal decided, with reasons and the complaint route
+    STL_ALTERNATIVE = "stl_alternative"  # Civ. Code 1798.83(c)(2): notice of the free opt-out instead
     DELETION_NOTHING_HELD = "deletion_nothing_held"  # delete answered "not applicable"
     REQUEST_DENIED = "request_denied"  # a refusal of a type with no refusal letter of its own
 
@@ -146,8 +150,10 @@ class LetterItem(_Frozen):
 
     request_type: RequestType
     label: str = ""  # defaults to the request type's label
+    acknowledge_by: date | None = None
     respond_by: date | None = None
-    extended_respond_by: date | None = None
+    extension_notice_by: date | None = None
+    extended_respond_by: date | None = None  # set only when the item was extended
     outcome: Outcome | None = None
     reasons: tuple[DenialReason, ...] = ()  # coded reasons, printed in plain words
     reason_text: str = ""  # the officer's own explanation, printed after the coded reasons
@@ -213,6 +219,17 @@ class LetterData(_Frozen):
     appeal_days: int | None = None
     appeal_contact: str = ""
     complaint_authority: str = ""  # defaults by family (ICO, an EU supervisory authority)
+    complaint_route: str = ""  # a state appeal denied: how to complain to the Attorney General
+    appeal_decision_days: int | None = None  # how long the business has to decide an appeal
+    appeal_outcome: str = ""  # appeal decision: "granted", "partly_granted" or "denied"
+    appealed_reference: str = ""  # appeal decision: the case whose answer was appealed
+    # facts about the organization and the consumer the wording depends on
+    sells: bool = False  # sells personal information
+    shares: bool = False  # shares it for cross-context behavioral advertising
+    opted_out: bool = False  # this consumer's opt-out of sale/sharing is on record
+    health_data: bool = False  # a correction denial about health data (§7023(i) statement)
+    look_back_from: date | None = None  # right to know: the earliest date the answer covers
+    email_only: bool = False  # no postal address: the letter goes by email
     extra: Mapping[str, str] = field(default_factory=dict)  # free fields for edited templates
 
     _TUPLE_FIELDS = (

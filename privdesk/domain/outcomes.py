@@ -31,6 +31,10 @@ __all__ = [
 
 DELETION_NOTHING_HELD = "deletion_nothing_held"
 REQUEST_DENIED = "request_denied"
+KNOW_DENIED = "know_denied"  # §7024(e): the basis, and what is disclosed despite the denial
+OPT_OUT_DENIED = "opt_out_denied"  # §§7026-7027: only a documented fraud belief denies these
+# The decision, its reasons and the complaint route; granted or denied, so not itself a refusal.
+APPEAL_DECISION = "appeal_decision"
 
 REFUSAL_LETTERS = frozenset(
     {
@@ -40,6 +44,8 @@ REFUSAL_LETTERS = frozenset(
         "frequency_limit",
         "stl_already_answered",
         REQUEST_DENIED,
+        KNOW_DENIED,
+        OPT_OUT_DENIED,
     }
 )
 DENIAL_OUTCOMES = frozenset({Outcome.DENIED, Outcome.PARTLY_FULFILLED})
@@ -62,16 +68,16 @@ class _TypeRule:
 
 
 _RULES: dict[RequestType, _TypeRule] = {
-    RequestType.KNOW_CATEGORIES: _TypeRule("know_categories_response", REQUEST_DENIED, (_F, _P, _D)),
-    RequestType.KNOW_SPECIFIC: _TypeRule("know_specific_response", REQUEST_DENIED, (_F, _P, _D)),
-    RequestType.PORTABILITY: _TypeRule("know_specific_response", REQUEST_DENIED, (_F, _P, _D)),
+    RequestType.KNOW_CATEGORIES: _TypeRule("know_categories_response", KNOW_DENIED, (_F, _P, _D)),
+    RequestType.KNOW_SPECIFIC: _TypeRule("know_specific_response", KNOW_DENIED, (_F, _P, _D)),
+    RequestType.PORTABILITY: _TypeRule("know_specific_response", KNOW_DENIED, (_F, _P, _D)),
     RequestType.DELETE: _TypeRule("deletion_done", "deletion_denied", (_F, _P, _D, _N)),
     RequestType.CORRECT: _TypeRule("correction_done", "correction_denied", (_F, _D)),
     RequestType.OPT_OUT_SALE_SHARE: _TypeRule("opt_out_confirmed", REQUEST_DENIED, (_F, _D)),
     RequestType.LIMIT_SENSITIVE: _TypeRule("limit_confirmed", REQUEST_DENIED, (_F, _D)),
     RequestType.SHINE_THE_LIGHT: _TypeRule("stl_response", REQUEST_DENIED, (_F, _D)),
     RequestType.MINOR_REMOVAL: _TypeRule("minor_removal_done", REQUEST_DENIED, (_F, _D)),
-    RequestType.APPEAL: _TypeRule(None, REQUEST_DENIED, (_F, _D)),
+    RequestType.APPEAL: _TypeRule(APPEAL_DECISION, APPEAL_DECISION, (_F, _D)),
     # No letter of their own yet: the officer writes the answer (California ADMT, UK complaints).
     RequestType.ADMT_ACCESS: _TypeRule(None, REQUEST_DENIED, (_F, _P, _D)),
     RequestType.ADMT_OPT_OUT: _TypeRule(None, REQUEST_DENIED, (_F, _D)),
@@ -129,4 +135,8 @@ def response_letters(
         return ("stl_already_answered" if request_type is RequestType.SHINE_THE_LIGHT else "frequency_limit",)
     if DenialReason.UNVERIFIABLE in codes and request_type is not RequestType.DELETE:
         return ("unverifiable",)
+    if request_type in (RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE) and codes == {
+        DenialReason.FRAUD
+    }:
+        return (OPT_OUT_DENIED,)
     return (rule.refusal,)

@@ -18,8 +18,19 @@ from privdesk.intake.folding import FoldedText, fold
 from privdesk.intake.model import ParsedEmail
 from privdesk.intake.rules import DetectionRule, DetectionRules, load_detection_rules
 
-_QUOTED_WEIGHT = 0.5  # text quoted from an earlier message counts half
+# Text quoted from an earlier message (often our own acknowledgement, listing every right) is weak
+# evidence: alone it can make a "possible request", never a suggestion.
+_QUOTED_WEIGHT = 0.3
+_QUOTED_CAP = 0.6  # of the threshold: the most quoted text can add to one code
 _MAX_EVIDENCE = 3
+# Detection reads a bounded prefix, so its time has a ceiling whatever the size of the email: a request
+# states itself near the top; a 40 MB log pasted below it adds nothing.
+SUBJECT_LIMIT = 1_000
+BODY_LIMIT = 32 * 1024
+FORWARDED_LIMIT = 16 * 1024
+# A type scoring at least this (below the threshold) makes a "possible request — check".
+_POSSIBLE_SHARE = 0.5
+
 _NEGATION = re.compile(r"(?:\b(?:not|no|never|without|nor|ni|nunca|sin|jamas)\b|n't\b|\bdont\b|\bdon t\b)")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\n]|\b(?:but|however|pero|sino|and then)\b")
 _REPLY_HEADER = re.compile(
@@ -47,8 +58,10 @@ class Detection:
     evidence: dict[str, list[str]] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     not_request_reason: str | None = None  # "newsletter", "auto_reply", "phishing" or "other"
-    # Not enough for a suggestion, but too much to call "not a request": shown as "possible request — check".
+    # Not enough for a suggestion, but too much to call "not a request": shown as "possible request — check",
+    # with the types the wording points to and their phrases in ``evidence``.
     possible: bool = False
+    possible_types: list[str] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -64,8 +77,8 @@ def detect(
     """Suggest request types, jurisdiction, agent involvement, organization and whether this is a request."""
     rules = rules or _bundled_rules()
     parsed = email_or_text if isinstance(email_or_text, ParsedEmail) else None
-    subject = parsed.subject if parsed else ""
-    body = _detection_body(parsed) if parsed else str(email_or_text)
+    subject = parsed.subject[:SUBJECT_LIMIT] if parsed else ""
+    body = _detection_body(parsed) if parsed else str(email_or_text)[:BODY_LIMIT]
     fresh, quoted = split_quoted(body)
     texts = {
         "subject": fold(subject),
@@ -75,19 +88,36 @@ def detect(
     scores: dict[str, float] = {}
     evidence: dict[str, list[str]] = {}
     if parsed:
-        _header_signals(parsed, scores, evidence)
+        _header_signals(parsed, scores, evidence, organizations)
+    quoted_scores: dict[str, float] = {}
     for rule in rules.rules:
-        _apply(rule, texts, scores, evidence)
+        _apply(rule, texts, scores, evidence, quoted_scores)
+    for code, value in quoted_scores.items():
+        scores[code] = scores.get(code, 0.0) + min(value, _QUOTED_CAP * rules.threshold)
 
     threshold = rules.threshold
     not_request = _strongest(scores, "not_request:", threshold)
+    # Mail about requests rather than from a requester: a vendor's pitch, a colleague's draft. Cues of
+    # either kind add up.
+    about = {k: scores.get(f"not_request:{k}", 0.0) for k in ("third_party", "internal")}
+    if not_request is None and sum(about.values()) >= threshold:
+        not_request = max(about, key=lambda k: about[k])
     types = _resolve_types(scores, threshold, evidence)
     organization = _organization(parsed, texts, organizations)
     warnings: list[str] = []
     if not_request or not types:
+        weak = _weak_types(scores, threshold, evidence)
+        possible_types = types or weak
+        # Bulk mail and auto-replies are told apart by their headers; anything else that carries
+        # request wording gets a second look rather than "not a request".
+        possible = bool(possible_types) and not_request not in {"newsletter", "auto_reply"}
         if not_request and types:
             warnings.append(
                 f"request wording found, but the message looks like {not_request.replace('_', ' ')}"
+            )
+        if possible:
+            warnings.append(
+                "possible request — check: " + ", ".join(t.replace("_", " ") for t in possible_types)
             )
         return Detection(
             is_request=False,
@@ -95,9 +125,11 @@ def detect(
             jurisdiction=None,
             agent=False,
             organization=organization,
-            evidence=_evidence_for(evidence, types, None, False, not_request),
+            evidence=_evidence_for(evidence, possible_types if possible else [], None, False, not_request),
             warnings=warnings,
             not_request_reason=not_request or "other",
+            possible=possible,
+            possible_types=possible_types if possible else [],
         )
     jurisdiction = _strongest(scores, "jurisdiction:", threshold)
     agent = scores.get("agent", 0.0) >= threshold
@@ -115,9 +147,12 @@ def detect(
 
 
 def _detection_body(parsed: ParsedEmail) -> str:
-    extra = [f.body_text for f in parsed.forwarded if f.source == "attached" and f.body_text]
-    subjects = [f.subject for f in parsed.forwarded if f.subject]
-    return "\n\n".join([parsed.body_text, *extra, *subjects])
+    """The bounded text detection reads: the body's start, then attached messages' starts."""
+    extra = [
+        f.body_text[:FORWARDED_LIMIT] for f in parsed.forwarded if f.source == "attached" and f.body_text
+    ]
+    subjects = [f.subject[:SUBJECT_LIMIT] for f in parsed.forwarded[:20] if f.subject]
+    return "\n\n".join([parsed.body_text[:BODY_LIMIT], *extra[:5], *subjects])
 
 
 def split_quoted(body: str) -> tuple[str, str]:
@@ -151,13 +186,20 @@ def _apply(
     texts: dict[str, FoldedText],
     scores: dict[str, float],
     evidence: dict[str, list[str]],
+    quoted_scores: dict[str, float] | None = None,
 ) -> None:
+    """Score one rule: its weight once if it matches the new text; a share of it in ``quoted_scores``
+    if it matches only quoted text (capped later, so quotes alone never make a suggestion)."""
     places = {"any": ("subject", "fresh", "quoted"), "subject": ("subject",), "body": ("fresh", "quoted")}[
         rule.where
     ]
     best = 0.0
     for place in places:
         text = texts[place]
+        if rule.requires and not any(word in text.folded for word in rule.requires):
+            continue
+        if rule.triggers and not any(word in text.folded for word in rule.triggers):
+            continue
         for match in rule.pattern.finditer(text.folded):
             if match.end() == match.start():
                 continue
@@ -170,7 +212,11 @@ def _apply(
                 phrase = text.excerpt(match.start(), match.end())
                 if phrase not in found and len(found) < _MAX_EVIDENCE * 3:
                     found.append(phrase)
-    if best:
+    if not best:
+        return
+    if best < 1.0 and quoted_scores is not None and rule.weight > 0:
+        quoted_scores[rule.suggests] = quoted_scores.get(rule.suggests, 0.0) + rule.weight * best
+    else:
         scores[rule.suggests] = scores.get(rule.suggests, 0.0) + rule.weight * best
 
 
@@ -182,7 +228,12 @@ def _negated(folded: str, start: int) -> bool:
     return _NEGATION.search(window) is not None
 
 
-def _header_signals(parsed: ParsedEmail, scores: dict[str, float], evidence: dict[str, list[str]]) -> None:
+def _header_signals(
+    parsed: ParsedEmail,
+    scores: dict[str, float],
+    evidence: dict[str, list[str]],
+    organizations: Sequence[OrgAddressing] = (),
+) -> None:
     headers = parsed.headers
 
     def add(code: str, weight: float, why: str) -> None:
@@ -202,7 +253,14 @@ def _header_signals(parsed: ParsedEmail, scores: dict[str, float], evidence: dic
         or precedence == "auto_reply"
     ):
         add("not_request:auto_reply", 3.0, "header Auto-Submitted")
-    for link in parsed.links:
+    # A colleague's own mail (same domain as an organization's mailbox) is internal unless it carries
+    # a message from outside (a forwarded consumer's request).
+    own = {a.lower().rpartition("@")[2] for org in organizations for a in org.addresses}
+    sender_domain = parsed.from_address.lower().rpartition("@")[2]
+    outside = [f for f in parsed.forwarded if f.from_address.lower().rpartition("@")[2] not in own]
+    if sender_domain and sender_domain in own and not outside:
+        add("not_request:internal", 0.6, f"sent from {sender_domain}, the organization's own domain")
+    for link in parsed.links[:200]:
         shown = _domain_in_text(link.text)
         real = _host(link.href)
         if shown and real and not (real == shown or real.endswith("." + shown) or shown.endswith("." + real)):
@@ -236,19 +294,35 @@ def _strongest(scores: dict[str, float], prefix: str, threshold: float) -> str |
     return candidates[0][1].removeprefix(prefix)
 
 
+def _weak_types(scores: dict[str, float], threshold: float, evidence: dict[str, list[str]]) -> list[str]:
+    """Types with some wording behind them, below the threshold."""
+    floor = threshold * _POSSIBLE_SHARE
+    weak = {code for code in _TYPE_ORDER if floor <= scores.get(code, 0.0) < threshold}
+    if floor <= scores.get("know", 0.0) and not weak & {"know_specific", "know_categories"}:
+        weak.add(RequestType.KNOW_SPECIFIC.value)
+        evidence.setdefault(RequestType.KNOW_SPECIFIC.value, []).extend(evidence.get("know", []))
+    return [code for code in _TYPE_ORDER if code in weak]
+
+
 def _resolve_types(scores: dict[str, float], threshold: float, evidence: dict[str, list[str]]) -> list[str]:
     chosen = {code for code in _TYPE_ORDER if scores.get(code, 0.0) >= threshold}
+    # Shine the Light names the companies; a plain "who did you give it to" alongside it is the same ask.
+    if RequestType.SHINE_THE_LIGHT in chosen and scores.get(RequestType.KNOW_CATEGORIES.value, 0.0) < 2.0:
+        chosen.discard(RequestType.KNOW_CATEGORIES)
     # "Categories" means "only the categories": a request for the data itself already answers it.
     if RequestType.KNOW_SPECIFIC in chosen:
         chosen.discard(RequestType.KNOW_CATEGORIES)
     # An appeal names the earlier request it contests; that request is not asked for again.
     if RequestType.APPEAL in chosen:
         chosen = {RequestType.APPEAL.value}
-    # A bare "request to know" with no detail is a request for the personal information itself.
-    if scores.get("know", 0.0) >= threshold and not chosen & {
-        RequestType.KNOW_SPECIFIC,
-        RequestType.KNOW_CATEGORIES,
-    }:
+    # A bare "request to know" with no detail is a request for the personal information itself; so is
+    # one beside a loose question about sources or recipients (not an explicit "categories of").
+    if (
+        scores.get("know", 0.0) >= threshold
+        and RequestType.KNOW_SPECIFIC not in chosen
+        and scores.get(RequestType.KNOW_CATEGORIES.value, 0.0) < 1.5
+    ):
+        chosen.discard(RequestType.KNOW_CATEGORIES)
         chosen.add(RequestType.KNOW_SPECIFIC)
         evidence.setdefault(RequestType.KNOW_SPECIFIC.value, []).extend(evidence.get("know", []))
     return [code for code in _TYPE_ORDER if code in chosen]

@@ -8,12 +8,15 @@ File format (one file per language, any number of files per directory)::
     [[rule]]
     id = "delete.verb_pi"          # unique; a firm file may replace a bundled rule by its id
     suggests = "delete"            # a request type code, "know", "agent", "jurisdiction:US-CA",
-                                   # or "not_request:" + newsletter, auto_reply, phishing or other
+                                   # or "not_request:" + newsletter, auto_reply, phishing,
+                                   # third_party (vendors, regulators' surveys), internal or other
     weight = 2.0                   # scores add up per code; 1.0 or more makes a suggestion; may be negative
     pattern = '\\bdelete\\b.{0,60}{pi}'
     where = "any"                  # "any" (subject and body), "subject" or "body"
     negatable = true               # skip a match after not/never/no/without in its clause
                                    # (default: true when weight > 0)
+    requires = ["colorado"]        # optional: words one of which the text must contain for the rule
+                                   # to run at all (a cheap test that keeps slow patterns off most mail)
 
 Patterns are matched case-insensitively against folded text: lower case, accents removed, curly quotes
 straightened and every run of whitespace (line breaks included) reduced to one space.
@@ -32,7 +35,7 @@ from typing import Any
 from privdesk.domain.errors import RuleFileError
 from privdesk.domain.types import RequestType
 
-NOT_REQUEST_KINDS = ("newsletter", "auto_reply", "phishing", "other")
+NOT_REQUEST_KINDS = ("newsletter", "auto_reply", "phishing", "third_party", "internal", "other")
 _JURISDICTION = re.compile(r"^(?:[A-Z]{2}|US-[A-Z]{2})$")
 _FRAGMENT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 _WHERE = ("any", "subject", "body")
@@ -47,6 +50,9 @@ class DetectionRule:
     where: str
     negatable: bool
     source: str  # file the rule came from, for messages
+    requires: tuple[str, ...] = ()
+    # Derived: literal strings one of which starts every match (see ``triggers``); () when unknown.
+    triggers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,7 +128,7 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
     if not isinstance(rule_id, str) or not rule_id:
         raise RuleFileError(f"{where_msg} has no 'id'")
     where_msg = f"{path.name}: rule '{rule_id}'"
-    unknown = set(entry) - {"id", "suggests", "weight", "pattern", "where", "negatable", "note"}
+    unknown = set(entry) - {"id", "suggests", "weight", "pattern", "where", "negatable", "note", "requires"}
     if unknown:
         raise RuleFileError(f"{where_msg} has unknown key(s) {sorted(unknown)}")
     suggests = entry.get("suggests")
@@ -140,6 +146,9 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
     negatable = entry.get("negatable", weight > 0)
     if not isinstance(negatable, bool):
         raise RuleFileError(f"{where_msg}: 'negatable' must be true or false")
+    requires = entry.get("requires", [])
+    if not isinstance(requires, list) or not all(isinstance(w, str) and w for w in requires):
+        raise RuleFileError(f"{where_msg}: 'requires' must be a list of words")
     expanded = _expand(pattern_text, defines, where_msg)
     try:
         compiled = re.compile(expanded, re.IGNORECASE)
@@ -147,7 +156,17 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
         raise RuleFileError(f"{where_msg}: pattern is not a valid regular expression ({exc})") from exc
     if compiled.search("") is not None:
         raise RuleFileError(f"{where_msg}: pattern matches empty text")
-    return DetectionRule(rule_id, suggests, float(weight), compiled, where, negatable, path.name)
+    return DetectionRule(
+        rule_id,
+        suggests,
+        float(weight),
+        compiled,
+        where,
+        negatable,
+        path.name,
+        tuple(w.lower() for w in requires),
+        triggers(compiled),
+    )
 
 
 def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:
@@ -164,3 +183,70 @@ def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:
             return expanded
         pattern = expanded
     raise RuleFileError(f"{where_msg}: fragments nest too deeply")
+
+
+# --- triggers: a cheap substring test before a pattern runs ------------------------------------------
+
+_MAX_TRIGGERS = 64
+_MIN_TRIGGER = 2
+
+
+def triggers(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Literal strings one of which starts every match of ``pattern`` (lower case), or () when they
+    cannot be worked out. Detection skips a rule whose triggers are all absent from the text, which
+    spares most rules most of the time: a regular expression tries every position, ``in`` does not."""
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        found = _prefixes(list(parsed), sre_parse)
+    except Exception:
+        return ()
+    if found is None or not found or any(len(p) < _MIN_TRIGGER for p in found):
+        return ()
+    return tuple(sorted(found))
+
+
+def _prefixes(items: list[Any], sre: Any) -> set[str] | None:
+    """Prefix strings of a parsed sequence: every match starts with one of them."""
+    constants = sre._constants if hasattr(sre, "_constants") else sre
+    results = {""}
+    for op, arg in items:
+        if op is constants.AT:
+            continue  # \b, ^ and $ take no characters
+        if op is constants.LITERAL:
+            results = {p + chr(arg).lower() for p in results}
+        elif op is constants.IN:
+            chars = []
+            for kind, value in arg:
+                if kind is constants.LITERAL:
+                    chars.append(chr(value).lower())
+                else:
+                    return _done(results)
+            if len(chars) > 4:
+                return _done(results)
+            results = {p + c for p in results for c in set(chars)}
+        elif op is constants.SUBPATTERN:
+            inner = _prefixes(list(arg[-1]), sre)
+            if inner is None:
+                return None
+            return _done({p + i for p in results for i in inner})
+        elif op is constants.BRANCH:
+            union: set[str] = set()
+            for branch in arg[1]:
+                inner = _prefixes(list(branch), sre)
+                if inner is None:
+                    return None
+                union |= inner
+            return _done({p + i for p in results for i in union})
+        else:
+            return _done(results)
+        if len(results) > _MAX_TRIGGERS:
+            return None
+    return _done(results)
+
+
+def _done(results: set[str]) -> set[str] | None:
+    if len(results) > _MAX_TRIGGERS or any(len(r) < _MIN_TRIGGER for r in results):
+        return None
+    return results

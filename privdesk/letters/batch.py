@@ -101,7 +101,7 @@ def render_batch(
 
 def _new_canvas(stream: io.BytesIO, title: str) -> Canvas:
     fonts.register_fonts()
-    canvas = Canvas(stream, pagesize=LETTER, invariant=1)
+    canvas = Canvas(stream, pagesize=LETTER, invariant=1, initialFontName=fonts.REGULAR)
     canvas.setTitle(title)
     return canvas
 

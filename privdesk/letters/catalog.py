@@ -121,6 +121,30 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         "Confirms content posted by a minor was removed.",
         ("received_date", "items"),
     ),
+    K.KNOW_DENIED: LetterKindInfo(
+        "Request to know denied",
+        "Denies a request to know in whole or in part and says why (Cal. Code Regs. tit. 11, §7024(e)); "
+        "what could be disclosed is disclosed.",
+        ("received_date", "items", "enclosures", "appeal_contact"),
+    ),
+    K.OPT_OUT_DENIED: LetterKindInfo(
+        "Opt-out or limit request denied",
+        "Denies an opt-out or limit request only on a good-faith, documented belief that it is fraudulent, "
+        "with the explanation (§§7026-7027).",
+        ("received_date", "items"),
+    ),
+    K.APPEAL_DECISION: LetterKindInfo(
+        "Appeal decision",
+        "The decision on an appeal, with its reasons and, where the appeal is denied, how to complain to "
+        "the state Attorney General.",
+        ("received_date", "items", "appeal_outcome", "complaint_route"),
+    ),
+    K.STL_ALTERNATIVE: LetterKindInfo(
+        "Shine the Light: opt-out notice",
+        "Alternative compliance (Civ. Code 1798.83(c)(2)): tells the customer of the free right to opt "
+        "out of disclosures for third parties' direct marketing.",
+        ("received_date", "opt_out_how"),
+    ),
     K.DELETION_NOTHING_HELD: LetterKindInfo(
         "Nothing to delete",
         "Answers a deletion request when the business holds no personal information about the "

@@ -3,19 +3,38 @@
 Rectangles are given from the page's top-left corner (how envelope makers and DIN 5008 state them);
 ``Box.bottom_y`` converts to ReportLab's bottom-left origin.
 
-US Letter, #10 double-window envelope (4 1/8 x 9 1/2 in), sheet tri-folded into thirds (3 2/3 in):
-- lower (recipient) window 4 1/2 x 1 1/8 in, 7/8 in from the envelope's left edge and 5/8 in from its
-  bottom. The folded sheet is 0.46 in shorter than the envelope and 1 in narrower, so it can slide; the
-  address box below is the part of the page that shows through the window wherever the sheet rests
-  (bottom of the envelope: page 2.04-3.17 in from the top; horizontally centred +/- 1/2 in), with an
-  1/8 in margin for skew.
-- upper (return) window about 3 1/2 x 1 in, 7/8 in from the left and 7/16 in from the top.
+US Letter in a #10 double-window envelope
+-----------------------------------------
+The envelope is 9 1/2 x 4 1/8 in. Its lower (recipient) window is 4 1/2 x 1 1/8 in, 7/8 in from the
+left edge and 1/2 in from the bottom edge; its upper (return) window about 3 1/2 x 1 in, 7/8 in from the
+left and 7/16 in from the top. The sheet, folded in thirds, is 8 1/2 x 3 2/3 in: it can slide 0.458 in
+up and down and 1 in sideways inside the envelope, and nobody controls where it ends up.
+
+``ENVELOPE_10`` models that travel. For a window, the part of the page that shows *at every position*
+of the sheet is the intersection of all positions (``always_visible``); the part that shows *at some
+position* is their union (``ever_visible``). For the lower window:
+
+- always visible: 0.875-4.375 in from the page's left edge, 2.500-3.167 in from its top (3 1/2 x 2/3 in);
+- ever visible:  -0.125-5.375 in from the left, 2.042-3.625 in from the top.
+
+The recipient's address is laid out inside the always-visible area; nothing else on page 1 (letterhead,
+date and reference, the subject line) may touch the ever-visible area. A four-line domestic address
+at 8 pt (the USPS minimum) with 1.15 leading needs 36.9 pt of the 48 pt the window always shows, so
+the physics leaves 5.5 pt (0.077 in) above and below at the two ends of the sheet's travel; that is the
+clearance the layout keeps (``ADDRESS_CLEARANCE``), and shorter addresses are set larger (up to 10 pt)
+only while they keep it. Sideways, 4 pt are kept inside each edge of the 3 1/2 in strip.
+Five or six lines (foreign addresses) cannot be visible at every position: they are laid out in the
+window as it is with the sheet resting at the bottom (2.042-3.167 in), and the letter is flagged so
+the officer taps the sheet down before sealing. The return address, likewise, sits in the upper
+window's always-visible area (0.875-3.375 in, 0.438-0.979 in).
+
 A4, DIN 5008 Form B window envelope (DL/C6-5): window 85 x 45 mm, 20 mm from the left, 45 mm from the
 top; the top 17.7 mm of the field hold the return line, the lower 27.3 mm the address.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import A4, LETTER
@@ -47,6 +66,80 @@ class Box:
         """Whether a rectangle given in top-left coordinates lies inside this box."""
         return self.left <= x0 and x1 <= self.right and self.top <= top and bottom <= self.bottom
 
+    def overlaps(self, x0: float, top: float, x1: float, bottom: float) -> bool:
+        """Whether a rectangle given in top-left coordinates shares any area with this box."""
+        return x0 < self.right and self.left < x1 and top < self.bottom and self.top < bottom
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """A window envelope and the folded sheet inside it; windows are measured on the envelope's face."""
+
+    width: float
+    height: float
+    window: Box  # the recipient window
+    return_window: Box | None  # the upper window of a double-window envelope
+    sheet_width: float
+    folded_height: float  # the top panel of the folded sheet, the one behind the windows
+
+    @property
+    def vertical_travel(self) -> float:
+        return self.height - self.folded_height
+
+    @property
+    def sideways_travel(self) -> float:
+        return self.width - self.sheet_width
+
+    def positions(self, steps: int = 8) -> list[tuple[float, float]]:
+        """Sheet positions (sideways offset, downward offset of its top edge) across the whole travel."""
+        return [
+            (self.sideways_travel * i / steps, self.vertical_travel * j / steps)
+            for i in range(steps + 1)
+            for j in range(steps + 1)
+        ]
+
+    @staticmethod
+    def seen(window: Box, sideways: float, down: float) -> Box:
+        """The part of the page a window shows when the sheet sits at this position."""
+        return Box(window.left - sideways, window.top - down, window.width, window.height)
+
+    def always_visible(self, window: Box) -> Box:
+        """What the window shows wherever the sheet is: the intersection of all positions."""
+        return Box(
+            window.left,
+            window.top,
+            window.width - self.sideways_travel,
+            window.height - self.vertical_travel,
+        )
+
+    def ever_visible(self, window: Box) -> Box:
+        """What the window shows at some position of the sheet: the union of all positions."""
+        return Box(
+            window.left - self.sideways_travel,
+            window.top - self.vertical_travel,
+            window.width + self.sideways_travel,
+            window.height + self.vertical_travel,
+        )
+
+    def at_rest(self, window: Box) -> Box:
+        """What the window shows with the sheet tapped down to the bottom, wherever it is sideways."""
+        return Box(
+            window.left,
+            window.top - self.vertical_travel,
+            window.width - self.sideways_travel,
+            window.height,
+        )
+
+
+ENVELOPE_10 = Envelope(
+    width=9.5 * inch,
+    height=4.125 * inch,
+    window=Box(0.875 * inch, (4.125 - 0.5 - 1.125) * inch, 4.5 * inch, 1.125 * inch),
+    return_window=Box(0.875 * inch, 0.4375 * inch, 3.5 * inch, 1.0 * inch),
+    sheet_width=8.5 * inch,
+    folded_height=11 * inch / 3,
+)
+
 
 @dataclass(frozen=True)
 class PageGeometry:
@@ -62,11 +155,12 @@ class PageGeometry:
     letterhead: Box  # organization name, logo and contacts (top right)
     return_box: Box  # return address (upper window / DIN return line)
     return_single_line: bool  # DIN: one underlined line; #10: a small block
-    address_box: Box  # recipient: the window area the address must stay inside
-    address_text_inset: float  # the address starts this far right of the box's left edge
+    address_box: Box  # recipient: the window area the address shows in wherever the sheet sits
+    address_rest_box: Box  # recipient: the window area with the sheet tapped down (long addresses)
     info_box: Box  # date, reference, received (right of the address)
     fold_marks: tuple[float, ...]  # from the top, drawn in the left margin
     punch_mark: float | None
+    keep_clear: tuple[Box, ...]  # page areas a window may show: only the addresses may print there
 
     @property
     def body_width(self) -> float:
@@ -74,27 +168,44 @@ class PageGeometry:
 
 
 _LETTER_W, _LETTER_H = LETTER
+_LOWER_REACH = ENVELOPE_10.ever_visible(ENVELOPE_10.window)
+assert ENVELOPE_10.return_window is not None
+_UPPER_REACH = ENVELOPE_10.ever_visible(ENVELOPE_10.return_window)
 US_LETTER = PageGeometry(
     name="letter",
     width=_LETTER_W,
     height=_LETTER_H,
     margin_left=1.0 * inch,
     margin_right=1.0 * inch,
-    first_body_top=3.3 * inch,
+    first_body_top=_LOWER_REACH.bottom + 0.125 * inch,  # the subject line never reaches the window
     later_body_top=1.05 * inch,
     body_bottom=_LETTER_H - 0.95 * inch,
     footer_baseline=_LETTER_H - 0.55 * inch,
-    letterhead=Box(4.45 * inch, 0.5 * inch, 3.05 * inch, 1.3 * inch),
-    return_box=Box(0.875 * inch, 0.5 * inch, 3.5 * inch, 0.5 * inch),
+    # Right of the upper window's reach, and ending above the lower window's reach.
+    letterhead=Box(
+        _UPPER_REACH.right + 0.125 * inch,
+        0.5 * inch,
+        7.5 * inch - _UPPER_REACH.right - 0.125 * inch,
+        1.45 * inch,
+    ),
+    return_box=ENVELOPE_10.always_visible(ENVELOPE_10.return_window),
     return_single_line=False,
-    address_box=Box(0.875 * inch, 2.125 * inch, 3.5 * inch, 0.875 * inch),
-    address_text_inset=0.125 * inch,
-    info_box=Box(4.95 * inch, 2.125 * inch, 2.55 * inch, 0.95 * inch),
+    address_box=ENVELOPE_10.always_visible(ENVELOPE_10.window),
+    address_rest_box=ENVELOPE_10.at_rest(ENVELOPE_10.window),
+    info_box=Box(
+        _LOWER_REACH.right + 0.125 * inch,
+        2.1 * inch,
+        7.5 * inch - _LOWER_REACH.right - 0.125 * inch,
+        0.9 * inch,
+    ),
     fold_marks=(_LETTER_H / 3, 2 * _LETTER_H / 3),
     punch_mark=None,
+    keep_clear=(_UPPER_REACH, _LOWER_REACH),
 )
 
 _A4_W, _A4_H = A4
+# The DIN window itself (return line and address together), for tests and debugging overlays.
+A4_DIN_WINDOW = Box(20 * mm, 45 * mm, 85 * mm, 45 * mm)
 A4_DIN_B = PageGeometry(
     name="a4",
     width=_A4_W,
@@ -109,16 +220,12 @@ A4_DIN_B = PageGeometry(
     return_box=Box(25 * mm, 45 * mm + 12.7 * mm, 75 * mm, 5 * mm),
     return_single_line=True,
     address_box=Box(20 * mm, 45 * mm + 17.7 * mm, 85 * mm, 27.3 * mm),
-    address_text_inset=5 * mm,
+    address_rest_box=Box(20 * mm, 45 * mm + 17.7 * mm, 85 * mm, 27.3 * mm),
     info_box=Box(125 * mm, 50 * mm, 65 * mm, 40 * mm),
     fold_marks=(105 * mm, 210 * mm),
     punch_mark=_A4_H / 2,
+    keep_clear=(A4_DIN_WINDOW,),
 )
-
-# The DIN window itself (return line and address together), for tests and debugging overlays.
-A4_DIN_WINDOW = Box(20 * mm, 45 * mm, 85 * mm, 45 * mm)
-# The #10 lower window as seen on the page when the sheet rests at the bottom, centred.
-US_LETTER_10_WINDOW = Box(0.375 * inch, 2.042 * inch, 4.5 * inch, 1.125 * inch)
 
 
 def geometry_for(page_size: str) -> PageGeometry:
@@ -129,12 +236,90 @@ def geometry_for(page_size: str) -> PageGeometry:
 BODY_SIZE = 10.0
 BODY_LEADING = 14.0
 SMALL_SIZE = 8.0
-ADDRESS_SIZE = 10.0
-ADDRESS_MIN_SIZE = 7.5
+ADDRESS_SIZE = 10.0  # the largest address type
+ADDRESS_MIN_SIZE = 8.0  # USPS: 8 pt or larger
+ADDRESS_LEADING = 1.15  # line pitch as a multiple of the type size
+ADDRESS_CLEARANCE = 5.5  # kept above and below the address block (see the module docstring)
+ADDRESS_SIDE_CLEARANCE = 4.0  # kept inside the left and right edges of the address area
 ORG_NAME_SIZE = 15.0
 HEADING_SIZE = 11.0
 TABLE_SIZE = 8.5
 PARAGRAPH_SPACE = 7.0
 SIGNATURE_GAP = 0.5 * inch  # room for the handwritten signature
 LOGO_MAX_WIDTH = 1.8 * inch
-LOGO_MAX_HEIGHT = 0.6 * inch
+LOGO_MAX_HEIGHT = 0.45 * inch
+
+
+class AddressFitError(ValueError):
+    """An address the window cannot show; ``field`` names the line (``recipient.lines[1]``)."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"the address does not fit the envelope window: {reason}")
+
+
+@dataclass(frozen=True)
+class AddressFit:
+    size: float
+    leading: float
+    left: float
+    top: float  # top of the first line's box, from the page top
+    tap_down: bool  # shows only with the sheet tapped down: the officer checks it before sealing
+
+
+def _sizes() -> list[float]:
+    sizes, size = [], ADDRESS_SIZE
+    while size >= ADDRESS_MIN_SIZE - 0.01:
+        sizes.append(size)
+        size -= 0.5
+    return sizes
+
+
+def fit_address(
+    lines: Sequence[str],
+    measure: Callable[[str, float], float],
+    line_box: float,
+    g: PageGeometry,
+    field_names: Sequence[str] | None = None,
+) -> AddressFit:
+    """Where and how large the recipient's lines go.
+
+    ``measure(text, size)`` is a line's width; ``line_box`` the height of one line's box (ascent plus
+    descent) per point of type size. Raises ``AddressFitError`` naming the offending line.
+    """
+    names = list(field_names or [f"recipient line {i + 1}" for i in range(len(lines))])
+    if not lines:
+        raise AddressFitError("recipient", "the letter has no recipient address")
+    for box, tap_down in ((g.address_box, False), (g.address_rest_box, True)):
+        width = box.width - 2 * ADDRESS_SIDE_CLEARANCE
+        for size in _sizes():
+            leading = size * ADDRESS_LEADING
+            height = (len(lines) - 1) * leading + line_box * size
+            if height + 2 * ADDRESS_CLEARANCE > box.height:
+                continue
+            if any(measure(line, size) > width for line in lines):
+                continue
+            top = box.top + (box.height - height) / 2
+            return AddressFit(size, leading, box.left + ADDRESS_SIDE_CLEARANCE, top, tap_down)
+    rest = g.address_rest_box
+    width = rest.width - 2 * ADDRESS_SIDE_CLEARANCE
+    for index, line in enumerate(lines):
+        needed = measure(line, ADDRESS_MIN_SIZE)
+        if needed > width:
+            shown = int(len(line) * width / needed)
+            return_reason = (
+                f"{names[index]} has {len(line)} characters; at {ADDRESS_MIN_SIZE:g} pt the window shows "
+                f"about {shown}: shorten it (e.g. abbreviate the street type, move the unit to its own line)"
+            )
+            raise AddressFitError(names[index], return_reason)
+    most = (
+        int(
+            (rest.height - 2 * ADDRESS_CLEARANCE - line_box * ADDRESS_MIN_SIZE)
+            // (ADDRESS_MIN_SIZE * ADDRESS_LEADING)
+        )
+        + 1
+    )
+    raise AddressFitError(
+        "recipient", f"the address has {len(lines)} lines; the window holds at most {most}: use fewer lines"
+    )

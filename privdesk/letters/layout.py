@@ -15,6 +15,8 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import simpleSplit
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
@@ -93,6 +95,7 @@ def _make_styles() -> _Styles:
         textColor=INK,
         alignment=TA_LEFT,
         spaceAfter=geometry.PARAGRAPH_SPACE,
+        bulletFontName=fonts.REGULAR,  # ReportLab's default is an unembedded Helvetica
     )
     return _Styles(
         body=body,
@@ -105,9 +108,11 @@ def _make_styles() -> _Styles:
             textColor=ACCENT,
             spaceBefore=6,
             spaceAfter=4,
-            keepWithNext=1,
+            keepWithNext=0,  # not kept with a whole table (a page-1 gap); CondPageBreak keeps room
         ),
-        bullet=ParagraphStyle("bullet", parent=body, leftIndent=16, bulletIndent=4, spaceAfter=3),
+        bullet=ParagraphStyle(
+            "bullet", parent=body, leftIndent=16, bulletIndent=4, spaceAfter=3, bulletFontName=fonts.REGULAR
+        ),
         cell=ParagraphStyle(
             "cell", parent=body, fontSize=geometry.TABLE_SIZE, leading=geometry.TABLE_SIZE * 1.3, spaceAfter=0
         ),
@@ -208,8 +213,13 @@ def _draw_letterhead(canvas: Canvas, data: LetterData, g: PageGeometry) -> None:
         except OSError:
             raise ValidationError("the letterhead logo cannot be read") from None
     canvas.setFillColor(ACCENT)
-    name_size = _fit_lines([head.org_name], fonts.BOLD, geometry.ORG_NAME_SIZE, 9, box.width, 100)
-    top = _draw_lines(canvas, [head.org_name], fonts.BOLD, name_size, right, top, g.height, 1.35, True)
+    try:
+        name_size = _fit_lines([head.org_name], fonts.BOLD, geometry.ORG_NAME_SIZE, 10, box.width, 100)
+        name_lines = [head.org_name]
+    except ValidationError:  # a long legal name: wrapped at words rather than shrunk to nothing
+        name_size = 10.0
+        name_lines = simpleSplit(head.org_name, fonts.BOLD, name_size, box.width)[:3]
+    top = _draw_lines(canvas, name_lines, fonts.BOLD, name_size, right, top, g.height, 1.25, True)
     canvas.setStrokeColor(ACCENT)
     canvas.setLineWidth(0.8)
     canvas.line(right - 0.9 * 72, g.height - top - 1, right, g.height - top - 1)
@@ -240,9 +250,24 @@ def _draw_return_address(canvas: Canvas, data: LetterData, g: PageGeometry) -> N
             box.left, baseline - 1.5, box.left + stringWidth(text, fonts.REGULAR, size), baseline - 1.5
         )
         return
-    size = _fit_lines(sender, fonts.REGULAR, 7.5, 5.5, box.width, box.height, 1.2)
-    _draw_lines(canvas, sender[:1], fonts.BOLD, size, box.left, box.top, g.height)
-    _draw_lines(canvas, sender[1:], fonts.REGULAR, size, box.left, box.top + size * 1.2, g.height)
+    # The upper window's always-visible area: lines centred in it, a long name wrapped at words.
+    width = box.width - 2 * geometry.ADDRESS_SIDE_CLEARANCE
+    box_height = line_box(fonts.REGULAR)
+    size = 7.5
+    while True:
+        name = simpleSplit(sender[0], fonts.BOLD, size, width) if sender else []
+        lines = [*name, *sender[1:]]
+        height = (len(lines) - 1) * size * 1.2 + box_height * size
+        fits = all(stringWidth(x, fonts.REGULAR, size) <= width for x in sender[1:])
+        if (fits and height + 4 <= box.height) or size <= 5.5:
+            break
+        size -= 0.5
+    top = box.top + max(0.0, (box.height - height) / 2)
+    ascent = pdfmetrics.getFont(fonts.REGULAR).face.ascent / 1000.0
+    for index, line in enumerate(lines):
+        canvas.setFont(fonts.BOLD if index < len(name) else fonts.REGULAR, size)
+        canvas.drawString(box.left + geometry.ADDRESS_SIDE_CLEARANCE, g.height - (top + ascent * size), line)
+        top += size * 1.2
 
 
 def _return_line(sender: Sequence[str], width: float, height: float) -> tuple[str, float]:
@@ -257,26 +282,51 @@ def _return_line(sender: Sequence[str], width: float, height: float) -> tuple[st
     return text, 5.5  # a very long organization name: printed small, the line is not read by the post
 
 
-def recipient_font_size(data: LetterData) -> float:
-    """The address type size that fits the window; raises ``ValidationError`` if none does."""
+def line_box(font: str) -> float:
+    """The height of one line's box (ascent plus descent) per point of type size."""
+    face = pdfmetrics.getFont(font).face
+    return float(face.ascent - face.descent) / 1000.0
+
+
+def recipient_field_names(data: LetterData) -> list[str]:
+    """What each printed address line is, for a message that names the line to fix."""
+    names = []
+    if data.recipient.name.strip():
+        names.append("recipient name")
+    names.extend(f"recipient address line {i + 1}" for i, x in enumerate(data.recipient.lines) if x.strip())
+    return names
+
+
+def address_fit(data: LetterData) -> geometry.AddressFit:
+    """Where and how large the address prints; raises ``AddressFitError`` naming the line that fails."""
+    fonts.register_fonts()
     g = geometry.geometry_for(data.letterhead.page_size)
-    box = g.address_box
-    lines = data.recipient.all_lines()
-    if not lines:
-        raise ValidationError("the letter has no recipient address")
-    width = box.width - g.address_text_inset - 2
-    return _fit_lines(
-        lines, fonts.REGULAR, geometry.ADDRESS_SIZE, geometry.ADDRESS_MIN_SIZE, width, box.height
+    return geometry.fit_address(
+        data.recipient.all_lines(),
+        lambda text, size: stringWidth(text, fonts.REGULAR, size),
+        line_box(fonts.REGULAR),
+        g,
+        recipient_field_names(data),
     )
 
 
+def recipient_font_size(data: LetterData) -> float:
+    """The address type size that fits the window; raises ``ValidationError`` if none does."""
+    try:
+        return address_fit(data).size
+    except geometry.AddressFitError as err:
+        raise ValidationError(str(err)) from None
+
+
 def _draw_recipient(canvas: Canvas, data: LetterData, g: PageGeometry) -> None:
-    box = g.address_box
-    lines = data.recipient.all_lines()
-    size = recipient_font_size(data)
+    fit = address_fit(data)
     canvas.setFillColor(INK)
-    # Sit the block at the top of the window area (the part that shows wherever the sheet slides).
-    _draw_lines(canvas, lines, fonts.REGULAR, size, box.left + g.address_text_inset, box.top + 1, g.height)
+    ascent = pdfmetrics.getFont(fonts.REGULAR).face.ascent / 1000.0
+    canvas.setFont(fonts.REGULAR, fit.size)
+    top = fit.top
+    for line in data.recipient.all_lines():
+        canvas.drawString(fit.left, g.height - (top + ascent * fit.size), line)
+        top += fit.leading
 
 
 def _draw_info(canvas: Canvas, data: LetterData, g: PageGeometry, date_style: str) -> None:
@@ -284,7 +334,7 @@ def _draw_info(canvas: Canvas, data: LetterData, g: PageGeometry, date_style: st
     if data.received_date:
         rows.append(("Received", format_date(data.received_date, date_style)))
     box = g.info_box
-    label_width = 0.8 * 72
+    label_width = 0.7 * 72
     top = box.top
     for label, value in rows:
         canvas.setFillColor(MUTED)
@@ -292,7 +342,7 @@ def _draw_info(canvas: Canvas, data: LetterData, g: PageGeometry, date_style: st
         baseline = g.height - (top + 8.5)
         canvas.drawString(box.left, baseline, label)
         canvas.setFillColor(INK)
-        canvas.setFont(fonts.REGULAR, 9)
+        canvas.setFont(fonts.REGULAR, 8.5)
         canvas.drawString(box.left + label_width, baseline, value)
         top += 13
 
@@ -477,6 +527,7 @@ def _column_widths(block: TableBlock, total: float) -> list[float]:
 
 _TABLE_STYLE = TableStyle(
     [
+        ("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),  # the cell default is an unembedded Helvetica
         ("BACKGROUND", (0, 0), (-1, 0), TABLE_HEAD),
         ("INNERGRID", (0, 0), (-1, -1), 0.3, RULE),
         ("BOX", (0, 0), (-1, -1), 0.5, RULE),
@@ -537,7 +588,8 @@ def build_story(prepared: PreparedLetter, g: PageGeometry) -> list[Flowable]:
         if isinstance(block, ParagraphBlock):
             story.append(_paragraph(block.text, st.body, block.line, name))
         elif isinstance(block, HeadingBlock):
-            story.append(CondPageBreak(geometry.BODY_LEADING * 4))
+            # Room for the heading and the first lines (or a table's header and first rows) after it.
+            story.append(CondPageBreak(geometry.BODY_LEADING * 6))
             story.append(_paragraph(block.text, st.heading, block.line, name))
         elif isinstance(block, BulletBlock):
             story.append(_paragraph(block.text, st.bullet, block.line, name, bulletText="•"))
@@ -571,6 +623,7 @@ def build_pdf(letters: Sequence[PreparedLetter], between: Callable[[int], None] 
         title=f"{first.reference} {first.kind}" if len(letters) == 1 else "Letters",
         author=first.letterhead.org_name if len(letters) == 1 else "",
         invariant=1,
+        initialFontName=fonts.REGULAR,  # else every page names an unembedded Helvetica
     )
     story: list[Flowable] = []
     for index, prepared in enumerate(letters):

@@ -29,11 +29,14 @@ def _block_texts(blocks: Sequence[Block]) -> list[tuple[str, str]]:
     return texts
 
 
-def prepare(data: LetterData, template_source: str | None = None) -> PreparedLetter:
+def prepare(
+    data: LetterData, template_source: str | None = None, *, check_address: bool = True
+) -> PreparedLetter:
     """Check the data is printable, render the template and check its text; no PDF yet."""
     fonts.register_fonts()
     fonts.check_printable(text_fields(data))
-    recipient_font_size(data)  # an address that does not fit the window is refused before any PDF
+    if check_address:  # an address that does not fit the window is refused before any PDF
+        recipient_font_size(data)
     if template_source is None:
         name = default_template_name(data.kind, data.jurisdiction_family)
         blocks = templating.render_bundled(name, data)

@@ -1,8 +1,10 @@
 """Letter templates: Jinja2 in a sandbox, then a small line-based markup turned into blocks.
 
-Templates may be edited by officers (copies stored in the database), so they run in Jinja's
-``SandboxedEnvironment`` with ``StrictUndefined``: a misspelt name or an attempt to reach Python
-internals is reported as a ``TemplateError`` naming the line, never executed.
+Templates may be edited by administrators (copies stored in the database) and previewed, so they run
+in the sealed environment of ``privdesk.letters.sandbox`` (Jinja's ``ImmutableSandboxedEnvironment``
+over read-only copies of every value, with time, step and size limits) with ``StrictUndefined``: a
+misspelt name, an attempt to reach Python internals or to change a shared value, or a runaway loop
+is reported as a ``TemplateError`` naming the line, never executed.
 
 Every value printed with ``{{ ... }}`` is escaped for ReportLab paragraph markup (``& < >``) and for
 the line markup below (``| *`` anywhere, ``# - =`` at the start, newlines become ``<br/>``), so a
@@ -36,13 +38,13 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
 from privdesk.domain.errors import DomainError
 from privdesk.domain.letterdata import JurisdictionFamily, LetterData
 from privdesk.domain.types import DenialReason, RequestType, VerificationLevel
 from privdesk.letters.resources import templates_dir
+from privdesk.letters.sandbox import LetterSandbox, RenderLimitExceeded, bounded_render, read_only
 
 INLINE_TEMPLATE_NAME = "<template>"
 
@@ -229,8 +231,8 @@ def _reason(value: Any) -> str:
 
 
 @lru_cache(maxsize=1)
-def environment() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def environment() -> LetterSandbox:
+    env = LetterSandbox(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -250,7 +252,7 @@ def environment() -> SandboxedEnvironment:
         longdate=_longdate,
         reason=_reason,
     )
-    return env
+    return env.seal()  # after the filters: every filter is guarded by the render limits
 
 
 @lru_cache(maxsize=64)
@@ -259,6 +261,10 @@ def _compile(source: str) -> jinja2.Template:
         return environment().from_string(source)
     except jinja2.TemplateSyntaxError as err:
         raise TemplateError(err.message or "syntax error", err.lineno, err.name or "") from None
+    except (RecursionError, MemoryError, OverflowError) as err:
+        raise TemplateError(
+            f"the template is too deeply nested or too large ({type(err).__name__})"
+        ) from None
 
 
 def template_names(kind: str, family: str) -> tuple[str, str]:
@@ -294,8 +300,32 @@ def template_context(data: LetterData) -> dict[str, Any]:
         has_appeal=family == JurisdictionFamily.US_STATE_WITH_APPEAL,
         has_complaint_right=family in _DAY_FIRST_FAMILIES,
         reason_words=REASON_WORDS,
+        **_fact_context(data),
     )
-    return context
+    return {name: read_only(value) for name, value in context.items()}  # a template changes nothing shared
+
+
+def _fact_context(data: LetterData) -> dict[str, Any]:
+    """Derived facts the wording depends on, computed from real dates and the letter's data."""
+    gdpr = data.jurisdiction_family in _DAY_FIRST_FAMILIES
+    to_business = data.kind == "service_provider_notice"
+    notice_by = [d for d in (i.extension_notice_by or i.respond_by for i in data.items) if d is not None]
+    return {
+        # GDPR letters speak of personal data and of the controller; US letters of personal information.
+        "pi": "personal data" if gdpr else "personal information",
+        # An agent's letter names the consumer it concerns.
+        "on_behalf_of": data.consumer_name
+        if data.consumer_name and not to_business and data.consumer_name != data.recipient.name
+        else "",
+        # Whether the letter goes out within the period in which the law requires the notice.
+        "notice_in_time": bool(notice_by) and data.letter_date <= min(notice_by),
+        "opt_out_offer": data.sells_or_shares and not data.opted_out,
+        "only_opt_out_or_limit": bool(data.items)
+        and all(
+            i.request_type in (RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE)
+            for i in data.items
+        ),
+    }
 
 
 def _error_line(err: BaseException) -> tuple[int | None, str]:
@@ -312,9 +342,21 @@ def _error_line(err: BaseException) -> tuple[int | None, str]:
 def render_source(template: jinja2.Template, context: Mapping[str, Any], family: str) -> str:
     token = _date_style.set(date_style_for(family))
     try:
-        return template.render(context)
+        return bounded_render(template, context)
     except TemplateError:
         raise
+    except RenderLimitExceeded as err:
+        line, name = _error_line(err)
+        raise TemplateError(str(err), line, name) from None
+    except RecursionError as err:
+        line, name = _error_line(err)
+        raise TemplateError("the template calls itself too deeply (RecursionError)", line, name) from None
+    except MemoryError as err:
+        line, name = _error_line(err)
+        raise TemplateError("the template needs too much memory (MemoryError)", line, name) from None
+    except OverflowError as err:
+        line, name = _error_line(err)
+        raise TemplateError(f"a number is too large (OverflowError: {err})", line, name) from None
     except SecurityError as err:
         line, name = _error_line(err)
         raise TemplateError(f"not allowed in a letter template ({err})", line, name) from None
@@ -340,7 +382,7 @@ def render_template_text(source: str, data: LetterData | Mapping[str, Any]) -> l
     if isinstance(data, LetterData):
         context, family = template_context(data), data.jurisdiction_family
     else:
-        context, family = dict(data), str(data.get("family", ""))
+        context, family = {k: read_only(v) for k, v in data.items()}, str(data.get("family", ""))
     return parse_markup(render_source(template, context, family), source)
 
 

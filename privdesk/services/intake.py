@@ -147,6 +147,9 @@ class IntakeResultDTO:
     sha256: str
     documents: int
     duplicate_of: int | None = None
+    # Not a suggestion, but request wording was found: shown as "possible request — check".
+    possible: bool = False
+    possible_types: list[str] = field(default_factory=list)
 
     @property
     def sender(self) -> str:
@@ -192,6 +195,7 @@ class IntakeRowDTO:
     agent: bool = False
     warning_messages: list[str] = field(default_factory=list)
     documents: int = 0
+    possible: bool = False
 
 
 @dataclass(frozen=True)
@@ -288,6 +292,8 @@ def detection_json(found: Detection) -> dict[str, Any]:
         "evidence": evidence,
         "warnings": list(found.warnings),
         "not_request_reason": found.not_request_reason,
+        "possible": found.possible,
+        "possible_types": _contract_codes(found.possible_types),
     }
 
 
@@ -623,6 +629,8 @@ class IntakeService:
             sha256=digest,
             documents=documents,
             duplicate_of=duplicate_of,
+            possible=bool(detection.get("possible")),
+            possible_types=list(detection.get("possible_types", [])),
         )
 
     def import_files(
@@ -868,6 +876,7 @@ class IntakeService:
                     agent=bool(i.detection.get("agent")),
                     warning_messages=list(i.warnings),
                     documents=counts.get(i.id, 0),
+                    possible=bool(i.detection.get("possible")),
                 )
                 for i in items
             ]
@@ -1438,6 +1447,7 @@ def result_json(outcome: ImportOutcome) -> dict[str, Any]:
         "jurisdiction": outcome.jurisdiction,
         "agent": outcome.agent,
         "is_request": outcome.is_request,
+        "possible_request": outcome.possible,
         "organization": outcome.organization,
         "warnings": list(outcome.warnings),
         "duplicate_of": outcome.duplicate_of,

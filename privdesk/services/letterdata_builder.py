@@ -6,6 +6,7 @@ worker thread can render. Nothing is written.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
@@ -30,7 +31,7 @@ from privdesk.domain.types import Outcome, RequestType, VerificationLevel
 from privdesk.letters import LETTER_KINDS
 from privdesk.paths import logo_cache_dir
 from privdesk.services.reports import write_atomic
-from privdesk.store.models import Case, Consumer, DocumentContent, Organization, RequestItem
+from privdesk.store.models import Agent, Case, Consumer, Document, DocumentContent, Organization, RequestItem
 
 if TYPE_CHECKING:
     from privdesk.domain.rules import Rulebook
@@ -45,11 +46,12 @@ _ANSWERED = (Outcome.FULFILLED.value, Outcome.PARTLY_FULFILLED.value)
 
 # What a consumer is asked for, in order, when the officer has not listed the data points themselves.
 # The rule file gives only how many matching points the level needs.
+# Nothing printed on the envelope (name, postal address) is asked for: whoever holds the letter has it.
 DEFAULT_DATA_POINTS = (
-    "Your full name, as you gave it to us",
-    "Your postal address, as you gave it to us",
     "The email address or telephone number you used with us",
-    "The date of your most recent quote, purchase or other transaction with us",
+    "The date and kind of your most recent quote, purchase or other transaction with us",
+    "Your date of birth",
+    "Any earlier postal address you gave us, if you have moved",
 )
 _ATTENTION_LINE = re.compile(r"^\s*(attn|attention)\b[:.]?", re.IGNORECASE)
 
@@ -147,7 +149,9 @@ def _kept(extra: Mapping[str, Any]) -> tuple[KeptData, ...]:
 def _letter_item(item: RequestItem, extra: Mapping[str, Any]) -> LetterItem:
     return LetterItem(
         request_type=RequestType(item.request_type),
+        acknowledge_by=item.acknowledge_by,
         respond_by=item.respond_by,
+        extension_notice_by=item.extension_notice_by,
         extended_respond_by=item.extended_respond_by if item.extended_on else None,
         outcome=Outcome(item.outcome) if item.outcome else None,
         reasons=tuple(item.denial_reasons or ()),
@@ -294,20 +298,45 @@ def build_letter_data(
     }
     if LETTER_KINDS[kind].to_business:
         fields["salutation"] = "Dear Privacy Team,"
+    elif consumer_name and case.agent is not None and _is_business(case.agent):
+        fields["salutation"] = "Dear Sir or Madam,"
+    sold_rows = _disclosures(org, "sold_shared")
+    profile: Mapping[str, Any] = org.profile or {}
+    fields["sells"] = bool(profile.get("sells", org.sells_or_shares and bool(sold_rows)))
+    fields["shares"] = bool(profile.get("shares", org.sells_or_shares and bool(sold_rows)))
+    fields["sells_or_shares"] = fields["sells"] or fields["shares"]
+    fields["opted_out"] = _opted_out(session, case)
+    fields["email_only"] = not recipient.lines
+    if not fields["enclosures"]:
+        fields["enclosures"] = _enclosures(session, case)
     if kind in (LetterKind.VERIFICATION_REQUEST, LetterKind.AGENT_AUTHORIZATION_REQUEST):
         fields["verification_level"] = _strongest_level(items)
         fields["data_points_requested"] = _data_points(rulebook, case, items, extra)
         if extra.get("verify_by"):
             fields["verify_by"] = dt.date.fromisoformat(str(extra["verify_by"]))
+        else:  # a reply-by date the response deadline still leaves room for
+            fields["verify_by"] = _reply_by(letter_date, items)
     if kind == LetterKind.EXTENSION_NOTICE:
         fields["extension_reason"] = str(
             extra.get("reason") or next((i.extension_reason for i in items if i.extension_reason), "")
         )
         new_dates = [i.extended_respond_by for i in items if i.extended_respond_by]
         fields["new_due_date"] = max(new_dates) if new_dates else None
-    if kind in (LetterKind.KNOW_CATEGORIES_RESPONSE, LetterKind.UNVERIFIABLE):
+    if kind in (LetterKind.KNOW_CATEGORIES_RESPONSE, LetterKind.UNVERIFIABLE, LetterKind.KNOW_DENIED) or (
+        kind == LetterKind.KNOW_SPECIFIC_RESPONSE
+    ):
         fields["disclosures"] = _disclosures(org, "collected")
-        fields["sold_shared"] = _disclosures(org, "sold_shared")
+        fields["sold_shared"] = sold_rows
+        # The 12 months before receipt; from 2026 a consumer may ask back to 2022-01-01 (§7024(h)).
+        since = extra.get("look_back_from")
+        fields["look_back_from"] = (
+            dt.date.fromisoformat(str(since)) if since else _months_before(case.received_on, 12)
+        )
+    if kind == LetterKind.CORRECTION_DENIED:
+        fields["health_data"] = bool(extra.get("health_data", False))
+    if kind == LetterKind.APPEAL_DECISION:
+        fields["appeal_outcome"] = str(extra.get("appeal_outcome", "") or _appeal_outcome(items))
+        fields["appealed_reference"] = str(extra.get("appealed_reference", "") or "")
     if kind == LetterKind.STL_RESPONSE:
         # Civ. Code 1798.83: the disclosures of the calendar year before the request was received.
         year = case.received_on.year - 1
@@ -322,6 +351,8 @@ def build_letter_data(
         fields["business_name"] = name
         lines = address_lines(str(extra.get("business_address", "") or ""))
         fields["business_address"] = PostalAddress(name, lines) if name else None
+    if family in (JurisdictionFamily.US_STATE_WITH_APPEAL, JurisdictionFamily.US_STATE):
+        fields["complaint_route"] = complaint_route(rulebook, case.jurisdiction)
     if family == JurisdictionFamily.US_STATE_WITH_APPEAL:
         appeal = _appeal(rulebook, case, main_type, org)
         fields["extra"] = {**fields["extra"], **appeal.pop("extra", {})}
@@ -333,22 +364,104 @@ def build_letter_data(
 
 
 def _appeal(rulebook: Rulebook, case: Case, item: RequestItem | None, org: Organization) -> dict[str, Any]:
-    """Appeal wording for a state with an appeal process.
-
-    The rule files give how long the business has to *decide* an appeal, not a deadline for the
-    consumer to file one; printing the decision period as a filing deadline would invent a limit the
-    law does not set. So ``appeal_days`` (a filing window) comes only from the organization's own
-    policy (profile ``appeal_window_days``), and the decision period goes to ``extra`` for templates.
-    """
+    """Appeal wording for a state with an appeal process, from the rule file's appeal information:
+    the consumer's filing window (the organization's own longer policy, profile
+    ``appeal_window_days``, wins), and the period the business has to decide."""
     out: dict[str, Any] = {"appeal_contact": org.privacy_email or ""}
     window = (org.profile or {}).get("appeal_window_days")
     if isinstance(window, int) and window > 0:
         out["appeal_days"] = window
-    if item is not None:
-        try:
-            decision = rulebook.rule(case.jurisdiction, item.request_type).appeal.decision
-        except Exception:
-            decision = None
-        if decision is not None and decision.period is not None:
-            out["extra"] = {"appeal_decision_period": str(decision.period)}
+    try:
+        info = rulebook.appeal_info(case.jurisdiction)
+    except Exception:
+        return out
+    window_rule = info.filing_window
+    if "appeal_days" not in out and window_rule is not None and window_rule.unit.value == "calendar_days":
+        out["appeal_days"] = window_rule.length
+    if info.decision_period is not None:
+        out["extra"] = {"appeal_decision_period": str(info.decision_period)}
+        if info.decision_period.unit.value == "calendar_days":
+            out["appeal_decision_days"] = info.decision_period.length
     return out
+
+
+def complaint_route(rulebook: Rulebook, jurisdiction: str) -> str:
+    """Where a consumer whose appeal is denied may complain, from the rule file (with its address)."""
+    try:
+        info = rulebook.appeal_info(jurisdiction)
+    except Exception:  # a jurisdiction the rulebook does not know: no route to print
+        return ""
+    if not info.complaint_authority:
+        return ""
+    return (
+        f"{info.complaint_authority} ({info.complaint_url})"
+        if info.complaint_url
+        else info.complaint_authority
+    )
+
+
+def _is_business(agent: Agent) -> bool:
+    return (agent.kind or "").casefold() == "business"
+
+
+def _opted_out(session: Session, case: Case) -> bool:
+    """Whether an opt-out of sale/sharing by this consumer (or a merged record) was honoured."""
+    consumer_ids = [
+        case.consumer_id,
+        *session.scalars(select(Consumer.id).where(Consumer.merged_into_id == case.consumer_id)),
+    ]
+    found = session.scalar(
+        select(RequestItem.id)
+        .join(Case, Case.id == RequestItem.case_id)
+        .where(
+            Case.consumer_id.in_(consumer_ids),
+            Case.organization_id == case.organization_id,
+            RequestItem.request_type == RequestType.OPT_OUT_SALE_SHARE.value,
+            RequestItem.outcome.in_(_ANSWERED),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+ENCLOSURE_KINDS = ("enclosure", "response")
+
+
+def _enclosures(session: Session, case: Case) -> tuple[str, ...]:
+    """The documents attached to the case to go out with its answer."""
+    rows = session.scalars(
+        select(Document.filename)
+        .where(Document.case_id == case.id, Document.kind.in_(ENCLOSURE_KINDS))
+        .order_by(Document.id)
+    ).all()
+    return tuple(str(r) for r in rows)
+
+
+def _reply_by(letter_date: dt.date, items: Sequence[RequestItem]) -> dt.date:
+    """Three weeks to reply, but not later than a week before the earliest response date."""
+    wanted = letter_date + dt.timedelta(days=21)
+    due = [i.respond_by for i in items if i.respond_by is not None]
+    if due:
+        latest_useful = min(due) - dt.timedelta(days=7)
+        if latest_useful >= letter_date + dt.timedelta(days=7):
+            return min(wanted, latest_useful)
+        return max(letter_date + dt.timedelta(days=7), min(wanted, min(due)))
+    return wanted
+
+
+def _months_before(day: dt.date, months: int) -> dt.date:
+    year, month = divmod(day.month - 1 - months, 12)
+    year += day.year
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last))
+
+
+def _appeal_outcome(items: Sequence[RequestItem]) -> str:
+    for item in items:
+        if item.request_type == RequestType.APPEAL.value and item.outcome:
+            return {
+                Outcome.FULFILLED.value: "granted",
+                Outcome.PARTLY_FULFILLED.value: "partly_granted",
+            }.get(item.outcome, "denied")
+    return "denied"

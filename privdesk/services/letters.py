@@ -466,9 +466,12 @@ class LetterService:
             return self._dto(letter, case)
 
     def preview(self, reference: str, kind: str, template_source: str | None = None) -> bytes:
-        """A letter of this kind for the case as it stands, without storing anything."""
+        """A letter of this kind for the case as it stands, without storing anything. Previewing a
+        template text of one's own is part of editing templates: administrators only."""
         if kind not in LETTER_KINDS:
             raise ValidationError(f"unknown letter kind {kind!r}")
+        if template_source is not None:
+            require_role(self.ctx, Role.ADMINISTRATOR)
         with self.ctx.db.read() as s:
             case = load_case(s, reference)
             queued = s.scalar(
@@ -549,6 +552,7 @@ class LetterService:
         _check_kind_family(kind, family)
         if not source.strip():
             raise ValidationError("a template cannot be empty")
+        require_role(self.ctx, Role.ADMINISTRATOR)  # before anything of the template runs
         prepare(sample_letter(kind, family or JurisdictionFamily.CCPA.value), source)
         with self.ctx.db.write() as s:
             require_role(self.ctx, Role.ADMINISTRATOR, session=s)
@@ -883,6 +887,8 @@ def sample_letter(kind: str, family: str) -> LetterData:
         disclosures=(DisclosureRow("Identifiers", ("You",), ("Service",), ("Service providers",)),),
         sold_shared=(DisclosureRow("Identifiers", (), ("Advertising",), ("Ad networks",)),),
         sells_or_shares=True,
+        sells=True,
+        shares=True,
         opt_out_how="Reply to this letter.",
         stl_year=2025,
         stl_recipients=(StlRecipient("Sample Partner", "2 Partner Road, Springfield", "Retail", ("Name",)),),
@@ -894,6 +900,10 @@ def sample_letter(kind: str, family: str) -> LetterData:
         business_address=PostalAddress("Sample Business", ("3 Business Way", "Springfield, CA 90002")),
         appeal_days=45,
         appeal_contact="privacy@example.com",
+        appeal_decision_days=60,
+        complaint_route="the Office of the Attorney General of Texas",
+        appeal_outcome="denied",
+        look_back_from=day - dt.timedelta(days=375),
         extra={"appeal_decision_period": "60 calendar days"},
     )
 

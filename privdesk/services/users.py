@@ -101,21 +101,34 @@ class _Failures:
 
 
 class LoginThrottle:
-    """Exponential delay per user name after repeated failures; kept in memory (a restart clears it,
-    the audit trail keeps every failure)."""
+    """Exponential delay after repeated failures: after ``FREE_ATTEMPTS`` failures in a row each
+    further attempt waits 1 s, 2 s, 4 s … up to ``MAX_DELAY_SECONDS`` after the last failure.
 
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    For an existing account the count and time live in the database (``users.failed_logins`` and
+    ``last_failed_login``), so a new process — the command line run again — waits like the desktop.
+    Names with no account are counted here, in memory. ``clock`` is wall time in seconds (shared by
+    every process and workstation).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.time) -> None:
         self.clock = clock
         self._failures: dict[str, _Failures] = {}
         self._lock = threading.Lock()
 
+    @staticmethod
+    def delay(count: int) -> float:
+        return 0.0 if count < FREE_ATTEMPTS else min(2.0 ** (count - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
+
+    def wait_after(self, count: int, last: float | None) -> float:
+        """Seconds still to wait after ``count`` failures, the last at ``last``."""
+        if count < FREE_ATTEMPTS or last is None:
+            return 0.0
+        return max(0.0, last + self.delay(count) - self.clock())
+
     def wait_seconds(self, username: str) -> float:
         with self._lock:
             entry = self._failures.get(username)
-            if entry is None or entry.count < FREE_ATTEMPTS:
-                return 0.0
-            delay = min(2.0 ** (entry.count - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
-            return max(0.0, entry.last + delay - self.clock())
+            return 0.0 if entry is None else self.wait_after(entry.count, entry.last)
 
     def failed(self, username: str) -> None:
         with self._lock:
@@ -126,6 +139,10 @@ class LoginThrottle:
     def succeeded(self, username: str) -> None:
         with self._lock:
             self._failures.pop(username, None)
+
+
+def _too_many(wait: float) -> LoginFailed:
+    return LoginFailed(f"too many failed attempts: wait {int(wait + 0.999)} seconds", retry_after=wait)
 
 
 _throttle = LoginThrottle()  # process-wide, so reopening the services does not reset it
@@ -213,17 +230,43 @@ class UserService:
         return user
 
     def set_password(self, username: str, new_password: str, *, old_password: str | None = None) -> None:
-        """Users change their own password (giving the old one); administrators reset anyone's."""
+        """Users change their own password (giving the current one, which counts as a sign-in attempt:
+        a wrong one is a failure, and while failures make them wait it is not checked);
+        administrators reset anyone's."""
         _check_password(new_password)
+        wrong: LoginFailed | None = None
         with self.ctx.db.write() as s:
             user = self._get(s, username)
             if user.username == self.ctx.actor and old_password is not None:
+                require_role(self.ctx, Role.OFFICER, session=s)
+                wait = self.throttle.wait_after(user.failed_logins or 0, user.last_failed_login)
+                if wait > 0:
+                    raise _too_many(wait)
                 if not _verify(user.password_hash, old_password):
-                    raise LoginFailed("the current password is wrong")
+                    self._count_failure(s, user)
+                    wrong = LoginFailed("the current password is wrong")
             else:
                 require_role(self.ctx, Role.ADMINISTRATOR, session=s)
-            user.password_hash = _make_hasher().hash(new_password)
-            record(s, self.ctx, "user.password", "user", user.username)
+            if wrong is None:
+                if old_password is not None and _verify(user.password_hash, new_password):
+                    raise ValidationError("the new password is the same as the current one")
+                user.password_hash = _make_hasher().hash(new_password)
+                user.failed_logins = 0
+                user.last_failed_login = None
+                record(
+                    s,
+                    self.ctx,
+                    "user.password",
+                    "user",
+                    user.username,
+                    after={"by": "self" if user.username == self.ctx.actor else "administrator"},
+                )
+        if wrong is not None:
+            raise wrong
+
+    def change_own_password(self, current_password: str, new_password: str) -> None:
+        """The signed-in user changes their own password."""
+        self.set_password(self.ctx.actor, new_password, old_password=current_password)
 
     def set_role(self, username: str, role: Role | str) -> UserDTO:
         with self.ctx.db.write() as s:
@@ -263,27 +306,48 @@ class UserService:
     # -- login ----------------------------------------------------------------------------------
 
     def authenticate(self, username: str, password: str) -> UserDTO:
-        """Check a password; after a few failures each further attempt must wait longer."""
+        """Check a password; after a few failures each further attempt must wait longer. While it
+        must wait, even the right password is refused (and not checked)."""
         name = username.strip().lower()
-        wait = self.throttle.wait_seconds(name)
-        if wait > 0:
-            raise LoginFailed(f"too many failed attempts: wait {int(wait + 0.999)} seconds", retry_after=wait)
+        refused: LoginFailed | None = None
         with self.ctx.db.write() as s:
-            user = s.scalar(select(User).where(User.username == name))
-            ok = user is not None and user.active and _verify(user.password_hash, password)
-            if not ok or user is None:
+            user = s.scalar(select(User).where(User.username == name).with_for_update())
+            if user is None:
+                wait = self.throttle.wait_seconds(name)
+                if wait > 0:
+                    raise _too_many(wait)
                 self.throttle.failed(name)
                 record(s, self.ctx, "user.login_failed", "user", name[:40])
             else:
-                self.throttle.succeeded(name)
-                if user.password_hash and _make_hasher().check_needs_rehash(user.password_hash):
-                    user.password_hash = _make_hasher().hash(password)
-                # The login is the user's own act, whoever was acting before.
-                record(
-                    s, dataclasses.replace(self.ctx, actor=user.username), "user.login", "user", user.username
-                )
-                return _dto(user)
+                wait = self.throttle.wait_after(user.failed_logins or 0, user.last_failed_login)
+                if wait > 0:
+                    refused = _too_many(wait)
+                elif user.active and _verify(user.password_hash, password):
+                    user.failed_logins = 0
+                    user.last_failed_login = None
+                    if user.password_hash and _make_hasher().check_needs_rehash(user.password_hash):
+                        user.password_hash = _make_hasher().hash(password)
+                    # The login is the user's own act, whoever was acting before.
+                    record(
+                        s,
+                        dataclasses.replace(self.ctx, actor=user.username),
+                        "user.login",
+                        "user",
+                        user.username,
+                    )
+                    return _dto(user)
+                else:
+                    self._count_failure(s, user)
+        if refused is not None:
+            raise refused
         raise LoginFailed("wrong user name or password, or the account is disabled")
+
+    def _count_failure(self, s: Session, user: User) -> None:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        user.last_failed_login = self.throttle.clock()
+        record(
+            s, self.ctx, "user.login_failed", "user", user.username, after={"in_a_row": user.failed_logins}
+        )
 
     def login(self, username: str, password: str) -> UserDTO:
         """Authenticate and act as that user from now on (every audit entry names them)."""

@@ -364,6 +364,8 @@ class WorkflowService:
             self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
             if queue_letter:
                 for kind in letter_kinds_for(new):
+                    if kind == "stl_response" and (case.organization.profile or {}).get("stl_alternative"):
+                        kind = "stl_alternative"  # Civ. Code 1798.83(c)(2): the opt-out notice instead
                     self.queue_letter(s, case, kind, item)
             return new
 

@@ -377,3 +377,47 @@ def test_restore_from_settings_while_running(
     assert restored.ctx.actor == "boss"  # single-user mode again, from the restored file
     assert list(tmp_path.glob("firm.db.before-restore-*"))
     started.close()
+
+
+def test_an_officer_changes_their_own_password(
+    qtbot: Any, empty_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privdesk.ui.pages import settings_security
+
+    services = empty_window.services
+    assert services is not None
+    services.users.create_administrator("boss", "The Boss", ADMIN_PW)
+    services.users.create_user("olga", "Olga Officer", "officer", "officer-pass-1")
+    services.users.login("olga", "officer-pass-1")
+    empty_window.go("settings")
+    page = empty_window.pages["settings"]
+    tabs = page.tabs  # type: ignore[attr-defined]
+    tab = next(tabs.widget(i) for i in range(tabs.count()) if tabs.tabText(i) == "Security")
+    tabs.setCurrentWidget(tab)
+    tab.refresh()
+    qtbot.waitUntil(lambda: "Only an administrator" in tab.users_note.text(), timeout=TIMEOUT)
+    assert tab.own_password_button.isEnabled()
+    assert not tab.add_user_button.isEnabled()  # an officer administers nothing
+
+    typed: list[str] = []
+
+    def fill(cls: Any, parent: Any, username: str) -> Any:
+        dialog = cls(parent, username)
+        qtbot.addWidget(dialog)
+        qtbot.keyClicks(dialog.current, typed.pop(0))
+        qtbot.keyClicks(dialog.password, "olgas-own-new-pass")
+        qtbot.keyClicks(dialog.again, "olgas-own-new-pass")
+        assert dialog.problem() == ""
+        return dialog.current.text(), dialog.password.text()
+
+    monkeypatch.setattr(settings_security.OwnPasswordDialog, "ask", classmethod(fill))
+    shown: list[str] = []
+    monkeypatch.setattr(settings_security, "show_error", lambda parent, exc: shown.append(str(exc)))
+    typed.append("not-my-password")
+    qtbot.mouseClick(tab.own_password_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(shown), timeout=TIMEOUT)
+    assert "current password is wrong" in shown[0]
+    typed.append("officer-pass-1")
+    qtbot.mouseClick(tab.own_password_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Your password is changed" in tab.users_note.text(), timeout=TIMEOUT)
+    assert services.users.authenticate("olga", "olgas-own-new-pass").username == "olga"

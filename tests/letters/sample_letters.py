@@ -155,6 +155,8 @@ def sample(kind: LetterKind) -> LetterData:
             disclosures=COVERYS_DISCLOSURES,
             sold_shared=COVERYS_SOLD,
             sells_or_shares=True,
+            sells=True,
+            shares=True,
             opt_out_how="Use the cookie preference center on our website or call 866-432-6700.",
         )
     if kind is K.KNOW_SPECIFIC_RESPONSE:
@@ -188,6 +190,8 @@ def sample(kind: LetterKind) -> LetterData:
             appeal_days=60,
             appeal_contact="the Data Protection Officer, One Financial Center, Boston, MA 02111",
             sells_or_shares=True,
+            sells=True,
+            shares=True,
             items=(
                 item(
                     RequestType.DELETE,
@@ -222,7 +226,9 @@ def sample(kind: LetterKind) -> LetterData:
             ),
         )
     if kind is K.OPT_OUT_CONFIRMED:
-        return base(kind, COVERYS, items=(item(RequestType.OPT_OUT_SALE_SHARE),))
+        return base(
+            kind, COVERYS, items=(item(RequestType.OPT_OUT_SALE_SHARE),), sells_or_shares=True, shares=True
+        )
     if kind is K.LIMIT_CONFIRMED:
         return base(kind, COVERYS, items=(item(RequestType.LIMIT_SENSITIVE),))
     if kind is K.UNVERIFIABLE:
@@ -230,6 +236,8 @@ def sample(kind: LetterKind) -> LetterData:
             kind,
             COVERYS,
             sells_or_shares=True,
+            sells=True,
+            shares=True,
             items=(
                 item(RequestType.KNOW_SPECIFIC, reasons=(DenialReason.UNVERIFIABLE,)),
                 item(RequestType.DELETE, reasons=(DenialReason.UNVERIFIABLE,)),
@@ -293,6 +301,55 @@ def sample(kind: LetterKind) -> LetterData:
         return base(
             kind, items=(item(RequestType.MINOR_REMOVAL, details="Two forum posts made on 2026-10-03."),)
         )
+    if kind is K.KNOW_DENIED:
+        return base(
+            kind,
+            COVERYS,
+            disclosures=COVERYS_DISCLOSURES,
+            enclosures=("Policy and billing records (6 pages)",),
+            items=(
+                item(
+                    RequestType.KNOW_SPECIFIC,
+                    outcome=Outcome.PARTLY_FULFILLED,
+                    reasons=(DenialReason.EXEMPTION_HIPAA_CMIA,),
+                    reason_text="Your claim file holds medical information about you that CMIA governs.",
+                ),
+            ),
+        )
+    if kind is K.OPT_OUT_DENIED:
+        return base(
+            kind,
+            COVERYS,
+            items=(
+                item(
+                    RequestType.OPT_OUT_SALE_SHARE,
+                    outcome=Outcome.DENIED,
+                    reasons=(DenialReason.FRAUD,),
+                    reason_text="The request came with 140 others from one address within an hour, each "
+                    "naming a policyholder who has since told us they made no such request.",
+                ),
+            ),
+        )
+    if kind is K.APPEAL_DECISION:
+        return base(
+            kind,
+            COVERYS,
+            family="us_state_with_appeal",
+            jurisdiction="US-VA",
+            appeal_outcome="denied",
+            appealed_reference="PD-2026-000098",
+            complaint_route="the Office of the Attorney General of Virginia, Consumer Protection Section",
+            items=(
+                item(
+                    RequestType.APPEAL,
+                    outcome=Outcome.DENIED,
+                    reasons=(DenialReason.LEGAL_OBLIGATION,),
+                    reason_text="Claim file 2024-0577 remains under a litigation hold.",
+                ),
+            ),
+        )
+    if kind is K.STL_ALTERNATIVE:
+        return base(kind, family="stl", opt_out_how="Call 844-347-3374 or write to privacy@mstis.example.")
     if kind is K.DELETION_NOTHING_HELD:
         return base(kind, items=(item(RequestType.DELETE, outcome=Outcome.NOT_APPLICABLE),))
     if kind is K.REQUEST_DENIED:

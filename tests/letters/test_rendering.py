@@ -10,7 +10,7 @@ import pytest
 from privdesk.domain.letterdata import LetterKind, PostalAddress
 from privdesk.letters import LETTER_KINDS, LetterRenderer
 from privdesk.letters.templating import default_template_name
-from tests.letters.pdftext import flat_text, page_texts, tables
+from tests.letters.pdftext import flat_text, page_texts, tables, whole_tables
 from tests.letters.sample_letters import LOSSEXPRESS_EU, sample
 
 RENDERER = LetterRenderer()
@@ -70,8 +70,12 @@ EXPECTED: dict[LetterKind, tuple[str, ...]] = {
         "Attorney General",
     ),
     LetterKind.CORRECTION_DONE: ("What we corrected:", "1458 Alvarado Street, Apt 3."),
-    LetterKind.CORRECTION_DENIED: ("Gramm-Leach-Bliley Act", "GLBA privacy notice", "250 words"),
-    LetterKind.OPT_OUT_CONFIRMED: ("Opt-Out Request Honored", "no longer sells or shares"),
+    LetterKind.CORRECTION_DENIED: (
+        "Gramm-Leach-Bliley Act",
+        "GLBA privacy notice",
+        "note in our records, with the information concerned, that you contest its accuracy",
+    ),
+    LetterKind.OPT_OUT_CONFIRMED: ("Opt-Out Request Honored", "no longer shares your personal information"),
     LetterKind.LIMIT_CONFIRMED: ("limit the use and disclosure of your sensitive personal information",),
     LetterKind.UNVERIFIABLE: (
         "could not verify",
@@ -116,6 +120,24 @@ EXPECTED: dict[LetterKind, tuple[str, ...]] = {
         "Two forum posts",
         "does not ensure complete or comprehensive removal",
     ),
+    LetterKind.KNOW_DENIED: (
+        "We are able to answer part of it",
+        "Medical Information Act",
+        "CMIA governs",
+        "What we are providing",
+        "Policy and billing records (6 pages)",
+    ),
+    LetterKind.OPT_OUT_DENIED: (
+        "good-faith, reasonable and documented belief",
+        "140 others from one address",
+    ),
+    LetterKind.APPEAL_DECISION: (
+        "PD-2026-000098",
+        "We have denied your appeal",
+        "litigation hold",
+        "Attorney General of Virginia",
+    ),
+    LetterKind.STL_ALTERNATIVE: ("1798.83(c)(2)", "How to opt out, free of charge", "844-347-3374"),
 }
 
 
@@ -177,10 +199,10 @@ def test_uk_access_response_names_the_ico() -> None:
 
 
 def test_categories_and_sold_shared_are_separate_tables() -> None:
-    found = tables(RENDERER.render(sample(LetterKind.KNOW_CATEGORIES_RESPONSE)))
+    pdf = RENDERER.render(sample(LetterKind.KNOW_CATEGORIES_RESPONSE))
+    found = whole_tables(pdf)
     assert len(found) == 2
-    collected, sold = found
-    flat = [[(c or "").replace("\n", " ") for c in row] for row in collected]
+    flat, sold_flat = found
     assert flat[0] == [
         "Category of personal information",
         "Sources",
@@ -194,7 +216,6 @@ def test_categories_and_sold_shared_are_separate_tables() -> None:
         "Subsidiaries and affiliates; Service providers",
     ]
     assert [row[0] for row in flat[1:]][-1] == "Sensitive personal information"
-    sold_flat = [[(c or "").replace("\n", " ") for c in row] for row in sold]
     assert sold_flat[0][1] == "Categories of third parties"
     assert [row[0] for row in sold_flat[1:]] == [
         "Identifiers",

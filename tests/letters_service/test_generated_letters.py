@@ -34,7 +34,7 @@ def test_every_queued_letter_is_generated_and_stored(generated_demo: GeneratedDe
         "service_provider_notice",
         "opt_out_confirmed",
         "minor_removal_done",
-        "request_denied",
+        "know_denied",
     }
 
 
@@ -104,7 +104,7 @@ def test_categories_tables_come_from_the_organizations_disclosures(generated_dem
             assert "Personal information sold or shared" in g.text
             assert "You have the right to opt out" in g.text
         else:
-            assert "We did not sell or share your personal information" in g.text
+            assert "does not sell or share personal information, and did not sell or share yours" in g.text
 
 
 def test_shine_the_light_lists_the_third_parties_of_the_preceding_year(generated_demo: GeneratedDemo) -> None:

@@ -103,3 +103,19 @@ def test_single_user_has_every_role(services: Services) -> None:
     services.workflow.deny(reference, "delete", ON, ["legal_obligation"])
     services.letters.reset_template("deletion_done")
     assert {e.actor for e in services.audit.entries() if e.case_reference == reference} >= {"solo"}
+
+
+def test_the_role_is_checked_before_a_template_renders(
+    staffed: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privdesk.services import letters as letters_module
+
+    rendered: list[str] = []
+    monkeypatch.setattr(letters_module, "prepare", lambda data, source=None: rendered.append(source))
+    staffed.users.login("olga", PW)
+    attack = "{% for k in reason_words.keys()|list %}{{ reason_words.update({k: 'x'}) }}{% endfor %}"
+    with pytest.raises(AccessDenied, match="administrator"):
+        staffed.letters.save_template("deletion_denied", "", attack)
+    assert rendered == []
+    with pytest.raises(AccessDenied, match="administrator"):
+        staffed.letters.preview(first_reference(staffed), "deletion_denied", attack)

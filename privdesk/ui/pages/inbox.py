@@ -157,14 +157,21 @@ def detail_html(item: IntakeItemDTO) -> str:
         verdict = "Not analysed: decide from the original below."
     elif is_request:
         verdict = "Looks like a privacy request."
+    elif d.get("possible"):
+        verdict = (
+            "Possible request — check. Request wording was found, but not enough to suggest it"
+            " (the phrases are below); a missed request runs its deadline unseen."
+        )
     else:
-        reason = d.get("not_request_reason") or ""
+        reason = (d.get("not_request_reason") or "").replace("_", " ")
         verdict = "Does not look like a privacy request" + (f": {_safe(reason)}" if reason else ".")
     lines.append(f"<p><b>Suggestion:</b> {verdict}</p>")
     evidence: dict[str, list[str]] = d.get("evidence") or {}
     rows = []
     for code in d.get("types") or []:
         rows.append((type_label(code), evidence.get(code, [])))
+    for code in d.get("possible_types") or []:
+        rows.append((f"Possibly: {type_label(code)}", evidence.get(code, [])))
     if d.get("jurisdiction"):
         key = f"jurisdiction:{d['jurisdiction']}"
         rows.append((f"Jurisdiction {d['jurisdiction']}", evidence.get(key, [])))
@@ -641,7 +648,9 @@ class InboxPage(Page):
 
 def _request_text(item: IntakeRowDTO) -> str:
     value = item.is_request
-    return "not analysed" if value is None else ("yes" if value else "no")
+    if value is None:
+        return "not analysed"
+    return "yes" if value else ("possible — check" if item.possible else "no")
 
 
 def dropped_paths(urls: Sequence[Any]) -> list[str]:

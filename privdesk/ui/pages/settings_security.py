@@ -120,6 +120,35 @@ class PasswordDialog(FormDialog):
         return dialog.password.text() if dialog.exec() == FormDialog.DialogCode.Accepted else None
 
 
+class OwnPasswordDialog(FormDialog):
+    """The signed-in user changes their own password, giving the current one."""
+
+    def __init__(self, parent: QWidget | None, username: str) -> None:
+        super().__init__(
+            parent,
+            "Change my password",
+            f"A new password for {username}. A wrong current password counts as a failed sign-in.",
+        )
+        self.current = _password_edit("current_password")
+        self.password = _password_edit("new_password")
+        self.again = _password_edit("new_password_again")
+        self.form.addRow("Current password:", self.current)
+        self.form.addRow("New password:", self.password)
+        self.form.addRow("Again:", self.again)
+
+    def problem(self) -> str:
+        if not self.current.text():
+            return "Give your current password."
+        return _password_problem(self.password.text(), self.again.text())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, username: str) -> tuple[str, str] | None:
+        dialog = cls(parent, username)
+        if dialog.exec() != FormDialog.DialogCode.Accepted:
+            return None
+        return dialog.current.text(), dialog.password.text()
+
+
 class RoleDialog(FormDialog):
     def __init__(self, parent: QWidget | None, username: str, current: str) -> None:
         super().__init__(parent, "Change role", f"The role of {username}.")
@@ -185,6 +214,9 @@ class SecuritySettings(QWidget):
         self.active_button.setObjectName("toggle_user_active")
         self.password_button = QPushButton("Reset password…")
         self.password_button.setObjectName("reset_user_password")
+        self.own_password_button = QPushButton("Change my password…")
+        self.own_password_button.setObjectName("change_own_password")
+        self.own_password_button.clicked.connect(self.change_own_password)
         self.single_user = QCheckBox("Single-user mode: no sign-in at start (the database stays encrypted)")
         self.single_user.setObjectName("single_user_mode")
         self.add_user_button.clicked.connect(self.add_user)
@@ -197,6 +229,7 @@ class SecuritySettings(QWidget):
         for button in (self.add_user_button, self.role_button, self.active_button, self.password_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
+        buttons.addWidget(self.own_password_button)
         layout = QVBoxLayout(box)
         layout.addWidget(self.user_table)
         layout.addLayout(buttons)
@@ -344,6 +377,7 @@ class SecuritySettings(QWidget):
         for widget in (self.add_user_button, self.single_user, self.lock_minutes, self.lock_apply):
             widget.setEnabled(self.is_admin)
         self.single_user.setEnabled(self.is_admin and bool(users))
+        self.own_password_button.setEnabled(me is not None)  # every signed-in account, any role
         self._update_user_buttons()
         self.backups = backups
         self.backup_table.setRowCount(len(backups))
@@ -417,6 +451,21 @@ class SecuritySettings(QWidget):
                 lambda _r: self.users_note.setText(f"The password of {user.username} was reset."),
                 write=True,
             )
+
+    def change_own_password(self) -> None:
+        services = self.services
+        if services is None:
+            return
+        actor = services.ctx.actor
+        answer = OwnPasswordDialog.ask(self, actor)
+        if answer is None:
+            return
+        current, password = answer
+        self._call(
+            lambda: services.users.change_own_password(current, password),
+            lambda _r: self.users_note.setText(f"Your password is changed, {actor}."),
+            write=True,
+        )
 
     def set_single_user(self, checked: bool) -> None:
         services = self.services
