@@ -97,7 +97,8 @@ class Period:
     unit: Unit
 
     def __str__(self) -> str:
-        return f"{self.length} {self.unit.value.replace('_', ' ')}"
+        words = self.unit.value.replace("_", " ")
+        return f"{self.length} {words.removesuffix('s') if self.length == 1 else words}"
 
 
 @dataclass(frozen=True)

@@ -136,7 +136,7 @@ def test_saturday_warning_and_setting() -> None:
     [
         ("US-ZZ", "delete", "2025-01-02", "unknown jurisdiction 'US-ZZ'"),
         ("US-CA", "appeal", "2025-01-02", "US-CA provides no appeal request"),
-        ("US-UT", "correct", "2025-01-02", "US-UT provides no correct request"),
+        ("US-UT", "appeal", "2025-01-02", "US-UT provides no appeal request"),
         ("US-CA", "erase", "2025-01-02", "unknown request type 'erase'"),
         ("US-CA", "delete", "2030-01-02", "received date 2030-01-02 is in the future"),
     ],
