@@ -405,6 +405,11 @@ class CaseService:
                     )
                 )
             warnings.extend(new.extra_warnings)
+            for rtype, dates in deadlines.items():
+                if not dates.in_force and dates.note:  # a law (or a right) not yet in force that day
+                    named = rtype.label.lower() in dates.note.lower()
+                    message = f"{dates.note if named else f'{rtype.label}: {dates.note}'}; no statutory dates"
+                    warnings.append(WarningDTO("not_in_force", message, dates.basis.get("in_force", "")))
             reference = allocate_reference(s, today.year)
             case = Case(
                 reference=reference,

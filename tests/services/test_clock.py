@@ -165,3 +165,24 @@ def test_cli_know_since_clock_start_and_pause(tmp_path: Path, capsys: pytest.Cap
     assert done["items"][0]["respond_by"] == "2026-10-15"  # type: ignore[index]
     assert run(["--db", db, "case", "pause", "NOPE-1", "--item", "know_specific"]) != 0
     assert "\n" not in capsys.readouterr().err.strip()
+
+
+def test_a_right_not_yet_in_force_gets_no_dates_and_a_warning(org_services: Services) -> None:
+    case = org_services.cases.create(
+        NewCase(
+            organization="mstis",
+            jurisdiction="US-CA",
+            types=["admt_opt_out"],
+            channel="email",
+            received=dt.date(2026, 11, 2),
+            name="Dana Whitcomb",
+            email="dana.whitcomb@example.com",
+        )
+    )
+    assert case.items[0].respond_by is None
+    [warning] = [w for w in case.warnings if w.code == "not_in_force"]
+    assert warning.message == (
+        "California's rules for automated decisions: opt-out apply to requests received from 2027-01-01; "
+        "no statutory dates"
+    )
+    assert "[S]" in warning.basis
