@@ -44,9 +44,17 @@ def desktop_arguments(args: Sequence[str]) -> argparse.Namespace | None:
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     args = list(sys.argv[1:] if argv is None else argv)
+    if os.name == "posix":
+        # Everything privdesk writes (database, journals, salt, backups, logs, exports, letters) is
+        # readable by the user alone; Windows keeps the private ACL of the user's profile folder.
+        os.umask(0o077)
     # A read-only home must not stop the app; it then runs without a log file.
     with contextlib.suppress(OSError):
         configure_logging(data_dir() / "logs")
+    with contextlib.suppress(OSError):
+        from privdesk.store.scratch import sweep
+
+        sweep()  # temporary files of privdesk processes that were killed
     desktop = desktop_arguments(args)
     if desktop is not None:
         return run_gui(desktop.db, demo=desktop.demo, started=started)

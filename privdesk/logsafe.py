@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import os
 import traceback
 from pathlib import Path
 from types import TracebackType
@@ -23,9 +24,11 @@ def log_exception(logger: logging.Logger, context: str, exc: BaseException) -> N
 
 
 def configure_logging(folder: Path, level: int = logging.INFO) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     path = folder / "privdesk.log"
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    if os.name == "posix":
+        os.chmod(path, 0o600)  # no personal data is logged, but paths and events are nobody else's
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.setLevel(level)

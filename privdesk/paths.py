@@ -29,7 +29,9 @@ def resource(*parts: str) -> Path:
 def data_dir() -> Path:
     """The user's data folder (created on demand)."""
     path = Path(user_data_dir(APP_NAME, ORG_NAME))
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if os.name == "posix" and path.stat().st_mode & 0o077:
+        os.chmod(path, 0o700)  # privdesk's own folder: cases, keys' salt files, backups, logs
     return path
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,10 +14,53 @@ os.environ.setdefault("PRIVDESK_SQLITE_JOURNAL", "WAL")
 
 import keyring
 import pytest
+from hypothesis import settings as hypothesis_settings
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 from privdesk.services.hub import Services
+
+# Nothing a test does may land in the real user's folders. For the whole run the data, settings, cache
+# (letterhead logos, fontconfig) and state folders and the home folder itself point into one temporary
+# folder, set before any fixture runs so session fixtures are covered too; each test then gets a fresh
+# set of its own (``isolated_home``). The folder is removed when the run ends.
+XDG_FOLDERS = {
+    "XDG_DATA_HOME": "data",
+    "XDG_CONFIG_HOME": "config",
+    "XDG_CACHE_HOME": "cache",
+    "XDG_STATE_HOME": "state",
+}
+_run_home: Path | None = None
+_saved_environment: dict[str, str | None] = {}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _run_home
+    _saved_environment.update(
+        {name: os.environ.get(name) for name in [*XDG_FOLDERS, "HOME", "HYPOTHESIS_STORAGE_DIRECTORY"]}
+    )
+    _run_home = Path(tempfile.mkdtemp(prefix="privdesk-tests-"))
+    for variable, folder in XDG_FOLDERS.items():
+        os.environ[variable] = str(_run_home / folder)
+    (_run_home / "home").mkdir()
+    os.environ["HOME"] = str(_run_home / "home")
+    # Hypothesis's own caches (constants, Unicode tables) otherwise land in .hypothesis/ in the checkout.
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(_run_home / "hypothesis")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    for name, value in _saved_environment.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    if _run_home is not None:
+        shutil.rmtree(_run_home, ignore_errors=True)
+
+
+# Hypothesis keeps no example database (by default ``.hypothesis/`` in the working folder).
+hypothesis_settings.register_profile("privdesk", database=None)
+hypothesis_settings.load_profile("privdesk")
 
 # Tests run on a fixed day so deadlines and "overdue" are reproducible.
 TODAY = dt.date(2026, 11, 20)
@@ -52,10 +97,10 @@ def memory_keyring() -> Iterator[MemoryKeyring]:
 
 @pytest.fixture(autouse=True)
 def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Keep the user's data folder, settings and logs out of the tests."""
+    """Keep the user's data folder, settings, cache and logs out of the tests: a fresh set per test."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    for variable, folder in XDG_FOLDERS.items():
+        monkeypatch.setenv(variable, str(home / folder))
     monkeypatch.delenv("PRIVDESK_DB", raising=False)
     return home
 
@@ -121,11 +166,14 @@ def services(tmp_path: Path) -> Iterator[Services]:
 
 
 def _seed_demo(target: str) -> None:
-    from privdesk.services.demo import seed_demo
+    from privdesk.services.demo import mark_seeded, seed_demo
 
     svc = Services.open(target, actor="demo", now=fixed_now)
     try:
         seed_demo(svc)
+        # The tests' demo is dated from their fixed day; opened with --demo it stands for today's demo
+        # (a real day later it would be prepared again, see test_startup).
+        mark_seeded(svc, dt.date.today())
     finally:
         svc.close()
 

@@ -14,6 +14,7 @@ from privdesk.paths import DB_ENV
 from privdesk.services.dbcopy import CopyReport, copy_database
 from privdesk.services.dburl import check_connection, forget_password, server_password_key, store_password
 from privdesk.services.dto import to_json
+from privdesk.services.hub import Services
 
 
 def _server_url(args: argparse.Namespace) -> str:
@@ -87,12 +88,35 @@ def report_text(report: CopyReport) -> str:
 
 
 def cmd_migrate_db(args: argparse.Namespace) -> int:
-    report = copy_database(args.source, args.target)
+    from privdesk.cli.security import _credentials
+
+    report = copy_database(args.source, args.target, credentials=_credentials(args))
     emit(args, report_json(report), report_text(report))
     return EXIT_OK if report.ok else EXIT_ERROR
 
 
+def cmd_saturdays(services: Services, args: argparse.Namespace) -> int:
+    if args.state is not None:
+        services.calendar.set_count_saturdays(args.state == "on")
+    value = services.calendar.count_saturdays()
+    emit(
+        args,
+        {"count_saturdays": value},
+        f"Saturdays {'count' if value else 'do not count'} as business days for every workstation "
+        "(new deadlines follow this; existing cases keep theirs)",
+    )
+    return EXIT_OK
+
+
 def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) -> None:
+    p = sub.add_parser(
+        "saturdays",
+        parents=[common],
+        help="show or set (administrator, audited) whether Saturdays count as business days, firm-wide",
+    )
+    p.add_argument("state", nargs="?", choices=["on", "off"])
+    p.set_defaults(handler=cmd_saturdays)
+
     p = sub.add_parser(
         "migrate-db",
         parents=[common],

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from privdesk.cli.core import EXIT_OK, emit, iso_date
+from privdesk.cli.core import EXIT_OK, emit, iso_date, output_file, record_id
 from privdesk.services.dto import to_json
 from privdesk.services.hub import Services
 from privdesk.services.letters import SEND_METHODS, OutboxLetterDTO, write_file
@@ -38,10 +38,34 @@ def cmd_letters_batch(services: Services, args: argparse.Namespace) -> int:
         "labels": str(summary.labels) if summary.labels else None,
         "letter_files": [str(p) for p in summary.letter_files],
     }
-    text = (
-        f"{summary.count} letters: {summary.combined_pdf}" if summary.count else "no letters waiting to print"
-    )
+    text = f"{summary.count} letters: {summary.combined_pdf}" if summary.count else _nothing_printed(services)
     emit(args, payload, text)
+    return EXIT_OK
+
+
+def _nothing_printed(services: Services) -> str:
+    """Why a batch found nothing: letters held by another (or an interrupted) print run are named."""
+    from privdesk.services.claims import claim_holders
+
+    held = claim_holders(services.db)
+    if not held:
+        return "no letters waiting to print"
+    lines = []
+    for holder in held:
+        state = {False: "no longer running", True: "still running", None: "on another computer"}[holder.alive]
+        until = holder.until.astimezone().strftime("%Y-%m-%d %H:%M")
+        lines.append(
+            f"{holder.count} letters claimed by {holder.worker} ({state}) until {until}; "
+            "`privdesk letters release` frees them"
+        )
+    return "\n".join(lines)
+
+
+def cmd_letters_release(services: Services, args: argparse.Namespace) -> int:
+    from privdesk.services.claims import release_stale
+
+    count = release_stale(services.ctx, everything=args.all)
+    emit(args, {"released": count}, f"released {count} letters" if count else "no stale claims to release")
     return EXIT_OK
 
 
@@ -79,6 +103,13 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("--date", type=iso_date, help="the mailing day named in the files (default: today)")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the PDFs")
     p.set_defaults(handler=cmd_letters_batch)
+    p = letters.add_parser(
+        "release",
+        parents=[common],
+        help="free letters claimed by print runs that stopped (interrupted or killed)",
+    )
+    p.add_argument("--all", action="store_true", help="free every claim, even of a run that seems alive")
+    p.set_defaults(handler=cmd_letters_release)
     p = letters.add_parser("list", parents=[common], help="list letters in the outbox")
     p.add_argument("--status", help="queued, generated, printed, sent, returned or void")
     p.add_argument("--date", type=iso_date, help="letters created, printed or sent that day")
@@ -88,10 +119,10 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p = letter.add_parser("render", parents=[common], help="write a case's letter as a PDF")
     p.add_argument("reference")
     p.add_argument("--kind", required=True)
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE", type=output_file)
     p.set_defaults(handler=cmd_letter_render)
     p = letter.add_parser("mark-sent", parents=[common], help="record that a letter was mailed or emailed")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--method", required=True, choices=SEND_METHODS)
     p.add_argument("--tracking", help="tracking number (certified mail)")
     p.add_argument("--on", type=iso_date, help="day it was mailed (default: today)")

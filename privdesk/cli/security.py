@@ -13,10 +13,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from privdesk.cli.core import EXIT_ERROR, EXIT_OK, LOGIN_PASSWORD_ENV, ask_secret, emit
+from privdesk.cli.core import EXIT_ERROR, EXIT_OK, LOGIN_PASSWORD_ENV, USER_ENV, ask_secret, emit
 from privdesk.domain.errors import StoreError, ValidationError
 from privdesk.domain.types import Role
 from privdesk.paths import resolve_database
+from privdesk.services import keys
+from privdesk.services.backup import Credentials, check_administrator
 from privdesk.services.dto import to_json
 from privdesk.services.hub import Services
 from privdesk.services.secrets import (
@@ -48,49 +50,52 @@ def _existing(path: Path) -> Path:
     return path
 
 
-def _new_key(path: Path, store: SecretStore) -> tuple[bytes, crypto.KdfParams | None]:
-    """A fresh key: derived from a new passphrase when one is given, else random and kept in the keyring."""
-    phrase = os.environ.get(NEW_PASSPHRASE_ENV) or os.environ.get(crypto.PASSPHRASE_ENV)
-    if not phrase and not store.remembered:
+def _new_secret(store: SecretStore, *, to_passphrase: bool = False) -> keys.NewSecret:
+    """A fresh key: derived from a new passphrase when one is given (or asked for), else random and kept
+    in the keyring."""
+    phrase = os.environ.get(NEW_PASSPHRASE_ENV) or (
+        os.environ.get(crypto.PASSPHRASE_ENV) if not to_passphrase else None
+    )
+    if not phrase and (to_passphrase or not store.remembered):
         phrase = ask_secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
     if phrase:
         crypto.check_new_passphrase(phrase)
         params = crypto.KdfParams.fresh()
-        return crypto.derive_key(phrase, params), params
-    return crypto.new_random_key(), None
+        return keys.NewSecret(crypto.derive_key(phrase, params), params)
+    return keys.NewSecret(crypto.new_random_key())
 
 
-def _keep_key(path: Path, store: SecretStore, key: bytes, params: crypto.KdfParams | None) -> None:
-    if params is None:
-        store.set(database_key_name(path), key.hex())
-        crypto.salt_path(path).unlink(missing_ok=True)
-    else:
-        crypto.write_kdf_params(path, params)
-        store.delete(database_key_name(path))
+def _credentials(args: argparse.Namespace) -> Credentials | None:
+    """The administrator's sign-in for commands that work on the file itself (asked only when named)."""
+    name = getattr(args, "as_user", None) or args.user or os.environ.get(USER_ENV)
+    if not name:
+        return None
+    return Credentials(name, ask_secret(LOGIN_PASSWORD_ENV, f"Password for {name}"))
+
+
+def _authorize(path: Path, key: bytes | None, args: argparse.Namespace) -> str:
+    """The current key opened the file; once it has accounts, an administrator must sign in too."""
+    return check_administrator(path, key, _credentials(args))
+
+
+def _protection(new: keys.NewSecret) -> str:
+    return "passphrase" if new.params else "keyring"
 
 
 def cmd_encrypt_db(args: argparse.Namespace) -> int:
     path = _existing(_sqlite_file(args))
-    if crypto.protection_of(path) is not Protection.PLAIN:
-        raise StoreError(f"{path.name} is already encrypted")
     store = default_secret_store()
-    key, params = _new_key(path, store)
-    encrypted = path.with_name(f".{path.name}.encrypting")
-    encrypted.unlink(missing_ok=True)
-    crypto.export_copy(path, None, encrypted, key)
-    crypto.verify_key(encrypted, key)
-    if params is not None:
-        crypto.write_kdf_params(encrypted, params)
-    else:
-        _keep_key(path, store, key, None)
-    crypto.remove_sidecars(path)
-    os.replace(encrypted, path)
-    if params is not None:
-        os.replace(crypto.salt_path(encrypted), crypto.salt_path(path))
-    mode = "a passphrase" if params else "a random key kept in the keyring"
+    if unlock_key(path, store=store, encrypt=False) is not None:
+        raise StoreError(f"{path.name} is already encrypted")
+    _authorize(path, None, args)
+    new = _new_secret(store)
+    if new.params is None and not store.remembered:
+        raise StoreError("no keyring works on this computer to keep a key: set PRIVDESK_NEW_PASSPHRASE")
+    keys.encrypt_file(path, store, database_key_name(path), new)
+    mode = "a passphrase" if new.params else "a random key kept in the keyring"
     emit(
         args,
-        {"database": str(path), "protection": "passphrase" if params else "keyring"},
+        {"database": str(path), "protection": _protection(new)},
         f"{path.name} is now encrypted with {mode}. Earlier plain backups and copies are still readable: "
         "delete them.",
     )
@@ -100,10 +105,14 @@ def cmd_encrypt_db(args: argparse.Namespace) -> int:
 def cmd_decrypt_db(args: argparse.Namespace) -> int:
     path = _existing(_sqlite_file(args))
     out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise ValidationError(f"--out names a folder ({out}); give the name of the new file")
     key = unlock_key(path, store=default_secret_store(), encrypt=False)
     if key is None:
         raise StoreError(f"{path.name} is not encrypted")
-    crypto.export_copy(path, key, out, None)
+    _authorize(path, key, args)
+    keys.write_plain_copy(path, key, out)
+    crypto.make_private(out)
     print(f"privdesk: {out} is a PLAIN copy readable by anyone who gets the file", file=sys.stderr)
     emit(args, {"plain_copy": str(out)}, f"wrote {out}")
     return EXIT_OK
@@ -115,26 +124,19 @@ def cmd_rotate_key(args: argparse.Namespace) -> int:
     old = unlock_key(path, store=store, encrypt=False)
     if old is None:
         raise StoreError(f"{path.name} is not encrypted; use encrypt-db")
+    _authorize(path, old, args)
     if args.to_keyring and not store.remembered:
         raise StoreError("no keyring works on this computer to keep a key")
     if args.to_keyring:
-        new, params = crypto.new_random_key(), None
+        new = keys.NewSecret(crypto.new_random_key())
     elif args.to_passphrase or crypto.protection_of(path) is Protection.PASSPHRASE:
-        phrase = ask_secret(NEW_PASSPHRASE_ENV, "New passphrase", confirm=True)
-        crypto.check_new_passphrase(phrase)
-        params = crypto.KdfParams.fresh()
-        new = crypto.derive_key(phrase, params)
+        new = _new_secret(store, to_passphrase=True)
     else:
-        new, params = crypto.new_random_key(), None
-    # Keep the new key where it can be found before the file depends on it.
-    pending = database_key_name(path) + ":pending"
-    store.set(pending, new.hex())
-    crypto.rekey(path, old, new)
-    _keep_key(path, store, new, params)
-    store.delete(pending)
+        new = keys.NewSecret(crypto.new_random_key())
+    keys.rotate_file(path, store, database_key_name(path), old, new)
     emit(
         args,
-        {"database": str(path), "protection": "passphrase" if params else "keyring"},
+        {"database": str(path), "protection": _protection(new)},
         f"{path.name} is re-encrypted with a new key; backups keep their old key",
     )
     return EXIT_OK
@@ -147,20 +149,31 @@ def cmd_recovery_key(args: argparse.Namespace) -> int:
     if crypto.protection_of(path) is not Protection.KEYRING:
         raise StoreError(f"{path.name} has no keyring key (plain, or protected by a passphrase)")
     if args.import_key:
-        text = ask_secret(RECOVERY_KEY_ENV, "Recovery key").strip().lower()
-        try:
-            key = bytes.fromhex(text)
-        except ValueError:
-            raise ValidationError("a recovery key is 64 hexadecimal digits") from None
-        crypto.verify_key(path, key)
+        key = parse_recovery_key(ask_secret(RECOVERY_KEY_ENV, "Recovery key"))
+        crypto.verify_key(path, key)  # the key itself is the proof: it opens the file
+        _authorize(path, key, args)
         store.set(database_key_name(path), key.hex())
         emit(args, {"imported": True}, "the recovery key opens the database and is kept in the keyring")
         return EXIT_OK
     kept = unlock_key(path, store=store, encrypt=False)
     assert kept is not None
+    _authorize(path, kept, args)
     print("privdesk: anyone with this key and the file can read every case; keep it offline", file=sys.stderr)
     emit(args, {"recovery_key": kept.hex()}, kept.hex())
     return EXIT_OK
+
+
+def parse_recovery_key(text: str) -> bytes:
+    cleaned = "".join(text.split()).lower()
+    try:
+        key = bytes.fromhex(cleaned)
+    except ValueError:
+        key = b""
+    if len(key) != crypto.KEY_BYTES:
+        raise ValidationError(
+            f"{RECOVERY_KEY_ENV} or the key typed is not a recovery key (64 hexadecimal digits expected)"
+        )
+    return key
 
 
 def cmd_backup(services: Services, args: argparse.Namespace) -> int:
@@ -182,15 +195,13 @@ def _backup_key(backup: Path, target: Path, store: SecretStore) -> bytes | None:
     # A keyring-keyed backup shares the key of the database it was taken from.
     stored = store.get(database_key_name(target))
     recovery = os.environ.get(RECOVERY_KEY_ENV)
-    text = stored or recovery
-    if not text:
+    if stored:
+        return bytes.fromhex(stored.strip())
+    if not recovery:
         raise StoreError(
             f"the key for {backup.name} is not in this computer's keyring: set {RECOVERY_KEY_ENV}"
         )
-    key = bytes.fromhex(text.strip())
-    if not stored:
-        store.set(database_key_name(target), key.hex())
-    return key
+    return parse_recovery_key(recovery)
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
@@ -200,8 +211,25 @@ def cmd_restore(args: argparse.Namespace) -> int:
     backup = Path(args.file).expanduser()
     if not backup.is_file():
         raise StoreError(f"no backup file {backup}")
-    key = _backup_key(backup, target, default_secret_store())
-    result = restore(backup, target, key)
+    store = default_secret_store()
+    # The current key is needed first: nobody without it replaces an encrypted database.
+    current = unlock_key(target, store=store, encrypt=False) if target.exists() else None
+    key = _backup_key(backup, target, store)
+    result = restore(
+        backup,
+        target,
+        key,
+        current_key=current,
+        credentials=_credentials(args),
+        allow_plain=args.allow_plain,
+        store=store,
+    )
+    if (
+        key is not None
+        and not store.get(database_key_name(target))
+        and (crypto.protection_of(target) is Protection.KEYRING)
+    ):
+        store.set(database_key_name(target), key.hex())
     kept = f"; the replaced database is kept as {result.previous.name}" if result.previous else ""
     emit(
         args,
@@ -216,16 +244,29 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
 
 def cmd_check_db(args: argparse.Namespace) -> int:
+    """SQLite's integrity check, then the tamper checks: stored files against their SHA-256, sealed rows
+    (dates, outcomes, consumer details) against their seals, and the audit chain."""
     from privdesk.services.backup import startup_check
+    from privdesk.services.integrity import tamper_check_file
 
     path = _sqlite_file(args)
     key = unlock_key(path, store=default_secret_store(), encrypt=False) if path.exists() else None
-    problems = startup_check(path, key, Path(args.backups).expanduser() if args.backups else None)
-    payload = [
+    problems = [
         {"problem": p.message, "latest_backup": str(p.latest_backup) if p.latest_backup else None}
-        for p in problems
+        for p in startup_check(path, key, Path(args.backups).expanduser() if args.backups else None)
     ]
-    emit(args, payload, "\n".join(p.message for p in problems) or "the database is sound")
+    unsealed = 0
+    if path.exists() and not problems:
+        report = tamper_check_file(path, key)
+        unsealed = report.unsealed_rows
+        problems += [{"problem": text, "latest_backup": None} for text in report.problems]
+    note = f" ({unsealed} rows written before seals existed are not sealed yet)" if unsealed else ""
+    emit(
+        args,
+        problems,
+        "\n".join(p["problem"] or "" for p in problems)
+        or f"the database is sound: integrity, stored files, sealed rows and the audit trail check out{note}",
+    )
     return EXIT_ERROR if problems else EXIT_OK
 
 
@@ -326,6 +367,12 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
         help="replace the database with a backup after verifying it (keeps the old file)",
     )
     p.add_argument("file")
+    p.add_argument(
+        "--allow-plain",
+        action="store_true",
+        help="confirm replacing an encrypted database with a PLAIN backup (its encryption ends)",
+    )
+    p.add_argument("--as", dest="as_user", metavar="ADMIN", help="the administrator doing this")
     p.set_defaults(no_db=cmd_restore)
     p = sub.add_parser(
         "check-db", parents=[common], help="integrity check; names the latest backup if damaged"

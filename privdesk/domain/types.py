@@ -66,6 +66,10 @@ class ItemStatus(StrEnum):
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
 
 OPEN_STATUSES = frozenset(
     {
@@ -85,6 +89,19 @@ class Outcome(StrEnum):
     DENIED = "denied"
     NOT_APPLICABLE = "not_applicable"
     REDIRECTED = "redirected"
+
+    @property
+    def label(self) -> str:
+        return _OUTCOME_LABELS[self]
+
+
+_OUTCOME_LABELS = {
+    Outcome.FULFILLED: "Fulfilled",
+    Outcome.PARTLY_FULFILLED: "Partly fulfilled",
+    Outcome.DENIED: "Denied",
+    Outcome.NOT_APPLICABLE: "Not applicable (nothing held)",
+    Outcome.REDIRECTED: "Redirected to the business",
+}
 
 
 class DenialReason(StrEnum):
@@ -106,6 +123,45 @@ class VerificationLevel(StrEnum):
     REASONABLE = "reasonable"  # e.g. two data points matched
     REASONABLY_HIGH = "reasonably_high"  # e.g. three data points and a signed declaration
     ACCOUNT = "account"  # re-authentication through an existing account
+
+    @property
+    def label(self) -> str:
+        return _LEVEL_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher asks more of the consumer: none < reasonable < account < reasonably high."""
+        return LEVEL_ORDER.index(self)
+
+
+LEVEL_ORDER = (
+    VerificationLevel.NONE,
+    VerificationLevel.REASONABLE,
+    VerificationLevel.ACCOUNT,
+    VerificationLevel.REASONABLY_HIGH,
+)
+_LEVEL_LABELS = {
+    VerificationLevel.NONE: "None needed",
+    VerificationLevel.REASONABLE: "Reasonable degree of certainty",
+    VerificationLevel.REASONABLY_HIGH: "Reasonably high degree of certainty",
+    VerificationLevel.ACCOUNT: "Through the consumer's account",
+}
+
+
+def label_of(code: str | None, kind: type[ItemStatus] | type[Outcome] | type[VerificationLevel]) -> str:
+    """The words for a stored code ("fulfilled" -> "Fulfilled"); an unknown code is shown as it is."""
+    if not code:
+        return ""
+    try:
+        return kind(code).label
+    except ValueError:
+        return code
+
+
+def strictest_level(codes: list[str | None]) -> str:
+    """The verification level that satisfies every request of a case (the highest rank)."""
+    known = [VerificationLevel(c) for c in codes if c in {v.value for v in VerificationLevel}]
+    return max(known, key=lambda lv: lv.rank).value if known else VerificationLevel.REASONABLE.value
 
 
 class Role(StrEnum):

@@ -16,11 +16,12 @@ from privdesk.domain import checks as facial_checks
 from privdesk.domain import limits as request_limits
 from privdesk.domain import search as text_search
 from privdesk.domain import workflow
+from privdesk.domain.due import ItemClock, due_next
 from privdesk.domain.errors import NotFound, ValidationError
-from privdesk.domain.references import format_reference
+from privdesk.domain.references import format_reference, loose_reference
 from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestType
 from privdesk.services import audit
-from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer
+from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer, open_request_warnings
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import (
     CaseDTO,
@@ -128,6 +129,7 @@ def item_dto(item: RequestItem) -> ItemDTO:
         effective_type=item.effective_type,
         verification_level=item.verification_level,
         version=item.version,
+        verification_result=item.verification_result,
         clock_started_on=item.clock_started_on,
         clock_pauses=tuple(pause_dtos(item.clock_pauses)),
         know_since=item.know_since,
@@ -227,10 +229,34 @@ def allocate_reference(session: Session, year: int) -> str:
     return format_reference(year, counter.last_number)
 
 
+def resolve_reference(session: Session, text: str) -> str | None:
+    """The reference of the case the officer means: "PD-2026-000052" as written, or "52", "PD-2026-52",
+    "2026-52" (a number without a year is the newest case with that number). None when there is none."""
+    exact = text.strip().upper()
+    if session.scalar(select(Case.reference).where(Case.reference == exact)) is not None:
+        return exact
+    loose = loose_reference(text)
+    if loose is None:
+        return None
+    year, number = loose
+    if year is not None:
+        try:
+            wanted = format_reference(year, number)
+        except ValidationError:
+            return None
+        return session.scalar(select(Case.reference).where(Case.reference == wanted))
+    width = max(len(str(number)), 6)
+    pattern = f"PD-____-{number:0{width}d}"
+    return session.scalar(
+        select(Case.reference).where(Case.reference.like(pattern)).order_by(Case.reference.desc()).limit(1)
+    )
+
+
 def load_case(session: Session, reference: str) -> Case:
+    found = resolve_reference(session, reference)
     case = session.scalar(
         select(Case)
-        .where(Case.reference == reference.strip().upper())
+        .where(Case.reference == (found or reference.strip().upper()))
         .options(
             selectinload(Case.items),
             selectinload(Case.organization),
@@ -393,9 +419,11 @@ class CaseService:
                 candidates = find_candidates(s, person)
                 consumer = new_consumer(s, person)
             agent = self._agent(s, new)
-            strong = [c.consumer_id for c in candidates if c.strong]
-            history = earlier_requests(s, [consumer.id, *strong])
+            # Limits run over every likely same person (check_limits reads the same organization only).
+            likely = [c.consumer_id for c in candidates]
+            history = earlier_requests(s, [consumer.id, *likely])
             warnings = rule_warnings(self.ctx, org, new, types, channel, history)
+            warnings += open_request_warnings(history, org.slug, [t.value for t in types], new.received)
             for cand in candidates:
                 warnings.append(
                     WarningDTO(
@@ -535,6 +563,19 @@ class CaseService:
                 )
 
     # -- read ---------------------------------------------------------------------------------
+    def deadlines_calendar(self, organization: str | None = None) -> str:
+        """The open cases' next deadlines as an iCalendar file: references and steps, no personal data."""
+        from privdesk.domain.ics import DeadlineEvent, calendar_text
+
+        rows = self.list(CaseFilter(open_only=True, organization=organization))
+        events = [DeadlineEvent(r.reference, r.next_due_on, r.due_next) for r in rows if r.next_due_on]
+        return calendar_text(events, self.ctx.now())
+
+    def resolve(self, text: str) -> str | None:
+        """The reference of the case meant by "52", "PD-2026-52" or a full reference; None if none."""
+        with self.ctx.db.read() as s:
+            return resolve_reference(s, text)
+
     def show(self, reference: str) -> CaseDTO:
         with self.ctx.db.read() as s:
             return case_dto(load_case(s, reference), self.ctx.today())
@@ -619,12 +660,25 @@ def case_rows(s: Session, ids: Sequence[int], today: dt.date) -> builtins.list[C
         return []
     found = {r.id: r for r in s.execute(select(*QUEUE_COLUMNS).where(Case.id.in_(ids)))}
     types: dict[int, builtins.list[str]] = {}
-    for case_id, rtype in s.execute(
-        select(RequestItem.case_id, RequestItem.request_type)
+    clocks: dict[int, builtins.list[ItemClock]] = {}
+    for case_id, rtype, status, ack_by, ack_on, respond_by, extended_by, extended_on in s.execute(
+        select(
+            RequestItem.case_id,
+            RequestItem.request_type,
+            RequestItem.status,
+            RequestItem.acknowledge_by,
+            RequestItem.acknowledged_on,
+            RequestItem.respond_by,
+            RequestItem.extended_respond_by,
+            RequestItem.extended_on,
+        )
         .where(RequestItem.case_id.in_(ids))
         .order_by(RequestItem.id)
     ):
         types.setdefault(case_id, []).append(rtype)
+        clocks.setdefault(case_id, []).append(
+            ItemClock(rtype, status, ack_by, ack_on, respond_by, extended_by, extended_on)
+        )
     slugs: dict[int, str] = {
         org_id: slug for org_id, slug in s.execute(select(Organization.id, Organization.slug))
     }
@@ -651,6 +705,8 @@ def case_rows(s: Session, ids: Sequence[int], today: dt.date) -> builtins.list[C
                 next_due_on=due,
                 overdue=bool(is_open and due is not None and due < today),
                 due_soon=bool(is_open and due is not None and today <= due <= soon),
+                due_next=due_next(clocks.get(case_id, []), due, r.status) if is_open else "",
+                days_left=(due - today).days if is_open and due is not None else None,
             )
         )
     return rows

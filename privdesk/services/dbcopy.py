@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, Table, bindparam, func, inspect, select, text, update
 
 from privdesk.domain.errors import StoreError, ValidationError
+from privdesk.services.backup import Credentials
 from privdesk.services.dburl import resolve_pg_url
 from privdesk.services.hub import Services
 from privdesk.services.secrets import SecretStore
@@ -60,7 +61,12 @@ class CopyReport:
 
 
 def copy_database(
-    source: str, target: str, *, progress: Progress | None = None, secrets: SecretStore | None = None
+    source: str,
+    target: str,
+    *,
+    progress: Progress | None = None,
+    secrets: SecretStore | None = None,
+    credentials: Credentials | None = None,
 ) -> CopyReport:
     """Copy every privdesk table from ``source`` to an empty ``target`` and verify the copy."""
     started = time.monotonic()
@@ -75,6 +81,12 @@ def copy_database(
     # Opened like the application opens them: keys and passwords from the keyring, schema migrated to
     # head (the copy is made with today's models, so the source must match them).
     source_services = Services.open(source, actor="migrate-db", secrets=secrets)
+    try:
+        # Every case leaves with the copy: only an administrator of the source may make it.
+        check_administrator_of(source_services, credentials)
+    except BaseException:
+        source_services.close()
+        raise
     try:
         target_services = Services.open(
             resolve_pg_url(target, secrets.get if secrets else None), actor="migrate-db", secrets=secrets
@@ -93,6 +105,10 @@ def copy_database(
             if target_engine.dialect.name == "postgresql":
                 _reset_sequences(dst, tables)
             src.rollback()
+        from privdesk.store.seals import seal_unsealed
+
+        with target_services.db.write() as s:
+            seal_unsealed(s, target_services.db.seal_key)
         return _verify(
             source_engine,
             target_services,
@@ -106,6 +122,22 @@ def copy_database(
         target_services.close()
 
 
+def check_administrator_of(services: Services, credentials: Credentials | None) -> None:
+    from privdesk.domain.types import Role
+    from privdesk.services.access import AccessDenied, require_role
+
+    users = services.users
+    if users.needs_first_run() or users.automatic_user() is not None:
+        return
+    if credentials is None:
+        raise AccessDenied(
+            "copying the database needs an administrator's sign-in: name the account with --user NAME "
+            "(or PRIVDESK_USER); the password is asked for, or read from PRIVDESK_LOGIN_PASSWORD"
+        )
+    services.ctx.actor = users.authenticate(credentials.username, credentials.password).username
+    require_role(services.ctx, Role.ADMINISTRATOR)
+
+
 def _tables(engine: Engine) -> list[Table]:
     """privdesk's tables in dependency order (parents first); helper tables of indexes are not data."""
     with engine.connect() as conn:
@@ -113,7 +145,8 @@ def _tables(engine: Engine) -> list[Table]:
     missing = [t.name for t in Base.metadata.sorted_tables if t.name not in present]
     if missing:
         raise StoreError(f"the source lacks tables {', '.join(missing)}; is it a privdesk database?")
-    return list(Base.metadata.sorted_tables)
+    # Seals are keyed per database: the target seals its copied rows under its own key afterwards.
+    return [t for t in Base.metadata.sorted_tables if t.name != "row_seals"]
 
 
 def _count(conn: Connection, table: Table) -> int:

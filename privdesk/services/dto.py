@@ -113,6 +113,7 @@ class ItemDTO:
     effective_type: str | None
     verification_level: str | None
     version: int
+    verification_result: str | None = None  # verified, unverifiable or pending once a check is recorded
     clock_started_on: dt.date | None = None  # UK relevant time, where later than receipt
     clock_pauses: tuple[ClockPauseDTO, ...] = ()
     know_since: dt.date | None = None  # a know request reaching back past the usual 12 months
@@ -184,6 +185,8 @@ class CaseRow:
     next_due_on: dt.date | None
     overdue: bool
     due_soon: bool
+    due_next: str = ""  # what the next deadline is for: "Acknowledge", "Respond: Deletion"
+    days_left: int | None = None  # to the next deadline; negative when late
 
 
 @dataclass(frozen=True)

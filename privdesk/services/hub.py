@@ -23,10 +23,11 @@ from privdesk.services.notes import NoteService
 from privdesk.services.organizations import OrganizationService
 from privdesk.services.queue import QueueService
 from privdesk.services.secrets import MemorySecretStore, SecretStore, default_secret_store, unlock_key
+from privdesk.services.stored_settings import CalendarSettings
 from privdesk.services.users import UserService
 from privdesk.services.workflow import WorkflowService
 from privdesk.store.engine import Database, make_engine
-from privdesk.store.migrate import upgrade
+from privdesk.store.migrate import is_up_to_date, upgrade
 
 if TYPE_CHECKING:
     from privdesk.services.backup import BackupService
@@ -59,6 +60,7 @@ class Services:
         self.dashboard = DashboardService(ctx)
         self.queue = QueueService(ctx)
         self.users = UserService(ctx)
+        self.calendar = CalendarSettings(ctx)
         self.secrets: SecretStore = MemorySecretStore()
 
     # Services that bring ReportLab, the email parsers or the backup machinery are made on first use,
@@ -124,14 +126,39 @@ class Services:
             location = resolve_pg_url(location, store.get)
             install_change_notifications()
         engine = make_engine(location, key=key)
-        if migrate:
-            upgrade(engine)
         ctx = ServiceContext(Database(engine), actor=actor or default_actor())
         if now is not None:
             ctx.now = now
         services = cls(ctx)
         services.secrets = store
+        if migrate:
+            try:
+                services.migrate()
+            except BaseException:
+                engine.dispose()
+                raise
         return services
+
+    @property
+    def unencrypted_file(self) -> bool:
+        """True for an SQLite file without encryption (the demo, or one made with --plain)."""
+        from privdesk.store.engine import engine_key
+
+        return self.ctx.db.is_sqlite and engine_key(self.ctx.db.engine) is None
+
+    def migrate(self) -> None:
+        """Bring the schema to head; an existing SQLite file is backed up (and the backup verified)
+        first, whichever entry point opens it. New databases and current ones cost one query."""
+        if is_up_to_date(self.ctx.db.engine):
+            return
+        if self.backups.supported():
+            self.backups.migrate_with_backup()
+        else:
+            upgrade(self.ctx.db.engine)
+        from privdesk.store.seals import seal_unsealed
+
+        with self.ctx.db.write() as s:  # rows written before seals existed are sealed once, now
+            seal_unsealed(s, self.ctx.db.seal_key)
 
     def close(self) -> None:
         self.ctx.db.dispose()

@@ -30,8 +30,9 @@ from privdesk.domain.letterdata import (
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel
 from privdesk.letters import LETTER_KINDS
 from privdesk.paths import logo_cache_dir
+from privdesk.services.content import read_verified
 from privdesk.services.reports import write_atomic
-from privdesk.store.models import Agent, Case, Consumer, Document, DocumentContent, Organization, RequestItem
+from privdesk.store.models import Agent, Case, Consumer, Document, Organization, RequestItem
 
 if TYPE_CHECKING:
     from privdesk.domain.rules import Rulebook
@@ -96,10 +97,10 @@ def _logo_file(org: Organization, profile: Mapping[str, Any]) -> str | None:
     if sha and session is not None:
         cached = logo_cache_dir() / f"{sha}.img"
         if not cached.exists():
-            content = session.get(DocumentContent, sha)
-            if content is None:
+            data = read_verified(session, sha, "letterhead logo")
+            if data is None:
                 return None
-            write_atomic(cached, bytes(content.data))
+            write_atomic(cached, data)
         return str(cached)
     return str(profile["logo_path"]) if profile.get("logo_path") else None
 

@@ -11,7 +11,6 @@ import builtins
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
@@ -40,8 +39,10 @@ from privdesk.letters.templating import default_template_name, template_names
 from privdesk.services import audit
 from privdesk.services.access import require_role
 from privdesk.services.cases import load_case
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.letterdata_builder import build_letter_data, recipient_for
+from privdesk.store import scratch
 from privdesk.store.models import Case, Document, DocumentContent, Letter, LetterTemplate, RequestItem
 
 try:  # multi-workstation claims, when that module is present
@@ -145,9 +146,10 @@ def _jsonable(value: Any) -> Any:
 def write_file(path: Path, data: bytes) -> None:
     """Write to a temporary name in the same folder, then rename: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # Letters hold personal data: the temporary file is in the ledger, so a killed run leaves none.
+    tmp = scratch.private_temp_name(path)
     try:
-        with os.fdopen(fd, "wb") as handle:
+        with open(tmp, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -243,10 +245,10 @@ class LetterService:
     def _stored_bytes(self, s: Session, letter: Letter) -> bytes:
         if letter.document_id is None or letter.sha256 is None:
             raise StoreError(f"letter {letter.id} has no stored PDF")
-        content = s.get(DocumentContent, letter.sha256)
-        if content is None:
+        stored = read_verified(s, letter.sha256, f"of letter {letter.id}")
+        if stored is None:
             raise StoreError(f"the stored PDF of letter {letter.id} is missing")
-        data = bytes(content.data)
+        data = stored
         if sha256_hex(data) != letter.sha256:
             raise StoreError(
                 f"the stored PDF of letter {letter.id} does not match its SHA-256; it was altered"
@@ -750,12 +752,12 @@ def _default_worker() -> str:
 
 
 def _temp_write(target: Path, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    with os.fdopen(fd, "wb") as handle:
+    tmp = scratch.private_temp_name(target)  # removed by the next privdesk run if this one is killed
+    with open(tmp, "wb") as handle:
         handle.write(data)
         handle.flush()
         os.fsync(handle.fileno())
-    return Path(tmp)
+    return tmp
 
 
 def _batch_files(

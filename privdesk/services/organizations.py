@@ -21,6 +21,7 @@ from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Channel, RequestType, Role
 from privdesk.services import audit
 from privdesk.services.access import require_role
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import DisclosureDTO, OrganizationDTO, StlDisclosureDTO
 from privdesk.store.models import (
@@ -349,8 +350,7 @@ class OrganizationService:
             sha = get_organization(s, slug).profile.get("logo_sha256")
             if not sha:
                 return None
-            content = s.get(DocumentContent, sha)
-            return bytes(content.data) if content is not None else None
+            return read_verified(s, sha, "letterhead logo")
 
     def last_change(self, slug: str) -> ChangeInfo | None:
         """Who last changed the organization and when, from the audit trail."""

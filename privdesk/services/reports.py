@@ -30,6 +30,7 @@ from privdesk.letters import report_pdf
 from privdesk.services import audit
 from privdesk.services.casefile import describe_event
 from privdesk.services.cases import load_case
+from privdesk.services.content import read_verified
 from privdesk.services.context import ServiceContext
 from privdesk.services.organizations import get_organization
 from privdesk.services.retention import RetentionService
@@ -37,7 +38,6 @@ from privdesk.store.models import (
     AuditEvent,
     Case,
     Document,
-    DocumentContent,
     Letter,
     Note,
     Organization,
@@ -254,14 +254,18 @@ class ReportService:
             for doc in documents:
                 if doc.id in letter_docs:
                     continue  # filed under letters/
-                data = self._content(s, doc.sha256)
+                data = read_verified(s, doc.sha256, f"document {doc.id} ({_safe_name(doc.filename)})")
                 if data is not None:
                     files.append((f"documents/{doc.id:05d}-{_safe_name(doc.filename)}", data))
             for letter in letters:
                 if letter.document_id is None:
                     continue
                 letter_doc = s.get(Document, letter.document_id)
-                data = self._content(s, letter_doc.sha256) if letter_doc is not None else None
+                data = (
+                    read_verified(s, letter_doc.sha256, f"of letter {letter.id}")
+                    if letter_doc is not None
+                    else None
+                )
                 if letter_doc is not None and data is not None:
                     suffix = Path(letter_doc.filename).suffix or ".pdf"
                     files.append((f"letters/{letter.id:05d}-{_safe_name(letter.kind)}{suffix}", data))
@@ -356,11 +360,6 @@ class ReportService:
                 after={"files": len(manifest_files)},
             )
         return ExportSummary(ref, str(out), manifest_files, hashlib.sha256(archive).hexdigest())
-
-    @staticmethod
-    def _content(s: Session, sha256: str) -> bytes | None:
-        row = s.get(DocumentContent, sha256)
-        return bytes(row.data) if row is not None else None
 
 
 def _zip_info(name: str, now: dt.datetime) -> zipfile.ZipInfo:

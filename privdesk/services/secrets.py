@@ -15,6 +15,8 @@ import os
 from pathlib import Path
 from typing import Protocol
 
+from privdesk.domain.errors import StoreError
+
 # The command line reaches key and file operations through here (services are the door to the store).
 from privdesk.store import crypto
 from privdesk.store.crypto import KeyNeeded, Protection, WrongKey
@@ -175,6 +177,7 @@ def unlock_key(
     passphrase: str | None = None,
     encrypt: bool | None = None,
     is_default_database: bool = False,
+    notes: list[str] | None = None,
 ) -> bytes | None:
     """The key to open (or create) an SQLite database with, or None for a plain file.
 
@@ -187,11 +190,28 @@ def unlock_key(
     can keep a random key. Explicitly named files therefore stay plain unless asked, which keeps
     scripts and throwaway test databases simple.
     """
+    from privdesk.services.keys import recover_interrupted_change
+
     path = Path(db).expanduser()
     phrase = passphrase if passphrase else os.environ.get(crypto.PASSPHRASE_ENV) or None
-    protection = crypto.protection_of(path)
     name = database_key_name(path)
+    recovered = recover_interrupted_change(path, store, name, phrase)
+    if recovered is not None:
+        log.warning("%s", recovered.message.replace(path.name, "the database"))
+        if notes is not None:
+            notes.append(recovered.message)
+        if recovered.key is not None:
+            return recovered.key
+    protection = crypto.protection_of(path)
     if protection is Protection.PLAIN:
+        if crypto.salt_path(path).exists() or store.get(name) is not None:
+            evidence = "its salt file is beside it" if crypto.salt_path(path).exists() else "its key is kept"
+            raise StoreError(
+                f"{path.name} is a plain, unencrypted file, but this database is meant to be encrypted "
+                f"({evidence}): "
+                "it may have been replaced by an unprotected copy, so privdesk does not open it. Restore a "
+                "backup, or move the plain file to a new name if it is what you want"
+            )
         return None
     if protection is Protection.KEYRING:
         stored = store.get(name)
@@ -235,8 +255,6 @@ def unlock_key(
 
 
 def _hex_key(text: str) -> bytes:
-    from privdesk.domain.errors import StoreError
-
     try:
         key = bytes.fromhex(text)
     except ValueError:

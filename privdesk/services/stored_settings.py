@@ -8,7 +8,7 @@ from typing import Any
 from privdesk.domain.types import Role
 from privdesk.services.access import require_role
 from privdesk.services.audit import record
-from privdesk.services.context import ServiceContext
+from privdesk.services.context import COUNT_SATURDAYS_KEY, ServiceContext
 from privdesk.store.models import Setting
 
 
@@ -29,3 +29,18 @@ def write_setting(ctx: ServiceContext, key: str, value: Any) -> None:
         else:
             row.value = {"value": value}
         record(s, ctx, "setting.change", "setting", key, before={"value": before}, after={"value": value})
+
+
+class CalendarSettings:
+    """The firm-wide calendar choice (Saturdays as business days): the same on every workstation."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def count_saturdays(self) -> bool:
+        return bool(read_setting(self.ctx, COUNT_SATURDAYS_KEY, False))
+
+    def set_count_saturdays(self, enabled: bool) -> None:
+        """Administrators only, audited; new deadlines follow it, existing cases keep theirs."""
+        write_setting(self.ctx, COUNT_SATURDAYS_KEY, bool(enabled))
+        self.ctx.calendar_changed()

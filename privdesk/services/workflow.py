@@ -457,6 +457,36 @@ class WorkflowService:
             details={"on": on.isoformat()},
         )
 
+    def reopen(self, reference: str, reason: str, *, expected_version: int | None = None) -> CaseDTO:
+        """A closed, answered or withdrawn case back to work (a returned letter, a mistake, the consumer
+        came back); the deadlines stay as the law set them, the reason is audited."""
+
+        def prelude(s: Session, case: Case) -> None:
+            if case.purged_on is not None:
+                raise TransitionRefused(
+                    f"{case.reference} was purged under the retention rules and cannot be reopened"
+                )
+            if not reason.strip():
+                raise TransitionRefused("say why the case is reopened")
+            case.closed_on = None
+
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
+            if st.is_open:
+                return None
+            return workflow.reopen(st, reason)
+
+        return self._apply(
+            reference,
+            "case.reopened",
+            step,
+            expected_version=expected_version,
+            only_open=False,
+            details={"reason": reason},
+            prelude=prelude,
+        )
+
     def withdraw(
         self, reference: str, on: dt.date, note: str = "", *, expected_version: int | None = None
     ) -> CaseDTO:

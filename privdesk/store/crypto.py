@@ -71,14 +71,35 @@ class KdfParams:
         if data.get("kdf") != "argon2id":
             raise StoreError(f"unknown key derivation {data.get('kdf')!r} in the salt file")
         try:
-            return cls(
+            params = cls(
                 salt=bytes.fromhex(str(data["salt"])),
                 time_cost=int(data["time_cost"]),
                 memory_kib=int(data["memory_kib"]),
                 parallelism=int(data["parallelism"]),
             )
-        except (KeyError, ValueError, TypeError) as exc:
-            raise StoreError("the salt file beside the database is damaged") from exc
+        except KeyError as exc:
+            missing = exc.args[0]
+            raise StoreError(f"the salt file beside the database is damaged (no {missing!r})") from exc
+        except (ValueError, TypeError) as exc:
+            raise StoreError(
+                "the salt file beside the database is damaged (a value is not a number)"
+            ) from exc
+        problem = params.problem()
+        if problem:
+            raise StoreError(f"the salt file beside the database is damaged ({problem})")
+        return params
+
+    def problem(self) -> str:
+        """What makes these parameters unusable (a damaged or forged salt file), or ''."""
+        if len(self.salt) < 8:
+            return "the salt is shorter than 8 bytes"
+        if not 1 <= self.parallelism <= 64:
+            return f"parallelism {self.parallelism} is outside 1-64"
+        if not 1 <= self.time_cost <= 64:
+            return f"time cost {self.time_cost} is outside 1-64"
+        if not 8 * self.parallelism <= self.memory_kib <= 4 * 1024 * 1024:
+            return f"memory {self.memory_kib} KiB is outside {8 * self.parallelism} KiB-4 GiB"
+        return ""
 
     @classmethod
     def fresh(cls) -> KdfParams:
@@ -138,11 +159,17 @@ def read_kdf_params(db: Path) -> KdfParams | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise StoreError("the salt file beside the database cannot be read") from exc
+    except OSError as exc:
+        raise StoreError(f"the salt file {path} cannot be read ({exc.strerror or exc})") from exc
+    except ValueError as exc:
+        raise StoreError(f"the salt file {path} is damaged (it is not JSON text)") from exc
     if not isinstance(data, dict):
-        raise StoreError("the salt file beside the database is damaged")
-    return KdfParams.from_json(data)
+        raise StoreError(f"the salt file {path} is damaged (it holds no parameters)")
+    try:
+        return KdfParams.from_json(data)
+    except StoreError as exc:
+        named = str(exc).replace("the salt file beside the database", f"the salt file {path}")
+        raise StoreError(named) from exc
 
 
 def write_kdf_params(db: Path, params: KdfParams) -> None:
@@ -150,12 +177,41 @@ def write_kdf_params(db: Path, params: KdfParams) -> None:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
+    """Write under a temporary name (private to the user), fsync, rename, fsync the folder."""
+    from privdesk.store import scratch
+
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    with scratch.tracked(tmp):
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make renames in ``folder`` durable (POSIX; a no-op where folders cannot be opened)."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def make_private(path: Path) -> None:
+    """Owner read and write only (POSIX); Windows keeps the ACL inherited from the user's folder."""
+    if os.name == "posix":
+        with contextlib.suppress(OSError):
+            os.chmod(path, 0o600)
 
 
 def protection_of(db: Path) -> Protection:
@@ -193,6 +249,23 @@ def raw_connection(db: Path, key: bytes | None) -> Iterator[Any]:
         conn.close()
 
 
+def key_opens_first_page(db: Path, key: bytes) -> bool:
+    """True when ``key`` decrypts the file's first page (its HMAC checks out), even if later pages are
+    damaged: tells a wrong key from a damaged database."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(str(db), isolation_level=None, check_same_thread=False)
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+        conn.execute(f'PRAGMA key = "{sqlcipher_key(key)}"')
+        conn.execute("PRAGMA user_version").fetchone()  # reads the header on page 1 only
+        return True
+    except sqlcipher3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+
+
 def verify_key(db: Path, key: bytes) -> None:
     with raw_connection(db, key):
         pass
@@ -219,11 +292,15 @@ def export_copy(source: Path, source_key: bytes | None, target: Path, target_key
 
     The target is written under a temporary name and renamed, so a crash leaves no half file.
     """
+    from privdesk.store import scratch
+
     if target.exists():
         raise StoreError(f"{target.name} already exists; choose another name")
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
     attach_key = sqlcipher_key(target_key) if target_key is not None else ""
-    try:
+    with scratch.tracked(tmp):
+        # Created empty and private first: SQLite gives its journal files the database file's mode.
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with raw_connection(source, source_key) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             conn.execute(f'ATTACH DATABASE ? AS exported KEY "{attach_key}"', (str(tmp),))
@@ -234,17 +311,7 @@ def export_copy(source: Path, source_key: bytes | None, target: Path, target_key
         with tmp.open("rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def rekey(db: Path, old_key: bytes, new_key: bytes) -> None:
-    """Re-encrypt every page with a new key (``PRAGMA rekey``); the file stays in place."""
-    with raw_connection(db, old_key) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.execute("PRAGMA journal_mode = DELETE")
-        conn.execute(f'PRAGMA rekey = "{sqlcipher_key(new_key)}"')
-    verify_key(db, new_key)
+        fsync_folder(target.parent)
 
 
 def remove_sidecars(db: Path) -> None:

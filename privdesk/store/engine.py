@@ -70,6 +70,9 @@ def _check_sqlite_file(url: URL, *, encrypted: bool = False) -> None:
             raise StoreError(f"the folder {folder} does not exist")
         if not os.access(folder, os.W_OK):
             raise StoreError(f"cannot create a database in {folder} (the folder is not writable)")
+        # Created empty and private: SQLite gives its -wal and -shm files the database file's mode.
+        with contextlib.suppress(FileExistsError):
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def make_engine(
@@ -156,9 +159,14 @@ class Database:
         self.engine = engine
         self.url = engine.url
         self.is_sqlite = engine.dialect.name == "sqlite"
+        from privdesk.store import seals
+
+        self.seal_key = seals.seal_key_from(engine_key(engine))
         self._writer = sessionmaker(engine, expire_on_commit=False)
         reader_bind = engine.execution_options(sqlite_begin="DEFERRED") if self.is_sqlite else engine
         self._reader = sessionmaker(reader_bind, expire_on_commit=False)
+        seals.install(self._writer, self.seal_key)
+        seals.install(self._reader, self.seal_key)
 
     @property
     def display_name(self) -> str:

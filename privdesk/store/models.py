@@ -465,6 +465,16 @@ class Setting(Base):
     value: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class RowSeal(Base):
+    """A keyed digest of the legally meaningful fields of a case, request item or consumer, written by
+    privdesk with every change (``store.seals``); a row edited outside privdesk no longer matches it."""
+
+    __tablename__ = "row_seals"
+    entity: Mapped[str] = mapped_column(String(20), primary_key=True)
+    entity_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(64))
+
+
 class MailboxAccount(Base):
     __tablename__ = "mailbox_accounts"
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,12 +43,12 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "open_case",
-        "&Open case by reference…",
+        "&Open a case, person or phone number…",
         "File",
-        "Ctrl+O",
+        "Ctrl+K",
         "open",
         False,
-        "Open a case by typing its reference",
+        "Type a case number, a name, an email or a phone number",
     ),
     ActionSpec(
         "import_files",

@@ -59,6 +59,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from privdesk.ui.theme import install_check_outlines
 
     install_check_outlines(app)
+    from privdesk.ui.widgets.files import use_qt_dialogs
+
+    use_qt_dialogs(app)
     app.setWindowIcon(icon("cases"))
     return app
 
@@ -326,17 +329,20 @@ class StartupFlow(QObject):
         dialog = RecoveryDialog(
             problem.message, problem.latest_backup, self.backup_folder(), self.window, error=error
         )
-        dialog.chosen.connect(lambda path: self._restore_at_start(path, problems))
+        dialog.chosen.connect(lambda path: self._restore_at_start(path, problems, dialog.credentials()))
         dialog.quit_requested.connect(lambda: self.quit(1))
         self._show(dialog)
 
-    def _restore_at_start(self, backup: Path, problems: list[StartupProblem]) -> None:
-        path, key = Path(self.location).expanduser(), self.key
+    def _restore_at_start(
+        self, backup: Path, problems: list[StartupProblem], sign_in: tuple[str, str] | None = None
+    ) -> None:
+        path, key, store = Path(self.location).expanduser(), self.key, self.store
 
         def work() -> Any:
-            from privdesk.services.backup import restore
+            from privdesk.services.backup import Credentials, restore
 
-            return restore(backup, path, key)
+            credentials = Credentials(*sign_in) if sign_in else None
+            return restore(backup, path, key, current_key=key, credentials=credentials, store=store)
 
         def failed(exc: BaseException) -> None:
             _title, what, _todo = explain(exc)
@@ -399,13 +405,10 @@ class StartupFlow(QObject):
 
     # -- 4. who is working --------------------------------------------------------------------
     def _opened(self, opened: _Opened) -> None:
-        from privdesk.ui.settings import get_bool
-
         services = opened.services
         self.services = services
         self.lock_minutes = opened.lock_minutes
         self.migration_backup = opened.migration_backup
-        services.ctx.count_saturdays = get_bool("calendar/count_saturdays")
         if opened.first_run and self.demo:
             self._ready(None)  # the demo data opens without accounts: nothing to sign in to
         elif opened.first_run:
@@ -468,6 +471,18 @@ class StartupFlow(QObject):
                 self.window, self.runner, lambda: self.window.services, self.location
             )
             self.scheduler.start()
+        unencrypted_shown = self.window.statusBar().findChild(QLabel, "status_unencrypted") is not None
+        if self.is_file and services.unencrypted_file and not unencrypted_shown:
+            # Said once and kept in view: fictional demo data may be plain, a firm's cases never silently.
+            plain = QLabel(
+                "Demo data: not encrypted" if self.demo else "⚠ Not encrypted: use privdesk encrypt-db"
+            )
+            plain.setObjectName("status_unencrypted")
+            plain.setToolTip(
+                "This database file is not encrypted: anyone who copies it can read it. The demo's data is "
+                "fictional; a database holding real cases should be encrypted (privdesk encrypt-db)."
+            )
+            self.window.statusBar().addPermanentWidget(plain)
         notes = [self.restore_note] if self.restore_note else []
         self.restore_note = ""
         if self.migration_backup is not None:
@@ -500,7 +515,7 @@ class StartupFlow(QObject):
 
         def work() -> Any:
             try:
-                return services.backups.restore_over_live(backup)
+                return services.backups.restore_over_live(backup, store=self.store)
             finally:
                 services.close()
 

@@ -17,7 +17,7 @@ from privdesk.services.letters import OutboxLetterDTO
 from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
 from privdesk.ui.dialogs.intake_steps import SetAsideDialog
 from privdesk.ui.main_window import MainWindow
-from privdesk.ui.pages.inbox import InboxPage
+from privdesk.ui.pages.inbox import InboxPage, LateIntakeConfirm
 from privdesk.ui.pages.outbox import MarkSentDialog, OutboxPage
 from tests.conftest import TODAY
 
@@ -92,8 +92,11 @@ def test_import_an_email_and_make_a_case_from_it(
         return seen[-1]
 
     monkeypatch.setattr(IntakeCaseDialog, "ask", classmethod(confirm))
+    warned: list[tuple[Any, ...]] = []  # the sample is older than its deadlines: a warning comes first
+    monkeypatch.setattr(LateIntakeConfirm, "ask", classmethod(lambda cls, *a: bool(warned.append(a)) or True))
     inbox.make_case_button.click()
     qtbot.waitUntil(lambda: inbox.items.rowCount() == 0, timeout=10_000)
+    assert len(warned) == 1
     idle(qtbot, window)
     assert seen and "created from the message" in inbox.outcome_label.text()
     reference = inbox.outcome_label.text().split()[1]
@@ -338,3 +341,27 @@ def test_an_empty_inbox_says_how_to_fill_it(qtbot: Any, empty_window: MainWindow
     assert inbox.items.rowCount() == 0 and inbox.view.showing_hint()
     assert "Import emails, log a call or a letter" in inbox.view.empty_hint
     assert inbox.outcome_label.isHidden() and inbox.mail_status.isHidden()
+
+
+def test_inbox_items_show_their_age_and_clock_and_a_late_one_warns_first(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = import_sample(qtbot, window, monkeypatch, "sample-03.eml")  # received 2025-01-14
+    headers = [inbox.items.headerData(c, Qt.Orientation.Horizontal) for c in range(inbox.items.columnCount())]
+    waiting = inbox.items.data(inbox.items.index(0, headers.index("Waiting")))
+    clock = inbox.items.data(inbox.items.index(0, headers.index("Respond by, if made a case")))
+    assert waiting == "22 months"
+    assert clock.startswith("2025-") and clock.endswith("days late)")
+    monkeypatch.setattr(
+        IntakeCaseDialog, "ask", classmethod(lambda cls, parent, s, o, j: cls(parent, s, o, j).result_case())
+    )
+    asked: list[Any] = []
+    monkeypatch.setattr(LateIntakeConfirm, "ask", classmethod(lambda cls, *a: bool(asked.append(a))))
+    inbox.view.selectRow(0)
+    qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
+    inbox.make_case_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    idle(qtbot, window)
+    assert inbox.items.rowCount() == 1  # cancelled at the warning: no case made
+    services = window.services
+    assert services is not None and len(services.intake.pending()) == 1

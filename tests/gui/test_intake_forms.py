@@ -120,7 +120,7 @@ def test_a_scanned_letter_is_previewed_page_by_page_and_bad_files_are_refused(
         assert len(problems) == 3 and dialog.file_list.count() == 0
         message = dialog.message.text()
         assert "'photo.png' is not a PDF, PNG, JPEG or TIFF" in message
-        assert "'cut.png' is not an image that can be read" in message
+        assert "'cut.png' starts like a PNG image but cannot be decoded" in message
         assert "'empty.jpg' is empty" in message
         assert dialog.add_files([str(tiff)]) == [] and not dialog.message.isVisible()
         preview = dialog.preview

@@ -13,7 +13,9 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -24,6 +26,8 @@ from privdesk.ui.theme import emphasize
 
 class RecoveryDialog(QDialog):
     chosen = Signal(object)  # the Path of the backup to restore
+    # Restoring replaces every case: when the database has accounts, an administrator signs in here
+    # (checked against the backup's accounts when the live file cannot be read).
     quit_requested = Signal()
 
     def __init__(
@@ -53,6 +57,15 @@ class RecoveryDialog(QDialog):
         self.error.setWordWrap(True)
         emphasize(self.error)
         self.error.setVisible(bool(error))
+        self.username = QLineEdit()
+        self.username.setObjectName("recovery_username")
+        self.username.setPlaceholderText("administrator's user name (if the database has accounts)")
+        self.password = QLineEdit()
+        self.password.setObjectName("recovery_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        sign_in = QFormLayout()
+        sign_in.addRow("Administrator:", self.username)
+        sign_in.addRow("Password:", self.password)
         buttons = QDialogButtonBox(self)
         self.restore_latest = QPushButton(
             f"Restore the latest backup ({latest_backup.name})" if latest_backup else "No backup found"
@@ -73,6 +86,7 @@ class RecoveryDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(text)
         layout.addWidget(self.error)
+        layout.addLayout(sign_in)
         layout.addWidget(buttons)
         self.resize(560, 260)
 
@@ -85,6 +99,10 @@ class RecoveryDialog(QDialog):
         )
         if path:
             self._choose(Path(path))
+
+    def credentials(self) -> tuple[str, str] | None:
+        name = self.username.text().strip()
+        return (name, self.password.text()) if name else None
 
     def _choose(self, path: Path | None) -> None:
         if path is None:

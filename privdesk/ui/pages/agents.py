@@ -14,7 +14,7 @@ from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import type_label
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import Page
-from privdesk.ui.pages.consumers import table
+from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow

@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.domain.display import display_safe
+from privdesk.domain.due import age_words
 from privdesk.domain.errors import DomainError
 from privdesk.services.intake import (
     FetchReportDTO,
@@ -47,11 +48,13 @@ from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
 from privdesk.ui.dialogs.intake_steps import AttachToCaseDialog, SetAsideDialog
 from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog, ScanPreview
 from privdesk.ui.icons import icon
-from privdesk.ui.models.case_table import type_label
+from privdesk.ui.models.case_table import days_words, type_label
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
-from privdesk.ui.pages.consumers import table
 from privdesk.ui.tasks import Task
+from privdesk.ui.widgets.files import open_files
+from privdesk.ui.widgets.flow import FlowLayout
+from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
@@ -183,6 +186,12 @@ def detail_html(item: IntakeItemDTO) -> str:
             quoted = ", ".join(f"“{_safe(p)}”" for p in phrases) or "no phrase recorded"
             lines.append(f"<li><b>{_safe(label)}</b> — because of: {quoted}</li>")
         lines.append("</ul>")
+    reply = item.details.get("reply_to_case") or {}
+    if reply.get("reference"):
+        lines.append(
+            f"<p><b>Reply to case {_safe(reply['reference'])}</b> ({_safe(reply.get('why', ''))}): "
+            "“Attach to case…” offers it; only the new text was read for requests.</p>"
+        )
     if item.warnings:
         lines.append("<p><b>Warnings:</b></p><ul>")
         lines += [f"<li>⚠ {_safe(w)}</li>" for w in item.warnings]
@@ -335,6 +344,29 @@ class MailboxScheduler(QObject):
         self.status_changed.emit(text)
 
 
+CLOCK_TIP = (
+    "The date the answer would be due by law if a case were made from this item now, counted from the "
+    "day it was received"
+)
+
+
+class LateIntakeConfirm:
+    @classmethod
+    def ask(cls, parent: QWidget, received: dt.date, due: dt.date, today: dt.date) -> bool:
+        """Making a case whose deadlines have all passed: say so first."""
+        late = (today - due).days
+        answer = QMessageBox.question(
+            parent,
+            "Every deadline has passed",
+            f"This request was received on {received.isoformat()}: the answer was due by "
+            f"{due.isoformat()}, {late} day{'s' if late != 1 else ''} ago. The case will be overdue from "
+            "the moment it is made.\n\nMake the case anyway (and answer it as soon as possible)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
 class InboxPage(Page):
     title = "Inbox"
     icon_name = "inbox"
@@ -355,6 +387,8 @@ class InboxPage(Page):
                 Column("Suggested types", lambda i: [type_label(t) for t in i.types]),
                 Column("Jurisdiction", lambda i: i.jurisdiction or "—"),
                 Column("Request?", _request_text),
+                Column("Waiting", lambda i: age_words(i.received_on, self._today())),
+                Column("Respond by, if made a case", self._clock_text, tooltip=lambda i: CLOCK_TIP),
             ],
             self,
         )
@@ -379,7 +413,7 @@ class InboxPage(Page):
         self.attach_button = self._button("attach_button", "Attach to case…", self.attach_to_case)
         self.set_aside_button = self._button("set_aside_button", "Set aside…", self.set_aside)
         self.progress = WorkProgress("import_progress")
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window instead of widening it
         for button in (
             self.import_button,
             self.call_button,
@@ -390,7 +424,6 @@ class InboxPage(Page):
             self.set_aside_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         buttons.addWidget(self.count_label)
         self.detail = QTextBrowser()
         self.detail.setObjectName("intake_detail")
@@ -492,9 +525,7 @@ class InboxPage(Page):
 
     # -- importing --------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import emails", "", "Emails (*.eml *.msg);;All files (*)"
-        )
+        paths = open_files(self, "emails", "Import emails", "Emails (*.eml *.msg);;All files (*)")
         if paths:
             self.import_files(paths)
 
@@ -587,6 +618,33 @@ class InboxPage(Page):
         self.fetch_button.setEnabled(not self.scheduler.busy)
 
     # -- decisions --------------------------------------------------------------------------------
+    # -- the clock an item would start ---------------------------------------------------------
+    def _today(self) -> dt.date:
+        services = self.window_.services
+        return services.ctx.today() if services is not None else dt.date.today()
+
+    def _respond_by(
+        self, jurisdiction: str | None, types: Sequence[str], received: dt.date
+    ) -> dt.date | None:
+        """The earliest statutory answer date if a case were made now from these facts."""
+        services = self.window_.services
+        if services is None or not jurisdiction or not types:
+            return None
+        dates = []
+        for request_type in types:
+            try:
+                dates.append(services.ctx.rulebook.deadlines(jurisdiction, request_type, received).respond_by)
+            except Exception:
+                continue
+        known = [d for d in dates if d is not None]
+        return min(known) if known else None
+
+    def _clock_text(self, item: Any) -> str:
+        due = self._respond_by(item.jurisdiction, item.types, item.received_on)
+        if due is None:
+            return "—"
+        return f"{due.isoformat()} ({days_words((due - self._today()).days)})"
+
     def make_case(self) -> None:
         item = self.current_item()
         if item is None:
@@ -597,6 +655,11 @@ class InboxPage(Page):
             suggestion, organizations, jurisdictions = found
             confirmed = IntakeCaseDialog.ask(self, suggestion, organizations, jurisdictions)
             if confirmed is None:
+                return
+            received = confirmed.received or item.received_on
+            due = self._respond_by(confirmed.jurisdiction, confirmed.types, received)
+            today = self._today()
+            if due is not None and due < today and not LateIntakeConfirm.ask(self, received, due, today):
                 return
             self.call(
                 lambda: services.intake.make_case(item.id, confirmed),
@@ -617,7 +680,9 @@ class InboxPage(Page):
         item = self.current_item()
         if item is None:
             return
-        reference = AttachToCaseDialog.ask(self)
+        shown = self.shown if self.shown is not None and self.shown.id == item.id else None
+        reply = (shown.details.get("reply_to_case") or {}) if shown else {}
+        reference = AttachToCaseDialog.ask(self, str(reply.get("reference") or ""))
         if reference:
             self.call(
                 lambda: self.services.intake.attach_to_case(item.id, reference),

@@ -20,7 +20,6 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -39,8 +38,10 @@ from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
 from privdesk.ui.icons import icon
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
-from privdesk.ui.pages.consumers import table
 from privdesk.ui.pages.inbox import WorkProgress
+from privdesk.ui.widgets.files import save_file
+from privdesk.ui.widgets.flow import FlowLayout
+from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
@@ -216,7 +217,7 @@ class OutboxPage(Page):
         self.returned_button = self._button("mark_returned_button", "Mark returned…", self.mark_returned)
         self.batch_button = self._button("batch_button", "Print today's batch…", self.print_batch)
         self.progress = WorkProgress("batch_progress")
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window instead of widening it
         top.addWidget(QLabel("Show:"))
         top.addWidget(self.status)
         for button in (
@@ -227,7 +228,6 @@ class OutboxPage(Page):
             self.returned_button,
         ):
             top.addWidget(button)
-        top.addStretch(1)
         top.addWidget(self.batch_button)
         top.addWidget(self.count_label)
         # The document reads from the buffer for as long as it is open: both live as long as the page.
@@ -349,7 +349,7 @@ class OutboxPage(Page):
         if letter is None:
             return
         suggested = f"{letter.case_reference}-{letter.kind}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the letter as PDF", suggested, "PDF (*.pdf)")
+        path = save_file(self, "letters", "Export the letter as PDF", suggested, "PDF (*.pdf)")
         if not path:
             return
         target = Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")

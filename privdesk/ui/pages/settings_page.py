@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.services.audit import AuditReport
-from privdesk.ui import settings as ui_settings
 from privdesk.ui.pages.base import Page
 from privdesk.ui.pages.settings_intake import IntakeLimitsBox
 from privdesk.ui.pages.settings_mailboxes import MailboxSettings
@@ -40,11 +39,14 @@ class SettingsPage(Page):
         self.saturdays.setObjectName("count_saturdays")
         self.saturdays.setToolTip(
             "Some readings of state law count Saturdays; deadlines of new cases follow this "
-            "setting. Existing cases keep the deadlines they were given."
+            "setting. Existing cases keep the deadlines they were given. The setting is kept in the "
+            "database: every workstation uses the same, and changes are audited (administrators only)."
         )
-        self.saturdays.setChecked(ui_settings.get_bool("calendar/count_saturdays"))
+        self.saturdays.setEnabled(False)  # until the stored value is read
         self.saturdays.toggled.connect(self.set_saturdays)
-        hint = QLabel("Applies to cases logged from now on; existing deadlines do not move.")
+        hint = QLabel(
+            "For the whole firm: applies to cases logged from now on; existing deadlines do not move."
+        )
         hint.setEnabled(False)
         cal_layout = QVBoxLayout(calendar)
         cal_layout.addWidget(self.saturdays)
@@ -89,18 +91,50 @@ class SettingsPage(Page):
     def refresh(self) -> None:
         # Each section that shows stored data reloads when Settings becomes visible.
         self.limits.refresh()
+        self.load_saturdays()
         for index in range(self.tabs.count()):
             section = self.tabs.widget(index)
             reload = getattr(section, "refresh", None)
             if callable(reload):
                 reload()
 
-    def set_saturdays(self, checked: bool) -> None:
-        ui_settings.settings().setValue("calendar/count_saturdays", checked)
+    def load_saturdays(self) -> None:
         services = self.window_.services
-        if services is not None:
-            services.ctx.count_saturdays = checked
-            services.ctx._rulebook = None  # reloaded with the new calendar on next use
+        if services is None:
+            return
+
+        def shown(state: tuple[bool, bool]) -> None:
+            value, is_admin = state
+            self.saturdays.blockSignals(True)
+            self.saturdays.setChecked(value)
+            self.saturdays.blockSignals(False)
+            self.saturdays.setEnabled(is_admin)
+
+        def read() -> tuple[bool, bool]:
+            from privdesk.domain.types import Role
+
+            me = next((u for u in services.users.list() if u.username == services.ctx.actor), None)
+            is_admin = not services.users.list() or (me is not None and me.role == Role.ADMINISTRATOR)
+            return services.calendar.count_saturdays(), is_admin
+
+        self.window_.runner.run(read, shown)
+
+    def set_saturdays(self, checked: bool) -> None:
+        services = self.window_.services
+        if services is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            from privdesk.ui.errors import show_error
+
+            self.saturdays.blockSignals(True)
+            self.saturdays.setChecked(not checked)
+            self.saturdays.blockSignals(False)
+            show_error(self, exc)
+
+        self.window_.runner.run(
+            lambda: services.calendar.set_count_saturdays(checked), lambda _r: None, failed, write=True
+        )
 
     def check_audit(self) -> None:
         self.audit_result.setText("Checking…")

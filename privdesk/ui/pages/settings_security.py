@@ -376,6 +376,11 @@ class SecuritySettings(QWidget):
         self.lock_minutes.setValue(minutes)
         for widget in (self.add_user_button, self.single_user, self.lock_minutes, self.lock_apply):
             widget.setEnabled(self.is_admin)
+        # Restoring rolls back every case and the audit trail: an administrator's decision alone.
+        self.restore_button.setEnabled(self.is_admin)
+        self.restore_button.setToolTip(
+            "" if self.is_admin else "Only an administrator restores a backup (it rolls back every case)."
+        )
         self.single_user.setEnabled(self.is_admin and bool(users))
         self.own_password_button.setEnabled(me is not None)  # every signed-in account, any role
         self._update_user_buttons()
