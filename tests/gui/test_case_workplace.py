@@ -4,10 +4,12 @@ superseded deadlines, deadlines that elide instead of widening the window."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QTreeWidget
 
@@ -68,8 +70,11 @@ def test_generate_preview_and_print_in_one_flow(
     printed: list[int] = []
     monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(lambda cls, parent: object()))
     monkeypatch.setattr(
-        case_view_module, "print_document", lambda document, printer: printed.append(document.pageCount())
+        case_view_module,
+        "print_pdf",
+        lambda data, printer: printed.append(len(PdfReader(io.BytesIO(data)).pages)),
     )
+    monkeypatch.setattr(outbox_module.PagesCameOut, "ask", classmethod(lambda cls, parent, what: True))
     row = next(
         view.letters.topLevelItem(i)
         for i in range(view.letters.topLevelItemCount())

@@ -64,9 +64,9 @@ def test_import_an_email_and_make_a_case_from_it(
     assert inbox.outcome_label.text() == "Imported 1 of 1 file."
     item = inbox.items.record(0)
     assert item.types == ["shine_the_light"] and item.jurisdiction == "US-CA"  # in the row, no second load
-    assert inbox.items.data(inbox.items.index(0, 4)) == "Shine the Light"
-    assert inbox.items.data(inbox.items.index(0, 5)) == "US-CA"
-    assert inbox.items.data(inbox.items.index(0, 6)) == "yes"
+    assert inbox.items.data(inbox.items.index(0, 6)) == "Shine the Light"
+    assert inbox.items.data(inbox.items.index(0, 7)) == "US-CA"
+    assert inbox.items.data(inbox.items.index(0, 8)) == "yes"
 
     inbox.view.selectRow(0)
     qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
@@ -232,6 +232,25 @@ def test_print_dialog_prints_and_marks_the_letter_printed(
         return printer
 
     monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(to_file))
+    answers: list[str] = []
+
+    def came_out(answer: bool) -> Any:
+        def ask(cls: Any, parent: Any, what: str) -> bool:
+            answers.append(what)
+            return answer
+
+        return classmethod(ask)
+
+    # The pages did not come out: nothing is recorded as printed.
+    monkeypatch.setattr(outbox_module.PagesCameOut, "ask", came_out(False))
+    outbox.print_button.click()
+    assert outbox.progress.isVisible()  # printing runs in a worker, with progress and cancel
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=10_000)
+    idle(qtbot, window)
+    assert services.letters.show(letter.id).status == "generated"
+    assert "not recorded as printed" in outbox.message.text()
+    # They did: recorded as printed.
+    monkeypatch.setattr(outbox_module.PagesCameOut, "ask", came_out(True))
     outbox.print_button.click()
     qtbot.waitUntil(
         lambda: (chosen := outbox.current_letter()) is not None and chosen.status == "printed",
@@ -239,6 +258,7 @@ def test_print_dialog_prints_and_marks_the_letter_printed(
     )
     idle(qtbot, window)
     assert len(PdfReader(printed).pages) == outbox.document.pageCount()
+    assert printed.stat().st_size < 3_000_000  # pages at <= 300 dpi, not megabytes of 1200-dpi images
 
 
 def test_todays_batch_runs_in_a_worker(
@@ -253,9 +273,18 @@ def test_todays_batch_runs_in_a_worker(
     assert outbox.progress.isVisible() and not outbox.batch_button.isEnabled()
     qtbot.waitUntil(lambda: not outbox.progress.running, timeout=20_000)
     idle(qtbot, window)
-    assert outbox.message.text().startswith(f"{queued} letters printed")
+    services = window.services
+    assert services is not None
+    waiting = services.letters.awaiting_print(TODAY)
+    assert waiting and len(waiting) <= queued
+    assert outbox.message.text().startswith(f"{len(waiting)} letters (")
     assert (tmp_path / f"{TODAY.isoformat()}-mail.pdf").is_file()
-    assert all(x.status == "printed" for x in outbox.letters.records)
+    # What was not printed is listed with its case and reason; nothing is "printed" yet.
+    assert outbox.held.isVisible() and "Held back" in outbox.held.toPlainText()
+    assert all(x.status != "printed" for x in outbox.letters.records)
+    outbox.confirm_button.click()
+    qtbot.waitUntil(lambda: outbox.message.text().endswith("recorded as printed."), timeout=10_000)
+    assert {services.letters.show(x.id).status for x in waiting} == {"printed"}
 
 
 def wait_for_cancel(cancelled: Any) -> None:

@@ -46,7 +46,7 @@ from privdesk.ui.errors import explain
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import status_label
 from privdesk.ui.models.records import display
-from privdesk.ui.pages.outbox import PrintLetter, print_document
+from privdesk.ui.pages.outbox import PagesCameOut, PrintLetter, print_pdf
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
 from privdesk.ui.widgets.elided import ElidedLabel
@@ -794,35 +794,40 @@ class CaseView(QWidget):
         printer = PrintLetter.ask(self)
         if printer is None:
             return
+        letter_id = getattr(pane, "letter_id", None)
+        letters = self.page.services.letters
+        data = pane.data
+
+        def recorded(_: object = None) -> None:
+            if what != "letter" or letter_id is None:
+                self.page.window_.statusBar().showMessage(f"Sent {pane.filename} to the printer.", 8000)
+                return
+            number = int(letter_id)
+
+            def work() -> bool:
+                # A generated letter becomes printed once the officer says the pages came out; one
+                # printed before, or sent, is only a copy.
+                return letters.show(number).status == "generated"
+
+            def asked(first_print: bool) -> None:
+                if not first_print:
+                    self.page.window_.statusBar().showMessage(f"Printed a copy of {pane.filename}.", 8000)
+                elif PagesCameOut.ask(self, pane.filename):
+                    self.page.call(
+                        lambda: letters.mark_printed([number]), lambda _: self._printed(), write=True
+                    )
+
+            self.page.call(work, asked)
+
+        if pane.kind == "pdf":  # vector through the print service where there is one, in a worker
+            self.page.call(lambda: print_pdf(data, printer), recorded)
+            return
         try:
-            if pane.kind == "pdf":
-                print_document(pane.document, printer)
-            else:
-                print_widget(pane, printer)
+            print_widget(pane, printer)
         except OSError as exc:
             self.page.show_error(exc)
             return
-        letter_id = getattr(pane, "letter_id", None)
-        if what != "letter" or letter_id is None:
-            self.page.window_.statusBar().showMessage(f"Sent {pane.filename} to the printer.", 8000)
-            return
-        letters = self.page.services.letters
-        number = int(letter_id)
-
-        def work() -> bool:
-            # A generated letter becomes printed; one printed before, or sent, is only a copy.
-            if letters.show(number).status == "generated":
-                letters.mark_printed([number])
-                return True
-            return False
-
-        def done(marked: bool) -> None:
-            if marked:
-                self._printed()
-            else:
-                self.page.window_.statusBar().showMessage(f"Printed a copy of {pane.filename}.", 8000)
-
-        self.page.call(work, done, write=True)
+        recorded()
 
     def _printed(self) -> None:
         self.page.window_.statusBar().showMessage(
