@@ -51,6 +51,7 @@ _ATTACH_FILENAME = 0x3704
 _ATTACH_LONG_FILENAME = 0x3707
 _ATTACH_MIME = 0x370E
 _INTERNET_CPID = 0x3FDE
+_MESSAGE_CODEPAGE = 0x3FFD
 
 _PT_LONG = 0x0003
 _PT_SYSTIME = 0x0040
@@ -138,7 +139,9 @@ def _read(
     warnings: list[str] = []
     root = _Storage(ole, prefix or [], 32 if not prefix else 24)
     cpid = root.long(_INTERNET_CPID)
-    codepage: int = cpid if cpid and hd.codec_for(cpid) else 1252
+    # 8-bit strings are in the message's code page; older writers give only the Internet code page.
+    message_cp = root.long(_MESSAGE_CODEPAGE)
+    codepage: int = next((c for c in (message_cp, cpid) if c and hd.codec_for(c)), 1252)
     headers_text = root.text(_TRANSPORT_HEADERS, codepage)
     head = email.message_from_string(headers_text.strip() + "\n\n", policy=email.policy.default)
 

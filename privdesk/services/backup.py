@@ -370,8 +370,11 @@ class BackupService:
         target_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         scratch.sweep()  # a killed backup's temporary copy goes before the next one is written
         moment = self.ctx.now().astimezone(dt.UTC).replace(microsecond=0)
+        newest = list_backups(target_dir)
+        if newest and newest[0].taken_at >= moment:  # a clock set back, or two backups in one second:
+            moment = newest[0].taken_at + dt.timedelta(seconds=1)  # the new one must sort newest
         target = target_dir / backup_name(moment)
-        while target.exists():  # two backups in one second
+        while target.exists():
             moment += dt.timedelta(seconds=1)
             target = target_dir / backup_name(moment)
         copy_database(live, engine_key(self.ctx.db.engine), target)

@@ -17,13 +17,14 @@ batch, and each change to a task is one optimistic, versioned update.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import socket
 import time
 from collections.abc import Sequence
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ValidationError
@@ -188,3 +189,63 @@ class ClaimKeepAlive:
 def claimed_by(db: Database, worker_id: str) -> list[int]:
     with db.read() as s:
         return list(s.scalars(select(Letter.id).where(Letter.claimed_by == worker_id).order_by(Letter.id)))
+
+
+@dataclasses.dataclass(frozen=True)
+class ClaimHolder:
+    """Letters a print run holds: who (HOST:PID), how many, and when its claims lapse."""
+
+    worker: str
+    count: int
+    until: dt.datetime
+    alive: bool | None  # None when the run is on another computer
+
+
+def _worker_alive(worker: str) -> bool | None:
+    host, _, pid = worker.rpartition(":")
+    if host != socket.gethostname()[:100] or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def claim_holders(db: Database) -> list[ClaimHolder]:
+    """Every print run holding letters now, so an empty batch can say why instead of "nothing to print"."""
+    timeout = claim_timeout(db)
+    with db.read() as s:
+        rows = s.execute(
+            select(Letter.claimed_by, func.count(), func.max(Letter.claimed_at))
+            .where(Letter.claimed_by.is_not(None))
+            .group_by(Letter.claimed_by)
+            .order_by(Letter.claimed_by)
+        ).all()
+    holders = []
+    for worker, count, latest in rows:
+        started = latest if latest is not None else dt.datetime.min
+        if started.tzinfo is None:
+            started = started.replace(tzinfo=dt.UTC)
+        holders.append(ClaimHolder(str(worker), int(count), started + timeout, _worker_alive(str(worker))))
+    return holders
+
+
+def release_stale(ctx: ServiceContext, *, everything: bool = False) -> int:
+    """Free the claims of print runs that ended without releasing them (on this computer, by process;
+    elsewhere, once expired); ``everything`` frees every claim (a run that is alive will then find its
+    letters taken and stop before marking them printed). Audited."""
+    released = 0
+    now = ctx.now()
+    for holder in claim_holders(ctx.db):
+        stale = holder.alive is False or (holder.alive is None and holder.until <= now)
+        if everything or stale:
+            count = release_letters(ctx.db, holder.worker)
+            released += count
+            with ctx.db.write() as s:
+                audit.record(
+                    s, ctx, "letter.claims_released", "worker", holder.worker, after={"letters": count}
+                )
+    return released

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
@@ -11,9 +13,11 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain import matching
 from privdesk.domain.errors import NotFound, ValidationError
+from privdesk.domain.limits import EarlierRequest
+from privdesk.domain.types import RequestType
 from privdesk.services import audit
 from privdesk.services.context import ServiceContext
-from privdesk.services.dto import ConsumerDTO
+from privdesk.services.dto import ConsumerDTO, WarningDTO
 from privdesk.store.models import Authorization, Case, Consumer, ConsumerIdentifier
 
 CANDIDATE_POOL = 200
@@ -38,6 +42,7 @@ class CandidateDTO:
     reasons: list[str]
     strong: bool
     case_references: list[str]
+    strength: str = "weak"  # "strong" (same email, phone, or name and address), "medium" or "weak"
 
 
 def _postal_code(address: str) -> str | None:
@@ -124,7 +129,10 @@ def find_candidates(
     )
     by_id = {c.id: c for c in pool}
     out: list[CandidateDTO] = []
-    for cand in matching.match_candidates(probe, [_person_key(c) for c in pool]):
+    # A same-name match alone (score 0.25) is proposed too: at the same organization it is how a second
+    # Shine-the-Light letter without an email is recognised; the limit checks read only that organization.
+    keys = [_person_key(c) for c in pool]
+    for cand in matching.match_candidates(probe, keys, threshold=NAME_ONLY_SCORE):
         consumer = by_id[int(cand.consumer_id or 0)]
         refs = list(
             session.scalars(
@@ -139,8 +147,49 @@ def find_candidates(
                 list(cand.reasons),
                 cand.strength == "strong",
                 refs,
+                cand.strength,
             )
         )
+    return out
+
+
+NAME_ONLY_SCORE = 0.25
+
+
+def open_request_warnings(
+    history: Sequence[EarlierRequest], organization: str, types: Sequence[str], received: dt.date
+) -> list[WarningDTO]:
+    """An earlier request of the same kind to the same organization from this person (or a likely
+    same person), still unanswered: name it, so the two are answered together. Shine the Light looks
+    at the same calendar year, the other rights at the last 12 months."""
+    out: list[WarningDTO] = []
+    for rtype in types:
+        for earlier in history:
+            if earlier.organization != organization or earlier.responded is not None:
+                continue
+            same_kind = earlier.request_type == rtype or (
+                str(rtype).startswith("know_") and str(earlier.request_type).startswith("know_")
+            )
+            if not same_kind or earlier.received > received:
+                continue
+            if rtype == RequestType.SHINE_THE_LIGHT.value:
+                if earlier.received.year != received.year:
+                    continue
+                when = "this year"
+            elif earlier.received <= received - dt.timedelta(days=365):
+                continue
+            else:
+                when = "in the last 12 months"
+            label = RequestType(rtype).label if rtype in {t.value for t in RequestType} else str(rtype)
+            warning = WarningDTO(
+                "earlier_request_open",
+                f"an earlier {label} request {when}, {earlier.reference}, is still open: "
+                "answer both together",
+                earlier_reference=earlier.reference,
+                earlier_date=earlier.received,
+            )
+            if warning not in out:
+                out.append(warning)
     return out
 
 
@@ -191,11 +240,14 @@ class ConsumerService:
             )
             if search and search.strip():
                 term = f"%{search.strip().lower()}%"
+                # A phone number in any format ("(617) 555-0199", "617.555.0199") finds its E.164 form.
+                phone = matching.normalize_phone(search) if sum(ch.isdigit() for ch in search) >= 7 else None
                 query = query.where(
                     or_(
                         func.lower(Consumer.full_name).like(term),
                         func.lower(Consumer.email).like(term),
                         Consumer.phone_e164.like(term),
+                        *([Consumer.phone_e164 == phone] if phone else []),
                     )
                 )
             return [consumer_dto(c, int(n)) for c, n in s.execute(query)]

@@ -14,6 +14,7 @@ from privdesk.services.agents import AgentService
 from privdesk.services.audit import AuditService
 from privdesk.services.cases import CaseService
 from privdesk.services.changes import install_change_notifications
+from privdesk.services.clock import ClockService
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
 from privdesk.services.dashboard import DashboardService
@@ -53,6 +54,7 @@ class Services:
         self.cases = CaseService(ctx)
         self.audit = AuditService(ctx)
         self.workflow = WorkflowService(ctx)
+        self.clock = ClockService(ctx)
         self.notes = NoteService(ctx)
         self.agents = AgentService(ctx)
         self.dashboard = DashboardService(ctx)
@@ -136,6 +138,13 @@ class Services:
                 engine.dispose()
                 raise
         return services
+
+    @property
+    def unencrypted_file(self) -> bool:
+        """True for an SQLite file without encryption (the demo, or one made with --plain)."""
+        from privdesk.store.engine import engine_key
+
+        return self.ctx.db.is_sqlite and engine_key(self.ctx.db.engine) is None
 
     def migrate(self) -> None:
         """Bring the schema to head; an existing SQLite file is backed up (and the backup verified)

@@ -53,6 +53,21 @@ def _remove(target: Path) -> None:
         target.with_name(target.name + suffix).unlink(missing_ok=True)
 
 
+def register(target: Path) -> None:
+    """Record ``target`` before it is created, for a caller that renames it away itself; the entry is
+    dropped by ``sweep`` once this process has ended (the file, renamed, is no longer there)."""
+    with contextlib.suppress(OSError):
+        _write_entry(target)
+
+
+def private_temp_name(target: Path) -> Path:
+    """A new temporary name beside ``target``, recorded in the ledger, created empty and private."""
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    register(tmp)
+    os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    return tmp
+
+
 @contextlib.contextmanager
 def tracked(target: Path) -> Iterator[Path]:
     """Record ``target`` before it is created; remove it (if still there) and the record afterwards."""

@@ -59,6 +59,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from privdesk.ui.theme import install_check_outlines
 
     install_check_outlines(app)
+    from privdesk.ui.widgets.files import use_qt_dialogs
+
+    use_qt_dialogs(app)
     app.setWindowIcon(icon("cases"))
     return app
 
@@ -468,6 +471,18 @@ class StartupFlow(QObject):
                 self.window, self.runner, lambda: self.window.services, self.location
             )
             self.scheduler.start()
+        unencrypted_shown = self.window.statusBar().findChild(QLabel, "status_unencrypted") is not None
+        if self.is_file and services.unencrypted_file and not unencrypted_shown:
+            # Said once and kept in view: fictional demo data may be plain, a firm's cases never silently.
+            plain = QLabel(
+                "Demo data: not encrypted" if self.demo else "⚠ Not encrypted: use privdesk encrypt-db"
+            )
+            plain.setObjectName("status_unencrypted")
+            plain.setToolTip(
+                "This database file is not encrypted: anyone who copies it can read it. The demo's data is "
+                "fictional; a database holding real cases should be encrypted (privdesk encrypt-db)."
+            )
+            self.window.statusBar().addPermanentWidget(plain)
         notes = [self.restore_note] if self.restore_note else []
         self.restore_note = ""
         if self.migration_backup is not None:

@@ -247,6 +247,10 @@ def test_demo_opens_without_accounts_and_backs_up_on_exit(
     services = started.wait_ready()
     assert services.users.needs_first_run() and started.flow.lock is None
     assert started.flow.dialog is None
+    from PySide6.QtWidgets import QLabel
+
+    plain = started.window.statusBar().findChild(QLabel, "status_unencrypted")
+    assert plain is not None and plain.text() == "Demo data: not encrypted"
     started.window.runner.wait()
     assert not list(folder.glob("privdesk-*.db"))  # the schedule is off
     started.flow.before_exit()

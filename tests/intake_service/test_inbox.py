@@ -327,7 +327,36 @@ def test_suggestion_from_detection(inbox: Services) -> None:
     assert suggestion.ca_residency_attested and suggestion.agent_name is None
     agent = inbox.intake.import_email_bytes((DATA / "sample-04.eml").read_bytes(), "sample-04.eml")
     by_agent = inbox.intake.suggest_case(agent.intake_id)
-    assert by_agent.requester_relation == "agent" and by_agent.agent_name and by_agent.name == ""
+    assert by_agent.requester_relation == "agent" and by_agent.agent_name == "ClearTrail Privacy Services"
+    # The consumer's details come from the body's labelled lines; the agent's email is not the consumer's.
+    assert by_agent.name == "Marcus J. Whitfield" and by_agent.email == "m.whitfield@example.net"
+    assert by_agent.address == "3906 Alder Ridge Drive, Riverside, CA 92506"
+    assert by_agent.phone == "+19515550173"
+
+
+def test_prefill_never_swaps_identities(inbox: Services) -> None:
+    letter = inbox.intake.add_scanned_letter(
+        ScannedLetter(
+            organization="mstis",
+            received_on=dt.date(2026, 11, 16),
+            sender_name="Rosa Diaz",
+            sender_address="12 Main St, Fresno, CA 93704",
+            pages=[PNG],
+            transcript="Please delete my personal information.",
+        )
+    )
+    suggestion = inbox.intake.suggest_case(letter.intake_id)
+    assert suggestion.email is None  # a postal address is never an email
+    assert suggestion.address == "12 Main St, Fresno, CA 93704" and suggestion.name == "Rosa Diaz"
+    signed = email_bytes(
+        7,
+        body="Please delete my personal information.\r\n\r\nKind regards,\r\nJane Roe\r\n"
+        "12 Main St\r\nFresno, CA 93704\r\n(559) 555-0134",
+    )
+    result = inbox.intake.import_email_bytes(signed, "signed.eml")
+    from_body = inbox.intake.suggest_case(result.intake_id)
+    assert from_body.email == "consumer7@example.com" and from_body.phone == "+15595550134"
+    assert from_body.address == "12 Main St, Fresno, CA 93704"
 
 
 def test_inbox_rows_carry_the_suggestions(inbox: Services) -> None:
@@ -343,7 +372,7 @@ def test_a_file_refused_while_storing_costs_only_itself(
     inbox: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Files are stored in chunks, one transaction each; a savepoint per file undoes a refused one whole."""
-    import privdesk.services.intake as intake_module
+    import privdesk.services.intake.files as intake_module
 
     paths = []
     for n in range(intake_module.BATCH_CHUNK + 5):
@@ -430,3 +459,24 @@ def test_inbox_limits_command(inbox: Services, capsys: pytest.CaptureFixture[str
     }
     assert run(["--db", target, "inbox", "limits", "--max-attachment-mb", "9"]) != 0  # over the file limit
     assert "cannot exceed" in capsys.readouterr().err
+
+
+def test_a_reply_finds_its_case(inbox: Services) -> None:
+    first = inbox.intake.import_email_bytes(email_bytes(11), "first.eml")
+    case = inbox.intake.make_case(first.intake_id, inbox.intake.suggest_case(first.intake_id))
+    quoted = (
+        "Thanks, my ID is attached.\r\n\r\n> We received your request to delete your personal information"
+        f" (reference {case.reference}) and to opt out of its sale.\r\n"
+    )
+    reply_bytes = email_bytes(12, quoted).replace(
+        b"Subject: Request to delete 12", b"Subject: Re: your letter"
+    )
+    reply = inbox.intake.import_email_bytes(reply_bytes, "reply.eml")
+    shown = inbox.intake.show(reply.intake_id)
+    assert shown.details["reply_to_case"] == {"reference": case.reference, "why": "it quotes our reference"}
+    assert reply.types == []  # only the new text is read: the quoted list asks for nothing
+    news = email_bytes(11, "Any news?").replace(b"<req-11@", b"<req-11-news@")
+    again = inbox.intake.import_email_bytes(news, "news.eml")  # same address, one open case
+    assert inbox.intake.show(again.intake_id).details["reply_to_case"]["reference"] == case.reference
+    attached = inbox.intake.attach_to_case(reply.intake_id, case.reference)  # the officer confirms
+    assert attached.status == "attached" and attached.case_reference == case.reference

@@ -48,6 +48,8 @@ class AttachToCaseDialog(FormDialog):
         return "" if self.reference.text().strip() else "Enter the reference of the case."
 
     @classmethod
-    def ask(cls, parent: QWidget | None) -> str | None:
+    def ask(cls, parent: QWidget | None, suggested: str = "") -> str | None:
+        """The reference the officer confirms; ``suggested`` (a reply's case) is filled in to check."""
         d = cls(parent)
+        d.reference.setText(suggested)
         return d.reference.text().strip().upper() if d.exec() else None
