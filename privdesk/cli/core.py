@@ -14,8 +14,10 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
+from privdesk.domain.display import display_safe, is_unsafe
 from privdesk.domain.errors import DomainError, ValidationError
 from privdesk.logsafe import log_exception
 from privdesk.services.dto import CaseDTO, CaseFilter, to_json
@@ -44,11 +46,59 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a real date (use YYYY-MM-DD)") from None
 
 
+MAX_RECORD_ID = 2**63 - 1  # the largest id either database stores
+
+
+def record_id(text: str) -> int:
+    """An id given on the command line: a whole number the database can hold."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{safe(text)!r} is not an id (a whole number)") from None
+    if not 1 <= value <= MAX_RECORD_ID:
+        shown = text if len(text) <= 30 else text[:27] + "…"
+        raise argparse.ArgumentTypeError(f"there is no id {shown} (ids run from 1 to {MAX_RECORD_ID})")
+    return value
+
+
+def output_file(text: str) -> str:
+    """A file to write: not an existing folder, and in a folder that exists."""
+    path = Path(text).expanduser()
+    if path.is_dir():
+        raise argparse.ArgumentTypeError(f"{safe(text)} is a folder: name the file to write inside it")
+    if not path.parent.is_dir():
+        raise argparse.ArgumentTypeError(f"the folder {safe(str(path.parent))} does not exist")
+    return text
+
+
+def safe(text: str) -> str:
+    """Text for the terminal: control and bidirectional characters as visible ⟨U+XXXX⟩ markers, as
+    the desktop shows them (the stored text is unchanged)."""
+    return display_safe(text, keep_newlines=True, limit=max(len(text), 1))
+
+
+def _json_safe(text: str) -> str:
+    """JSON with every control, bidirectional or invisible character written as a ``\\u`` escape: the
+    same data for a program, nothing a terminal would act on."""
+    out: list[str] = []
+    for char in text:
+        if char not in "\n" and is_unsafe(char):
+            code = ord(char)
+            if code > 0xFFFF:
+                code -= 0x10000
+                out.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+            else:
+                out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def emit(args: argparse.Namespace, payload: Any, text: str) -> None:
     if args.json:
-        print(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False))
+        print(_json_safe(json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False)))
     else:
-        print(text)
+        print(safe(text))
 
 
 # -- case commands ----------------------------------------------------------------------------
@@ -73,6 +123,12 @@ def case_text(case: CaseDTO) -> str:
             parts.append(f"respond by {item.respond_by.isoformat()}")
         if item.extended_respond_by:
             parts.append(f"extended {item.extended_respond_by.isoformat()}")
+        if item.clock_started_on:
+            parts.append(f"clock from {item.clock_started_on.isoformat()}")
+        if item.paused_since:
+            parts.append(f"clock PAUSED since {item.paused_since.isoformat()}")
+        if item.know_since:
+            parts.append(f"covers data since {item.know_since.isoformat()}")
         lines.append(", ".join(parts))
     if case.next_action:
         due = f" by {case.next_action.due.isoformat()}" if case.next_action.due else ""
@@ -102,6 +158,8 @@ def cmd_case_new(services: Services, args: argparse.Namespace) -> int:
             summary=args.summary or "",
             ca_residency_attested=args.ca_resident,
             designated_channel=not args.not_designated,
+            know_since=None if args.know_since in (None, "all") else iso_date(args.know_since),
+            know_everything=args.know_since == "all",
         )
     )
     emit(args, case_json(case), case_text(case))
@@ -136,6 +194,20 @@ def cmd_case_list(services: Services, args: argparse.Namespace) -> int:
         or "no cases"
     )
     emit(args, [to_json(r) for r in rows], text)
+    return EXIT_OK
+
+
+def cmd_calendar(services: Services, args: argparse.Namespace) -> int:
+    import os
+    from pathlib import Path
+
+    text = services.cases.deadlines_calendar(args.org)
+    target = Path(args.out)
+    temporary = target.with_name(f".{target.name}.part")
+    temporary.write_text(text, encoding="utf-8", newline="")
+    os.replace(temporary, target)  # a subscribed calendar never reads half a file
+    count = text.count("BEGIN:VEVENT")
+    emit(args, {"out": str(target), "events": count}, f"{count} deadline(s) written to {target}")
     return EXIT_OK
 
 
@@ -253,6 +325,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("seed-demo", parents=[common], help="load the sample organizations and cases")
     p.set_defaults(handler=cmd_seed_demo)
 
+    p = sub.add_parser(
+        "calendar",
+        parents=[common],
+        help="write the open cases' deadlines as an .ics file (case references only, no personal data)",
+    )
+    p.add_argument("--out", required=True, help="the .ics file; a calendar program may subscribe to it")
+    p.add_argument("--org", help="only this organization's cases")
+    p.set_defaults(handler=cmd_calendar)
+
     p = sub.add_parser("deadlines", parents=[common], help="statutory dates for a request")
     p.add_argument("--jurisdiction", required=True)
     p.add_argument("--type", required=True)
@@ -289,6 +370,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subject")
     p.add_argument("--summary")
     p.add_argument("--ca-resident", action="store_true", help="the consumer attests California residency")
+    p.add_argument(
+        "--know-since",
+        metavar="DATE|all",
+        help="a request to know reaching back past 12 months: the first day it covers, or all",
+    )
     p.add_argument(
         "--not-designated",
         action="store_true",
@@ -418,12 +504,63 @@ def demo_database() -> str:
     return str(demo_database_path())
 
 
+def _argv_problem(argv: Sequence[str]) -> str | None:
+    """An argument that is not valid UTF-8 (the shell passed raw bytes): name it and the byte."""
+    for number, arg in enumerate(argv, start=1):
+        bad = next((c for c in arg if "\udc80" <= c <= "\udcff"), None)
+        if bad is not None:
+            shown = safe(arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace"))
+            return (
+                f"argument {number} ({shown}) is not valid UTF-8 (byte 0x{ord(bad) - 0xDC00:02x}); "
+                "give names and files in UTF-8"
+            )
+    return None
+
+
+def _db_problem(target: str | None) -> str | None:
+    if not target or "://" in target:
+        return None
+    path = Path(target).expanduser()
+    if path.is_dir():
+        example = safe(str(path / "privdesk.db"))
+        return f"--db {safe(target)} is a folder: name the database file (e.g. {example})"
+    return None
+
+
+def _os_problem(exc: OSError) -> str:
+    """One line for a file that could not be used, naming it."""
+    name = exc.filename2 if isinstance(exc, IsADirectoryError) and exc.filename2 else exc.filename
+    where = safe(str(name)) if name else "a file"
+    if isinstance(exc, IsADirectoryError):
+        return f"{where} is a folder, not a file"
+    if isinstance(exc, NotADirectoryError):
+        return f"{where}: part of the path is a file, not a folder"
+    if isinstance(exc, FileNotFoundError):
+        return f"{where} does not exist"
+    if isinstance(exc, PermissionError):
+        return f"{where}: permission denied"
+    return f"{where}: {safe(exc.strerror or type(exc).__name__)}"
+
+
+def _quiet_stdout() -> None:
+    """After the reader of our output went away (``| head``): stop writing there."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def run(argv: Sequence[str]) -> int:
+    problem = _argv_problem(argv)
+    if problem is not None:
+        print(f"privdesk: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     try:
         parser = build_parser()
         args = parser.parse_args(list(argv))
     except UsageError as exc:
-        print(f"privdesk: {exc}", file=sys.stderr)
+        print(f"privdesk: {safe(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     if args.version:
         from privdesk import __version__
@@ -432,21 +569,37 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_OK
     services: Services | None = None
     try:
+        problem = _db_problem(getattr(args, "db", None))
+        if problem is not None:
+            raise ValidationError(problem)
         if getattr(args, "no_db", None) is not None:
-            return int(args.no_db(args))
-        if not getattr(args, "handler", None):
+            code = int(args.no_db(args))
+        elif not getattr(args, "handler", None):
             parser.print_help()
             return EXIT_USAGE
-        target = demo_database() if args.demo else args.db
-        services = open_services(target, demo=args.demo, plain=args.plain)
-        sign_in(services, args)
-        return int(args.handler(services, args))
+        else:
+            target = demo_database() if args.demo else args.db
+            services = open_services(target, demo=args.demo, plain=args.plain)
+            sign_in(services, args)
+            code = int(args.handler(services, args))
+        sys.stdout.flush()  # a closed pipe shows here, inside the guard, not at exit
+        return code
     except DomainError as exc:
-        print(f"privdesk: {exc}", file=sys.stderr)
+        print(f"privdesk: {safe(str(exc))}", file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("privdesk: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        _quiet_stdout()
+        print("privdesk: the output was closed before all of it was written (broken pipe)", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"privdesk: {_os_problem(exc)}", file=sys.stderr)
+        return EXIT_ERROR
+    except OverflowError:
+        print("privdesk: a number given is too large", file=sys.stderr)
+        return EXIT_ERROR
     except Exception as exc:  # the last guard: a reason, never a traceback
         log_exception(log, f"unexpected error in command {getattr(args, 'command', '?')}", exc)
         print(

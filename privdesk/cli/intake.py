@@ -16,7 +16,7 @@ import getpass
 import sys
 from typing import Any
 
-from privdesk.cli.core import EXIT_ERROR, EXIT_OK, case_json, case_text, emit, iso_date
+from privdesk.cli.core import EXIT_ERROR, EXIT_OK, case_json, case_text, emit, iso_date, record_id
 from privdesk.domain.errors import ValidationError
 from privdesk.intake.model import MB
 from privdesk.services.dto import to_json
@@ -264,19 +264,19 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("--max-attachments", type=int, metavar="N")
     p.set_defaults(handler=cmd_inbox_limits)
     p = inbox.add_parser("show", parents=[common], help="one item with its detection evidence")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.set_defaults(handler=cmd_inbox_show)
     p = inbox.add_parser("set-aside", parents=[common], help="not a request: set aside with a reason")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_inbox_set_aside)
     p = inbox.add_parser("correct-date", parents=[common], help="correct the received date (audited)")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--received", required=True, type=iso_date)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_inbox_correct_date)
     p = inbox.add_parser("attach", parents=[common], help="attach the item to an existing case")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("reference")
     p.set_defaults(handler=cmd_inbox_attach)
     p = inbox.add_parser(
@@ -284,7 +284,7 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
         parents=[common],
         help="confirm the item as a new case (detection fills what is not given)",
     )
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--type", help="request type codes, comma-separated")
     p.add_argument("--jurisdiction")
     p.add_argument("--org")
@@ -311,7 +311,7 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
         dest="mailbox_command", required=True
     )
     p = mailbox.add_parser("fetch", parents=[common], help="import new messages from a mailbox")
-    p.add_argument("id", type=int)
+    p.add_argument("id", type=record_id)
     p.add_argument("--limit", type=int, default=200)
     p.set_defaults(handler=cmd_mailbox_fetch)
     p = mailbox.add_parser(

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from privdesk.cli.core import EXIT_OK, emit, iso_date
+from privdesk.cli.core import EXIT_OK, emit, iso_date, output_file
 from privdesk.domain import reports as rep
 from privdesk.domain.errors import ValidationError
 from privdesk.services.dto import to_json
@@ -121,14 +121,18 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("--to", dest="date_to", type=iso_date, required=True)
     p.add_argument("--org")
     p.add_argument("--format", choices=LOG_FORMATS, default="csv")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_file)
     p.set_defaults(handler=cmd_log)
     p = report.add_parser("metrics", parents=[common], help="yearly metrics (11 CCR §7102)")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--org")
     p.add_argument("--jurisdiction", help="count only requests handled under this jurisdiction (e.g. US-CA)")
     p.add_argument("--format", choices=METRICS_FORMATS)
-    p.add_argument("--out", help="write the metrics to a file (format from --format or the file's suffix)")
+    p.add_argument(
+        "--out",
+        type=output_file,
+        help="write the metrics to a file (format from --format or the file's suffix)",
+    )
     p.set_defaults(handler=cmd_metrics)
     p = report.add_parser("workload", parents=[common], help="on-time rate, cases per officer, overdue list")
     p.add_argument("--org")
@@ -137,7 +141,7 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     case = groups["case"]
     p = case.add_parser("export", parents=[common], help="case file ZIP for counsel or a regulator")
     p.add_argument("reference")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", required=True, type=output_file)
     p.set_defaults(handler=cmd_export)
     p = case.add_parser("hold", parents=[common], help="set or lift a legal hold (stops purge)")
     p.add_argument("reference")

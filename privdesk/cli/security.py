@@ -224,8 +224,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         allow_plain=args.allow_plain,
         store=store,
     )
-    if key is not None and not store.get(database_key_name(target)) and (
-        crypto.protection_of(target) is Protection.KEYRING
+    if (
+        key is not None
+        and not store.get(database_key_name(target))
+        and (crypto.protection_of(target) is Protection.KEYRING)
     ):
         store.set(database_key_name(target), key.hex())
     kept = f"; the replaced database is kept as {result.previous.name}" if result.previous else ""

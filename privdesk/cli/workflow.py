@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from privdesk.cli.core import EXIT_OK, case_json, case_text, emit, iso_date
+from privdesk.cli.core import EXIT_OK, case_json, case_text, emit, iso_date, record_id
 from privdesk.domain.errors import ValidationError
 from privdesk.services.agents import AuthorizationInput, PoaInput
 from privdesk.services.dto import to_json
@@ -243,7 +243,7 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p = agent.add_parser(
         "authorize", parents=[common], help="record an authorization (and attach it to a case)"
     )
-    p.add_argument("--agent", type=int, required=True)
+    p.add_argument("--agent", type=record_id, required=True)
     p.add_argument("--consumer", type=int)
     p.add_argument("--case")
     p.add_argument("--signed-permission", action="store_true")

@@ -59,7 +59,8 @@ def _table(
     rows: Sequence[Sequence[str]], widths: Sequence[float] | None, st: dict[str, ParagraphStyle]
 ) -> Table:
     data = [[_p(c, st["head"]) for c in rows[0]]] + [[_p(c, st["cell"]) for c in row] for row in rows[1:]]
-    table = Table(data, colWidths=list(widths) if widths else None, repeatRows=1)
+    # splitInRow: a cell taller than a page (a long note) continues on the next page.
+    table = Table(data, colWidths=list(widths) if widths else None, repeatRows=1, splitInRow=1)
     table.setStyle(
         TableStyle(
             [

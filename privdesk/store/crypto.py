@@ -71,14 +71,35 @@ class KdfParams:
         if data.get("kdf") != "argon2id":
             raise StoreError(f"unknown key derivation {data.get('kdf')!r} in the salt file")
         try:
-            return cls(
+            params = cls(
                 salt=bytes.fromhex(str(data["salt"])),
                 time_cost=int(data["time_cost"]),
                 memory_kib=int(data["memory_kib"]),
                 parallelism=int(data["parallelism"]),
             )
-        except (KeyError, ValueError, TypeError) as exc:
-            raise StoreError("the salt file beside the database is damaged") from exc
+        except KeyError as exc:
+            missing = exc.args[0]
+            raise StoreError(f"the salt file beside the database is damaged (no {missing!r})") from exc
+        except (ValueError, TypeError) as exc:
+            raise StoreError(
+                "the salt file beside the database is damaged (a value is not a number)"
+            ) from exc
+        problem = params.problem()
+        if problem:
+            raise StoreError(f"the salt file beside the database is damaged ({problem})")
+        return params
+
+    def problem(self) -> str:
+        """What makes these parameters unusable (a damaged or forged salt file), or ''."""
+        if len(self.salt) < 8:
+            return "the salt is shorter than 8 bytes"
+        if not 1 <= self.parallelism <= 64:
+            return f"parallelism {self.parallelism} is outside 1-64"
+        if not 1 <= self.time_cost <= 64:
+            return f"time cost {self.time_cost} is outside 1-64"
+        if not 8 * self.parallelism <= self.memory_kib <= 4 * 1024 * 1024:
+            return f"memory {self.memory_kib} KiB is outside {8 * self.parallelism} KiB-4 GiB"
+        return ""
 
     @classmethod
     def fresh(cls) -> KdfParams:
@@ -138,11 +159,17 @@ def read_kdf_params(db: Path) -> KdfParams | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise StoreError("the salt file beside the database cannot be read") from exc
+    except OSError as exc:
+        raise StoreError(f"the salt file {path} cannot be read ({exc.strerror or exc})") from exc
+    except ValueError as exc:
+        raise StoreError(f"the salt file {path} is damaged (it is not JSON text)") from exc
     if not isinstance(data, dict):
-        raise StoreError("the salt file beside the database is damaged")
-    return KdfParams.from_json(data)
+        raise StoreError(f"the salt file {path} is damaged (it holds no parameters)")
+    try:
+        return KdfParams.from_json(data)
+    except StoreError as exc:
+        named = str(exc).replace("the salt file beside the database", f"the salt file {path}")
+        raise StoreError(named) from exc
 
 
 def write_kdf_params(db: Path, params: KdfParams) -> None:

@@ -49,7 +49,21 @@ def current_revision(engine: Engine) -> str | None:
         with engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
     except (OperationalError, DatabaseError) as exc:
+        if engine.dialect.name != "sqlite":  # a server: most often it cannot be reached
+            raise StoreError(server_problem(engine, exc)) from exc
         raise StoreError("the database file is damaged or not a privdesk database") from exc
+
+
+def server_problem(engine: Engine, exc: Exception) -> str:
+    """One line for a database server that refused or could not be reached (no password shown)."""
+    url = engine.url
+    where = f"{url.host or 'localhost'}:{url.port or 5432}" + (f"/{url.database}" if url.database else "")
+    orig = getattr(exc, "orig", None)
+    lines = [line.strip() for line in str(orig if orig is not None else exc).splitlines() if line.strip()]
+    reason = lines[0] if lines else type(exc).__name__
+    reason = reason.removeprefix("FATAL:").strip()
+    kind = "PostgreSQL" if url.get_backend_name() == "postgresql" else url.get_backend_name()
+    return f"cannot use the {kind} database at {where}: {reason[:200]}"
 
 
 def is_up_to_date(engine: Engine) -> bool:

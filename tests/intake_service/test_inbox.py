@@ -372,7 +372,7 @@ def test_a_file_refused_while_storing_costs_only_itself(
     inbox: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Files are stored in chunks, one transaction each; a savepoint per file undoes a refused one whole."""
-    import privdesk.services.intake as intake_module
+    import privdesk.services.intake.files as intake_module
 
     paths = []
     for n in range(intake_module.BATCH_CHUNK + 5):

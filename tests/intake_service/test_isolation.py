@@ -38,7 +38,7 @@ def test_a_charset_that_is_no_text_encoding_imports(inbox: Services, tmp_path: P
 def test_an_unexpected_failure_in_one_file_costs_that_file_alone(
     inbox: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import privdesk.services.intake as intake_service
+    import privdesk.services.intake.common as intake_service
 
     real = intake_service.parse_bytes
 

@@ -94,7 +94,7 @@ def test_a_message_that_keeps_failing_is_set_aside_and_never_blocks_later_mail(
 ) -> None:
     """Any exception while reading one message (here a defect raising LookupError, as an unknown
     codec once did) costs that message alone; after three failing fetches it is set aside."""
-    import privdesk.services.intake as intake_service
+    import privdesk.services.intake.files as intake_service
 
     real_detect = intake_service.detect
 

@@ -1,0 +1,324 @@
+"""Email files into the inbox: parsed and analysed outside any transaction, stored a chunk at a time,
+each file in its own savepoint; any failure costs that file alone."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path, PurePath
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from privdesk.domain.errors import DomainError, ValidationError
+from privdesk.domain.matching import normalize_email
+from privdesk.domain.types import OPEN_STATUSES, Channel
+from privdesk.intake import (
+    IntakeLimits,
+    OrgAddressing,
+    ParsedEmail,
+    detect,
+)
+from privdesk.intake.filenames import sanitize_filename
+from privdesk.intake.model import MB
+from privdesk.services import audit
+from privdesk.services.intake.common import (
+    IntakeBase,
+    _add_document,
+    _parse_any,
+    _sha256,
+    _slug,
+    _zone,
+)
+from privdesk.services.intake.dto import (
+    _FUTURE_SLACK,
+    BATCH_CHUNK,
+    PENDING,
+    Cancelled,
+    ImportFailureDTO,
+    ImportOutcome,
+    IntakeResultDTO,
+    Progress,
+    _PreparedEmail,
+    detection_json,
+)
+from privdesk.services.organizations import get_organization
+from privdesk.store.models import (
+    Case,
+    Consumer,
+    Document,
+    IntakeItem,
+    Organization,
+)
+
+
+class EmailImport(IntakeBase):
+    """Email files: parse, detect, store with their originals and attachments."""
+
+    def import_email_bytes(
+        self,
+        data: bytes,
+        filename: str = "",
+        organization: str | None = None,
+        limits: IntakeLimits | None = None,
+    ) -> IntakeResultDTO:
+        """Parse, detect, and store one email with its original and attachments (one transaction)."""
+        return self._import_email(data, filename, organization, limits)
+
+    def _import_email(
+        self,
+        data: bytes,
+        filename: str,
+        organization: str | None,
+        limits: IntakeLimits | None,
+        on_stored: Callable[[Session, IntakeItem], None] | None = None,
+    ) -> IntakeResultDTO:
+        email = self._prepare_email(data, filename, limits or self.limits, self._all_addressing())
+        with self.ctx.db.write() as s:
+            return self._store_email(s, email, organization, on_stored)
+
+    @staticmethod
+    def _prepare_email(
+        data: bytes, filename: str, limits: IntakeLimits, addressing: Sequence[OrgAddressing]
+    ) -> _PreparedEmail:
+        """Parse and detect, outside any transaction."""
+        name = PurePath(filename).name if filename else ""
+        parsed = _parse_any(data, name, limits)
+        try:
+            found = detect(parsed, addressing)
+        except Exception as exc:
+            raise ValidationError(f"'{name}' could not be analysed ({type(exc).__name__})") from exc
+        return _PreparedEmail(data, name, parsed, _sha256(data), found, detection_json(found))
+
+    def _store_email(
+        self,
+        s: Session,
+        email: _PreparedEmail,
+        organization: str | None,
+        on_stored: Callable[[Session, IntakeItem], None] | None = None,
+    ) -> IntakeResultDTO:
+        data, name, parsed, digest, found, detection = (
+            email.data,
+            email.name,
+            email.parsed,
+            email.digest,
+            email.found,
+            email.detection,
+        )
+        existing = self._existing_email(s, parsed.message_id, digest)
+        if existing is not None:
+            return self._result(
+                existing,
+                name,
+                existing.detection,
+                digest,
+                documents=0,
+                duplicate_of=existing.id,
+                organization=_slug(s, existing.organization_id),
+            )
+        chosen = get_organization(s, organization) if organization else None
+        org = chosen
+        if org is None and found.organization:
+            org = s.scalar(select(Organization).where(Organization.slug == found.organization))
+        warnings = [*parsed.warnings, *detection["warnings"]]
+        if chosen is not None and found.organization and found.organization != chosen.slug:
+            warnings.append(
+                f"the message looks addressed to '{found.organization}' but was imported for '{chosen.slug}'"
+            )
+        received_at, more = self._email_received_at(parsed, org)
+        warnings += more
+        reply = _reply_case(s, parsed)
+        if reply is not None:
+            warnings.append(
+                f"looks like a reply about {reply['reference']} ({reply['why']}): attach it to that case "
+                "if it is; only its new text was read for requests"
+            )
+        item = IntakeItem(
+            organization_id=org.id if org else None,
+            channel=Channel.EMAIL.value,
+            received_at=received_at,
+            received_on=received_at.astimezone(_zone(org.timezone if org else None)).date(),
+            sender_name=parsed.from_name[:300],
+            sender_address=parsed.from_address[:300],
+            subject=parsed.subject,
+            body_text=parsed.body_text,
+            message_id=parsed.message_id[:500] or None,
+            detection=detection,
+            details={
+                "source_format": parsed.source_format,
+                "file": name,
+                "to": list(parsed.to),
+                "cc": list(parsed.cc),
+                "reply_to": list(parsed.reply_to),
+                "sent_at": parsed.sent_at.isoformat() if parsed.sent_at else None,
+                "forwarded": len(parsed.forwarded),
+                **({"reply_to_case": reply} if reply else {}),
+            },
+            warnings=warnings,
+            status=PENDING,
+        )
+        s.add(item)
+        s.flush()
+        suffix = "msg" if parsed.source_format == "msg" else "eml"
+        original_type = "application/vnd.ms-outlook" if suffix == "msg" else "message/rfc822"
+        stored_name = sanitize_filename(name, f"message.{suffix}") if name else f"message-{item.id}.{suffix}"
+        _add_document(s, item, "original", stored_name, original_type, data, digest)
+        for att in parsed.attachments:
+            _add_document(s, item, "attachment", att.filename, att.content_type, att.data, att.sha256)
+        if on_stored is not None:
+            on_stored(s, item)
+        audit.record(
+            s,
+            self.ctx,
+            "intake.imported",
+            "intake_item",
+            item.id,
+            after={
+                "channel": item.channel,
+                "organization": org.slug if org else None,
+                "received_on": item.received_on,
+                "sha256": digest,
+                "attachments": len(parsed.attachments),
+                "types": detection["types"],
+            },
+        )
+        return self._result(
+            item,
+            name,
+            detection,
+            digest,
+            documents=1 + len(parsed.attachments),
+            organization=org.slug if org else None,
+        )
+
+    def _existing_email(self, s: Session, message_id: str, digest: str) -> IntakeItem | None:
+        if message_id:
+            return s.scalar(select(IntakeItem).where(IntakeItem.message_id == message_id[:500]))
+        # Without a Message-ID, the same bytes imported twice are still the same message.
+        return s.scalar(
+            select(IntakeItem)
+            .join(Document, Document.intake_item_id == IntakeItem.id)
+            .where(Document.sha256 == digest, Document.kind == "original")
+            .limit(1)
+        )
+
+    def _email_received_at(
+        self, parsed: ParsedEmail, org: Organization | None
+    ) -> tuple[dt.datetime, list[str]]:
+        now = self.ctx.now()
+        if parsed.sent_at is None:
+            return now, ["the email has no readable Date: received date set to the day of import; check it"]
+        sent = parsed.sent_at if parsed.sent_at.tzinfo else parsed.sent_at.replace(tzinfo=dt.UTC)
+        if sent > now + _FUTURE_SLACK:
+            return now, [
+                f"the email's date {sent.date().isoformat()} is in the future: received date set to the "
+                "day of import; check it"
+            ]
+        return sent, []
+
+    def import_files(
+        self,
+        paths: Sequence[str | Path],
+        organization: str | None = None,
+        progress: Progress | None = None,
+        cancelled: Cancelled | None = None,
+    ) -> list[ImportOutcome]:
+        """Import a batch; a bad file gives an ImportFailureDTO and the batch goes on. Files are parsed
+        and analysed outside any transaction, then stored ``BATCH_CHUNK`` at a time in one transaction,
+        each inside its own savepoint so that a file refused while storing costs only itself.
+        When cancelled, the files not yet started are left out of the list."""
+        outcomes: list[ImportOutcome] = []
+        total = len(paths)
+        addressing = self._all_addressing()
+        limits = self.limits
+        stop = False
+        for first in range(0, total, BATCH_CHUNK):
+            prepared: list[ImportOutcome | _PreparedEmail] = []
+            for raw_path in paths[first : first + BATCH_CHUNK]:
+                if cancelled is not None and cancelled():
+                    stop = True
+                    break
+                prepared.append(self._prepare_file(Path(raw_path), addressing, limits))
+                if progress is not None:  # a file counts as done once read; the chunk's commit follows
+                    progress(len(outcomes) + len(prepared), total)
+            outcomes += self._store_chunk(prepared, organization)
+            if stop:
+                break
+        return outcomes
+
+    def _prepare_file(
+        self, path: Path, addressing: Sequence[OrgAddressing], limits: IntakeLimits
+    ) -> ImportFailureDTO | _PreparedEmail:
+        name = path.name
+        try:
+            if not path.is_file():
+                raise ValidationError(f"'{name}' is not a file that can be read")
+            size = path.stat().st_size
+            if size > limits.max_file_bytes:
+                raise ValidationError(
+                    f"'{name}' is {size // MB} MB, over the {limits.max_file_bytes // MB} MB limit"
+                )
+            return self._prepare_email(path.read_bytes(), name, limits, addressing)
+        except OSError as exc:
+            return ImportFailureDTO(name, f"'{name}' cannot be read: {exc.strerror or type(exc).__name__}")
+        except DomainError as exc:
+            return ImportFailureDTO(name, str(exc))
+        except Exception as exc:
+            return ImportFailureDTO(name, f"'{name}' could not be imported ({type(exc).__name__})")
+
+    def _store_chunk(
+        self,
+        prepared: Sequence[ImportOutcome | _PreparedEmail],
+        organization: str | None,
+    ) -> list[ImportOutcome]:
+        stored: list[ImportOutcome] = []
+        try:
+            with self.ctx.db.write() as s:
+                for entry in prepared:
+                    if isinstance(entry, _PreparedEmail):
+                        try:
+                            with s.begin_nested():
+                                stored.append(self._store_email(s, entry, organization))
+                        except (DomainError, IntegrityError) as exc:
+                            reason = (
+                                str(exc) if isinstance(exc, DomainError) else "it conflicts with stored data"
+                            )
+                            stored.append(
+                                ImportFailureDTO(entry.name, f"'{entry.name}' was not stored: {reason}")
+                            )
+                    else:
+                        stored.append(entry)
+        except DomainError as exc:  # the chunk's commit failed: none of its files is in the inbox
+            names = [e.name if isinstance(e, _PreparedEmail) else e.file for e in prepared]
+            return [ImportFailureDTO(name, f"'{name}' was not stored: {exc}") for name in names]
+        return stored
+
+
+_REFERENCE_IN_TEXT = re.compile(r"\bPD-\d{4}-\d{6,9}\b", re.IGNORECASE)
+
+
+def _reply_case(s: Session, parsed: ParsedEmail) -> dict[str, str] | None:
+    """The case a message answers: our reference in its subject or in the text it quotes, else the one
+    open case of a consumer with the sender's address. Only a suggestion: the officer attaches."""
+    places = (("subject", parsed.subject), ("text", parsed.body_text[:65536]))
+    for place, text in places:
+        for match in _REFERENCE_IN_TEXT.finditer(text):
+            reference = match.group().upper()
+            if s.scalar(select(Case.id).where(Case.reference == reference)) is not None:
+                why = "our reference in the subject" if place == "subject" else "it quotes our reference"
+                return {"reference": reference, "why": why}
+    address = normalize_email(parsed.from_address) if parsed.from_address else ""
+    if not address:
+        return None
+    open_cases = s.scalars(
+        select(Case.reference)
+        .join(Consumer, Consumer.id == Case.consumer_id)
+        .where(Consumer.email_key == address, Case.status.in_([v.value for v in OPEN_STATUSES]))
+        .order_by(Case.received_on.desc(), Case.id.desc())
+        .limit(2)
+    ).all()
+    if len(open_cases) == 1:
+        return {"reference": open_cases[0], "why": "from the address of the consumer of this open case"}
+    return None
