@@ -390,6 +390,7 @@ class StartupFlow(QObject):
                         services.backups.migrate_with_backup(None)
                     if services.cases.count() == 0:
                         seed_demo(services, progress=report)
+                services.db.optimize()  # the planner's statistics, refreshed where stale
                 first_run = services.users.needs_first_run()
                 automatic = None if first_run else services.users.automatic_user()
                 minutes = services.users.lock_after_minutes()
