@@ -166,11 +166,14 @@ def services(tmp_path: Path) -> Iterator[Services]:
 
 
 def _seed_demo(target: str) -> None:
-    from privdesk.services.demo import seed_demo
+    from privdesk.services.demo import mark_seeded, seed_demo
 
     svc = Services.open(target, actor="demo", now=fixed_now)
     try:
         seed_demo(svc)
+        # The tests' demo is dated from their fixed day; opened with --demo it stands for today's demo
+        # (a real day later it would be prepared again, see test_startup).
+        mark_seeded(svc, dt.date.today())
     finally:
         svc.close()
 

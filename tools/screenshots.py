@@ -33,7 +33,7 @@ def open_demo(db: str) -> Any:
     return services
 
 
-def inner(out: Path, only: list[str], dark: bool = False) -> None:
+def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> None:
     sys.path.insert(0, str(ROOT))
     from PySide6.QtCore import QEventLoop, QSettings, QTimer
     from PySide6.QtWidgets import QApplication, QWidget
@@ -51,8 +51,13 @@ def inner(out: Path, only: list[str], dark: bool = False) -> None:
 
     db = str(Path(settings_dir) / "demo.db")
     window = MainWindow(database_label=db)
-    window.resize(1360, 860)
-    window.show()
+    if size:
+        # The whole screen of that size (no window manager maximizes under Xvfb): does everything fit?
+        window.show()
+        window.setGeometry(window.screen().availableGeometry())
+    else:
+        window.resize(1360, 860)
+        window.show()
 
     def settle(ms: int = 400) -> None:
         deadline = time.monotonic() + 30
@@ -71,21 +76,27 @@ def inner(out: Path, only: list[str], dark: bool = False) -> None:
         if only and not any(part in name for part in only):
             return
         path = out / f"{name}.png"
-        widget.grab().save(str(path))
+        if size and widget is window:
+            screen = window.screen()
+            screen.grabWindow(0).save(str(path))  # the screen itself: a window wider than it would show
+        else:
+            widget.grab().save(str(path))
         print(path)
 
     window.runner.run(lambda: open_demo(db), window.set_services, write=True)
     settle(800)
     shoot(window, "01-dashboard")
+    from privdesk.ui.models.case_table import column_of
+
     window.go("cases")
     shoot(window, "02-cases")
     queue = window.cases_page.queue
     row = next(
         r
         for r in range(queue.model.rowCount())
-        if "Castellanos" in (queue.model.data(queue.model.index(r, 2)) or "")
+        if "Castellanos" in (queue.model.data(queue.model.index(r, column_of("consumer"))) or "")
     )
-    reference = queue.model.data(queue.model.index(row, 1))
+    reference = queue.model.data(queue.model.index(row, column_of("reference")))
     view = window.cases_page.open_case(reference)
     shoot(window, "03-case")
     view.tabs.setCurrentIndex(0)
@@ -156,6 +167,7 @@ def inner(out: Path, only: list[str], dark: bool = False) -> None:
         shoot(dialog, name)
         dialog.close()
     shoot_more(window, services, reference, settle, shoot)
+    shoot_desk(window, services, settle, shoot)
     window.close()
     window.shutdown()
     QApplication.processEvents()
@@ -245,24 +257,63 @@ def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: A
     shutil.rmtree(scans, ignore_errors=True)
 
 
+def shoot_desk(window: Any, services: Any, settle: Any, shoot: Any) -> None:
+    """The officer's desk: a letter previewed from its case, a closed case, the open box with recent
+    cases, a phone number search, the verification tab."""
+    from PySide6.QtCore import Qt
+
+    from privdesk.services.dto import CaseFilter
+
+    letter = next(x for x in services.letters.outbox(status="queued") if x.kind == "acknowledgement")
+    window.go("cases")
+    view = window.cases_page.open_case(letter.case_reference)
+    settle()
+    view.tabs.setCurrentIndex(5)  # Letters
+    row = next(
+        view.letters.topLevelItem(i)
+        for i in range(view.letters.topLevelItemCount())
+        if view.letters.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == letter.id
+    )
+    view.letters.setCurrentItem(row)
+    view.open_row("letter", row)
+    settle(1000)
+    shoot(window, "25-case-letter-preview")
+    waiting = services.cases.list(CaseFilter(status="awaiting_verification"))[0].reference
+    view = window.cases_page.open_case(waiting)
+    settle()
+    view.tabs.setCurrentIndex(2)  # Verification
+    shoot(window, "26-case-verification")
+    closed = services.cases.list(CaseFilter(status="closed"))[0].reference
+    window.cases_page.open_case(closed)
+    shoot(window, "27-closed-case")
+    window.open_anything("(310) 555-0101")
+    shoot(window, "28-phone-search")
+    window.ask_open_case()
+    settle()
+    shoot(window, "29-open-box-recent")
+    window.open_box.completer_.popup().hide()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=None, help="default docs/screenshots, or docs/screenshots/dark")
     parser.add_argument("--dark", action="store_true", help="take them under a dark colour scheme")
     parser.add_argument("--only", nargs="*", default=[], help="take only the screens whose name has this")
+    parser.add_argument("--size", default="", help="a screen of WIDTHxHEIGHT with the window maximized")
     parser.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    out = Path(args.out or ROOT / "docs" / "screenshots" / ("dark" if args.dark else ""))
+    default = ROOT / "docs" / "screenshots" / ("dark" if args.dark else args.size)
+    out = Path(args.out or default)
     out.mkdir(parents=True, exist_ok=True)
     if args.inner:
-        inner(out, args.only, args.dark)
+        inner(out, args.only, args.dark, args.size)
         return 0
     if shutil.which("Xvfb") is None:
         print("Xvfb is not installed (apt-get install xvfb)", file=sys.stderr)
         return 1
     display = f":{90 + os.getpid() % 9}"
     xvfb = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1440x900x24", "-nolisten", "tcp"],
+        ["Xvfb", display, "-screen", "0", f"{args.size or '1440x900'}x24", "-nolisten", "tcp"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -272,6 +323,7 @@ def main() -> int:
         env.pop("PRIVDESK_DB", None)
         command = [sys.executable, __file__, "--inner", "--out", str(out)]
         command += ["--dark"] if args.dark else []
+        command += ["--size", args.size] if args.size else []
         command += ["--only", *args.only]
         return subprocess.call(command, env=env)
     finally:

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from privdesk.cli.core import EXIT_OK, emit, iso_date, output_file, record_id
+from privdesk.domain.errors import ValidationError
 from privdesk.services.dto import to_json
 from privdesk.services.hub import Services
-from privdesk.services.letters import SEND_METHODS, OutboxLetterDTO, write_file
+from privdesk.services.letters import SEND_METHODS, HeldLetter, OutboxLetterDTO, write_file
 
 
 def _letter_text(letter: OutboxLetterDTO) -> str:
@@ -21,25 +22,62 @@ def _letter_text(letter: OutboxLetterDTO) -> str:
     )
 
 
+def _held_json(h: HeldLetter) -> dict[str, Any]:
+    return {
+        "letter_id": h.letter_id,
+        "reference": h.reference,
+        "kind": h.kind,
+        "field": h.field,
+        "reason": h.reason,
+        **({"email": h.email} if h.email else {}),
+    }
+
+
 def cmd_letters_batch(services: Services, args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         if not args.json:
-            print(f"\rrendering {done}/{total}", end="", file=sys.stderr, flush=True)
+            print(f"\rchecking and laying out {done}/{total}", end="", file=sys.stderr, flush=True)
 
     summary = services.letters.batch(args.date or services.ctx.today(), Path(args.out), progress=progress)
-    if not args.json and summary.count:
+    if not args.json:
         print(file=sys.stderr)
     payload: dict[str, Any] = {
         "date": summary.on.isoformat(),
         "count": summary.count,
+        "envelopes": summary.envelopes,
         "letter_ids": summary.letter_ids,
         "combined_pdf": str(summary.combined_pdf) if summary.combined_pdf else None,
         "address_sheet": str(summary.address_sheet) if summary.address_sheet else None,
         "labels": str(summary.labels) if summary.labels else None,
         "letter_files": [str(p) for p in summary.letter_files],
+        "held_back": [_held_json(h) for h in summary.held_back],
+        "no_address": [_held_json(h) for h in summary.no_address],
+        "checks": [_held_json(h) for h in summary.checks],
     }
-    text = f"{summary.count} letters: {summary.combined_pdf}" if summary.count else _nothing_printed(services)
-    emit(args, payload, text)
+    lines = []
+    if summary.count:
+        lines.append(
+            f"{summary.count} letters in {summary.envelopes} envelopes: {summary.combined_pdf} "
+            f"(print it, then: privdesk letters confirm-printed --date {summary.on.isoformat()})"
+        )
+    else:
+        lines.append(_nothing_printed(services))
+    if summary.checks:
+        lines.append("check before sealing:")
+        lines.extend(f"  {h}" for h in summary.checks)
+    if summary.held_back:
+        lines.append(f"held back ({len(summary.held_back)}):")
+        lines.extend(f"  {h}" for h in summary.held_back)
+    if summary.no_address:
+        lines.append(f"no postal address: email or find an address ({len(summary.no_address)}):")
+        lines.extend(f"  {h}" + (f" <{h.email}>" if h.email else "") for h in summary.no_address)
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_letters_confirm_printed(services: Services, args: argparse.Namespace) -> int:
+    letters = services.letters.confirm_printed(args.date or services.ctx.today())
+    emit(args, [to_json(x) for x in letters], f"{len(letters)} letters recorded as printed")
     return EXIT_OK
 
 
@@ -76,14 +114,38 @@ def cmd_letters_list(services: Services, args: argparse.Namespace) -> int:
 
 
 def cmd_letter_render(services: Services, args: argparse.Namespace) -> int:
-    pdf = services.letters.render_case_letter(args.reference, args.kind)
+    if args.id is not None:
+        pdf = services.letters.render(args.id)
+        letter = services.letters.show(args.id)
+        reference, kind = letter.case_reference, letter.kind
+    elif args.reference and args.kind:
+        pdf = services.letters.render_case_letter(args.reference, args.kind)
+        reference, kind = args.reference.upper(), args.kind
+    else:
+        raise ValidationError("give a letter id (--id N), or a case reference with --kind")
     target = Path(args.out)
     write_file(target, pdf)
     emit(
         args,
-        {"reference": args.reference.upper(), "kind": args.kind, "out": str(target), "size": len(pdf)},
+        {"reference": reference, "kind": kind, "out": str(target), "size": len(pdf)},
         f"wrote {target} ({len(pdf)} bytes)",
     )
+    return EXIT_OK
+
+
+def cmd_letter_void(services: Services, args: argparse.Namespace) -> int:
+    letter = services.letters.void(args.id, args.reason)
+    emit(args, to_json(letter), _letter_text(letter))
+    return EXIT_OK
+
+
+def cmd_letter_address(services: Services, args: argparse.Namespace) -> int:
+    address = args.address.replace("\\n", "\n").replace("|", "\n")
+    problems = services.letters.edit_consumer_address(args.reference, address)
+    text = "address saved" + (
+        "; but: " + "; ".join(problems) if problems else "; it fits the envelope window"
+    )
+    emit(args, {"reference": args.reference.upper(), "problems": problems}, text)
     return EXIT_OK
 
 
@@ -100,9 +162,18 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
         dest="letters_command", required=True
     )
     p = letters.add_parser("batch", parents=[common], help="render the day's letters for printing")
-    p.add_argument("--date", type=iso_date, help="the mailing day named in the files (default: today)")
+    p.add_argument(
+        "--date",
+        type=iso_date,
+        help="the mailing day: letters are dated it, files named by it (default: today)",
+    )
     p.add_argument("--out", required=True, metavar="DIR", help="folder for the PDFs")
     p.set_defaults(handler=cmd_letters_batch)
+    p = letters.add_parser(
+        "confirm-printed", parents=[common], help="record that a run's pages came out of the printer"
+    )
+    p.add_argument("--date", type=iso_date, help="the run's day (default: today)")
+    p.set_defaults(handler=cmd_letters_confirm_printed)
     p = letters.add_parser(
         "release",
         parents=[common],
@@ -116,9 +187,10 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.set_defaults(handler=cmd_letters_list)
 
     letter = sub.add_parser("letter", help="one letter").add_subparsers(dest="letter_command", required=True)
-    p = letter.add_parser("render", parents=[common], help="write a case's letter as a PDF")
-    p.add_argument("reference")
-    p.add_argument("--kind", required=True)
+    p = letter.add_parser("render", parents=[common], help="write a letter (by id, or a case's) as a PDF")
+    p.add_argument("reference", nargs="?")
+    p.add_argument("--id", type=record_id, help="the letter's id (as letters list shows it)")
+    p.add_argument("--kind")
     p.add_argument("--out", required=True, metavar="FILE", type=output_file)
     p.set_defaults(handler=cmd_letter_render)
     p = letter.add_parser("mark-sent", parents=[common], help="record that a letter was mailed or emailed")
@@ -127,3 +199,11 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("--tracking", help="tracking number (certified mail)")
     p.add_argument("--on", type=iso_date, help="day it was mailed (default: today)")
     p.set_defaults(handler=cmd_letter_mark_sent)
+    p = letter.add_parser("void", parents=[common], help="void a letter that was not sent")
+    p.add_argument("id", type=int)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=cmd_letter_void)
+    p = letter.add_parser("address", parents=[common], help="correct the postal address of a case's consumer")
+    p.add_argument("reference")
+    p.add_argument("--address", required=True, help='the lines under the name, separated by "|" or newlines')
+    p.set_defaults(handler=cmd_letter_address)

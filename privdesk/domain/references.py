@@ -38,3 +38,20 @@ def is_reference(text: str) -> bool:
     except ValidationError:
         return False
     return True
+
+
+_LOOSE = re.compile(r"#?\s*(?:PD[-\s]*)?(?:([0-9]{4})[-\s/]+)?0*([0-9]{1,9})")
+
+
+def loose_reference(text: str) -> tuple[int | None, int] | None:
+    """What an officer types for a case: "52", "#52", "PD-2026-52", "2026-52", "pd 2026 000052".
+
+    Returns ``(year or None, number)``, or None when the text is not a case number at all.
+    """
+    match = _LOOSE.fullmatch(text.strip().upper()) if isinstance(text, str) else None
+    if match is None:
+        return None
+    number = int(match.group(2) or 0)
+    if number < 1:
+        return None
+    return (int(match.group(1)) if match.group(1) else None), number

@@ -16,6 +16,11 @@ class RequestType(StrEnum):
     APPEAL = "appeal"
     SHINE_THE_LIGHT = "shine_the_light"
     MINOR_REMOVAL = "minor_removal"
+    # California automated decision-making technology (Cal. Code Regs. tit. 11 §§7220-7222, from 2027)
+    ADMT_ACCESS = "admt_access"
+    ADMT_OPT_OUT = "admt_opt_out"
+    # A complaint to the controller about its handling of personal data (UK DPA 2018 s.164A)
+    COMPLAINT = "complaint"
 
     @property
     def label(self) -> str:
@@ -33,6 +38,9 @@ _REQUEST_LABELS = {
     RequestType.APPEAL: "Appeal",
     RequestType.SHINE_THE_LIGHT: "Shine the Light",
     RequestType.MINOR_REMOVAL: "Minor's content removal",
+    RequestType.ADMT_ACCESS: "Automated decisions: access",
+    RequestType.ADMT_OPT_OUT: "Automated decisions: opt-out",
+    RequestType.COMPLAINT: "Complaint",
 }
 
 
@@ -58,6 +66,10 @@ class ItemStatus(StrEnum):
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
 
 OPEN_STATUSES = frozenset(
     {
@@ -77,6 +89,19 @@ class Outcome(StrEnum):
     DENIED = "denied"
     NOT_APPLICABLE = "not_applicable"
     REDIRECTED = "redirected"
+
+    @property
+    def label(self) -> str:
+        return _OUTCOME_LABELS[self]
+
+
+_OUTCOME_LABELS = {
+    Outcome.FULFILLED: "Fulfilled",
+    Outcome.PARTLY_FULFILLED: "Partly fulfilled",
+    Outcome.DENIED: "Denied",
+    Outcome.NOT_APPLICABLE: "Not applicable (nothing held)",
+    Outcome.REDIRECTED: "Redirected to the business",
+}
 
 
 class DenialReason(StrEnum):
@@ -98,6 +123,45 @@ class VerificationLevel(StrEnum):
     REASONABLE = "reasonable"  # e.g. two data points matched
     REASONABLY_HIGH = "reasonably_high"  # e.g. three data points and a signed declaration
     ACCOUNT = "account"  # re-authentication through an existing account
+
+    @property
+    def label(self) -> str:
+        return _LEVEL_LABELS[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher asks more of the consumer: none < reasonable < account < reasonably high."""
+        return LEVEL_ORDER.index(self)
+
+
+LEVEL_ORDER = (
+    VerificationLevel.NONE,
+    VerificationLevel.REASONABLE,
+    VerificationLevel.ACCOUNT,
+    VerificationLevel.REASONABLY_HIGH,
+)
+_LEVEL_LABELS = {
+    VerificationLevel.NONE: "None needed",
+    VerificationLevel.REASONABLE: "Reasonable degree of certainty",
+    VerificationLevel.REASONABLY_HIGH: "Reasonably high degree of certainty",
+    VerificationLevel.ACCOUNT: "Through the consumer's account",
+}
+
+
+def label_of(code: str | None, kind: type[ItemStatus] | type[Outcome] | type[VerificationLevel]) -> str:
+    """The words for a stored code ("fulfilled" -> "Fulfilled"); an unknown code is shown as it is."""
+    if not code:
+        return ""
+    try:
+        return kind(code).label
+    except ValueError:
+        return code
+
+
+def strictest_level(codes: list[str | None]) -> str:
+    """The verification level that satisfies every request of a case (the highest rank)."""
+    known = [VerificationLevel(c) for c in codes if c in {v.value for v in VerificationLevel}]
+    return max(known, key=lambda lv: lv.rank).value if known else VerificationLevel.REASONABLE.value
 
 
 class Role(StrEnum):

@@ -72,7 +72,7 @@ def render_batch(
     """Render a print run. ``template_sources`` maps a kind to an edited template (else bundled)."""
     ordered = print_order(letters)
     total = len(ordered)
-    steps = total * 2  # preparing and laying out each letter (per-letter files ride along)
+    steps = total * 2  # preparing and laying out each letter (the per-letter files are cut from it)
     done = 0
 
     def step() -> None:
@@ -85,18 +85,41 @@ def render_batch(
 
     sources = template_sources or {}
     prepared: list[PreparedLetter] = []
-    per_letter: list[tuple[str, bytes]] = []
     for data in ordered:
-        letter = prepare(data, sources.get(data.kind))
-        prepared.append(letter)
-        per_letter.append((letter_filename(data), build_pdf([letter])))
+        prepared.append(prepare(data, sources.get(data.kind)))
         step()
     if cancelled is not None and cancelled():
         raise Cancelled()
-    combined = build_pdf(prepared, between=lambda index: step()) if prepared else b""
+    pages: list[int] = []
+    combined = build_pdf(prepared, between=lambda index: step(), page_counts=pages) if prepared else b""
+    per_letter = [
+        (letter_filename(p.data), pdf)
+        for p, pdf in zip(prepared, split_pdf(combined, pages) if prepared else [], strict=True)
+    ]
     addresses = [d.recipient.all_lines() for d in ordered]
     references = [d.reference for d in ordered]
     return BatchResult(combined, per_letter, address_sheet(addresses, references), labels(addresses))
+
+
+def split_pdf(combined: bytes, page_counts: Sequence[int]) -> list[bytes]:
+    """The combined print file cut back into one PDF per letter, without laying anything out again."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(io.BytesIO(combined))
+    if sum(page_counts) != len(reader.pages):
+        raise ValueError(f"{sum(page_counts)} pages expected, the file has {len(reader.pages)}")
+    out: list[bytes] = []
+    start = 0
+    for count in page_counts:
+        writer = PdfWriter()
+        for number in range(start, start + count):
+            writer.add_page(reader.pages[number])
+        writer.add_metadata({"/Producer": "privdesk"})
+        stream = io.BytesIO()
+        writer.write(stream)
+        out.append(stream.getvalue())
+        start += count
+    return out
 
 
 def _new_canvas(stream: io.BytesIO, title: str) -> Canvas:

@@ -177,9 +177,9 @@ US_LETTER = PageGeometry(
     height=_LETTER_H,
     margin_left=1.0 * inch,
     margin_right=1.0 * inch,
-    first_body_top=_LOWER_REACH.bottom + 0.125 * inch,  # the subject line never reaches the window
+    first_body_top=_LOWER_REACH.bottom + 0.07 * inch,  # the subject line never reaches the window
     later_body_top=1.05 * inch,
-    body_bottom=_LETTER_H - 0.95 * inch,
+    body_bottom=_LETTER_H - 0.8 * inch,
     footer_baseline=_LETTER_H - 0.55 * inch,
     # Right of the upper window's reach, and ending above the lower window's reach.
     letterhead=Box(
@@ -245,7 +245,7 @@ ORG_NAME_SIZE = 15.0
 HEADING_SIZE = 11.0
 TABLE_SIZE = 8.5
 PARAGRAPH_SPACE = 7.0
-SIGNATURE_GAP = 0.5 * inch  # room for the handwritten signature
+SIGNATURE_GAP = 0.4 * inch  # room for the handwritten signature
 LOGO_MAX_WIDTH = 1.8 * inch
 LOGO_MAX_HEIGHT = 0.45 * inch
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from reportlab.lib import colors
@@ -125,7 +126,7 @@ def _make_styles() -> _Styles:
             spaceAfter=0,
             textColor=ACCENT,
         ),
-        signature=ParagraphStyle("signature", parent=body, spaceAfter=0),
+        signature=ParagraphStyle("signature", parent=body, spaceAfter=0, leading=geometry.BODY_SIZE * 1.2),
         small=ParagraphStyle(
             "small",
             parent=body,
@@ -375,9 +376,10 @@ def _draw_later_header(canvas: Canvas, data: LetterData, g: PageGeometry) -> Non
 class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Holds pages back until ``save`` so each footer can say "Page x of y" within its letter."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, page_sink: list[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held: list[dict[str, Any]] = []
+        self._page_sink = page_sink  # receives each letter's page count, in order
         self.letter_footer: tuple[int, str, str, PageGeometry] | None = None
 
     def showPage(self) -> None:
@@ -390,6 +392,8 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
             footer = page.get("letter_footer")
             if footer is not None:
                 totals[footer[0]] = totals.get(footer[0], 0) + 1
+        if self._page_sink is not None:
+            self._page_sink.extend(totals[i] for i in sorted(totals))
         numbers: dict[int, int] = {}
         for page in self._held:
             self.__dict__.update(page)
@@ -611,8 +615,13 @@ def build_story(prepared: PreparedLetter, g: PageGeometry) -> list[Flowable]:
     return story
 
 
-def build_pdf(letters: Sequence[PreparedLetter], between: Callable[[int], None] | None = None) -> bytes:
-    """Lay out one or more prepared letters into one PDF; ``between(i)`` runs before letter ``i``."""
+def build_pdf(
+    letters: Sequence[PreparedLetter],
+    between: Callable[[int], None] | None = None,
+    page_counts: list[int] | None = None,
+) -> bytes:
+    """Lay out one or more prepared letters into one PDF; ``between(i)`` runs before letter ``i``;
+    ``page_counts``, when given, receives each letter's number of pages (to split the file)."""
     if not letters:
         raise ValidationError("no letters to render")
     stream = io.BytesIO()
@@ -635,7 +644,7 @@ def build_pdf(letters: Sequence[PreparedLetter], between: Callable[[int], None] 
         if between is not None:
             story.append(_Callback(between, index))
         story.extend(build_story(prepared, g))
-    doc.build(story, canvasmaker=_NumberedCanvas)
+    doc.build(story, canvasmaker=partial(_NumberedCanvas, page_sink=page_counts))
     return stream.getvalue()
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from privdesk.domain.types import Channel, RequestType
+from privdesk.letters.catalog import LETTER_KINDS
 from privdesk.services.audit import AuditEntryDTO
 from privdesk.services.cases import NewCase, case_dto, earlier_requests, load_case, rule_warnings
 from privdesk.services.context import ServiceContext
@@ -59,6 +60,7 @@ class LetterRowDTO:
     created_at: dt.datetime
     sent_on: dt.date | None
     method: str | None
+    title: str = ""  # the kind in words: "Response to know (categories)"
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,16 @@ class CaseFileService:
                 tasks=[TaskDTO(t.id, t.title, t.kind, t.due_on, t.assignee, t.done_on) for t in tasks],
                 notes=[NoteDTO(n.id, n.author, n.body, n.created_at) for n in notes],
                 letters=[
-                    LetterRowDTO(x.id, x.kind, x.status, x.created_at, x.sent_on, x.method) for x in letters
+                    LetterRowDTO(
+                        x.id,
+                        x.kind,
+                        x.status,
+                        x.created_at,
+                        x.sent_on,
+                        x.method,
+                        LETTER_KINDS[x.kind].title if x.kind in LETTER_KINDS else x.kind.replace("_", " "),
+                    )
+                    for x in letters
                 ],
                 documents=[
                     DocumentRowDTO(d.id, d.kind, d.filename, d.content_type, d.size, d.created_at)

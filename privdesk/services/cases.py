@@ -6,6 +6,7 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
@@ -15,8 +16,9 @@ from privdesk.domain import checks as facial_checks
 from privdesk.domain import limits as request_limits
 from privdesk.domain import search as text_search
 from privdesk.domain import workflow
+from privdesk.domain.due import ItemClock, due_next
 from privdesk.domain.errors import NotFound, ValidationError
-from privdesk.domain.references import format_reference
+from privdesk.domain.references import format_reference, loose_reference
 from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestType
 from privdesk.services import audit
 from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer, open_request_warnings
@@ -25,6 +27,7 @@ from privdesk.services.dto import (
     CaseDTO,
     CaseFilter,
     CaseRow,
+    ClockPauseDTO,
     ItemDTO,
     NextActionDTO,
     WarningDTO,
@@ -72,6 +75,10 @@ class NewCase:
     is_minor: bool = False
     extra_warnings: Sequence[WarningDTO] = field(default_factory=tuple)
     intake_item_id: int | None = None  # the inbox item the case is made from
+    # A know request naming the first day it covers (California: back to 2022-01-01), or asking for
+    # everything the law allows; neither for the usual period. Applies to the case's know items.
+    know_since: dt.date | None = None
+    know_everything: bool = False
 
 
 def parse_types(types: Sequence[str]) -> list[RequestType]:
@@ -122,7 +129,27 @@ def item_dto(item: RequestItem) -> ItemDTO:
         effective_type=item.effective_type,
         verification_level=item.verification_level,
         version=item.version,
+        verification_result=item.verification_result,
+        clock_started_on=item.clock_started_on,
+        clock_pauses=tuple(pause_dtos(item.clock_pauses)),
+        know_since=item.know_since,
     )
+
+
+def pause_dtos(raw: list[Any] | None) -> list[ClockPauseDTO]:
+    """The stored pauses ([{"start", "end", "reason"}], ISO dates) as DTOs, oldest first."""
+    found = []
+    for entry in raw or []:
+        end = entry.get("end")
+        found.append(
+            ClockPauseDTO(
+                dt.date.fromisoformat(entry["start"]),
+                dt.date.fromisoformat(end) if end else None,
+                str(entry.get("reason") or "clarification"),
+                entry.get("days_left"),
+            )
+        )
+    return sorted(found, key=lambda p: p.start)
 
 
 def item_state(item: RequestItem, case: Case) -> workflow.ItemState:
@@ -202,10 +229,34 @@ def allocate_reference(session: Session, year: int) -> str:
     return format_reference(year, counter.last_number)
 
 
+def resolve_reference(session: Session, text: str) -> str | None:
+    """The reference of the case the officer means: "PD-2026-000052" as written, or "52", "PD-2026-52",
+    "2026-52" (a number without a year is the newest case with that number). None when there is none."""
+    exact = text.strip().upper()
+    if session.scalar(select(Case.reference).where(Case.reference == exact)) is not None:
+        return exact
+    loose = loose_reference(text)
+    if loose is None:
+        return None
+    year, number = loose
+    if year is not None:
+        try:
+            wanted = format_reference(year, number)
+        except ValidationError:
+            return None
+        return session.scalar(select(Case.reference).where(Case.reference == wanted))
+    width = max(len(str(number)), 6)
+    pattern = f"PD-____-{number:0{width}d}"
+    return session.scalar(
+        select(Case.reference).where(Case.reference.like(pattern)).order_by(Case.reference.desc()).limit(1)
+    )
+
+
 def load_case(session: Session, reference: str) -> Case:
+    found = resolve_reference(session, reference)
     case = session.scalar(
         select(Case)
-        .where(Case.reference == reference.strip().upper())
+        .where(Case.reference == (found or reference.strip().upper()))
         .options(
             selectinload(Case.items),
             selectinload(Case.organization),
@@ -313,6 +364,29 @@ class CaseService:
         self.ctx = ctx
 
     # -- create -------------------------------------------------------------------------------
+    def _know_since(self, new: NewCase, types: Sequence[RequestType]) -> dt.date | None:
+        """Check a know request's period against the law's look-back (California: back to 2022-01-01)."""
+        if new.know_since is None and not new.know_everything:
+            return None
+        rules = [self.ctx.rulebook.rule(new.jurisdiction, t, on=new.received) for t in types]
+        look_backs = [r.look_back for r in rules if r.look_back is not None]
+        if look_backs and new.know_everything:
+            return max(lb.earliest for lb in look_backs)
+        if not look_backs or new.know_since is None:
+            raise ValidationError(
+                f"a period to reach back to applies only to a request to know under a law that has one; "
+                f"{new.jurisdiction} {', '.join(t.value for t in types)} has none"
+            )
+        earliest = max(lb.earliest for lb in look_backs)
+        if new.know_since < earliest:
+            raise ValidationError(
+                f"a request to know reaches back to {earliest.isoformat()} at the earliest "
+                f"({look_backs[0].basis.cite}), not {new.know_since.isoformat()}"
+            )
+        if new.know_since > new.received:
+            raise ValidationError("the period a request to know covers cannot start after its receipt")
+        return new.know_since
+
     def create(self, new: NewCase) -> CaseDTO:
         types = parse_types(new.types)
         channel = parse_channel(new.channel)
@@ -325,6 +399,7 @@ class CaseService:
             )
             for t in types
         }
+        know_since = self._know_since(new, types)
         with self.ctx.db.write() as s:
             org = get_organization(s, new.organization)
             if new.consumer_id is not None:
@@ -358,6 +433,11 @@ class CaseService:
                     )
                 )
             warnings.extend(new.extra_warnings)
+            for rtype, dates in deadlines.items():
+                if not dates.in_force and dates.note:  # a law (or a right) not yet in force that day
+                    named = rtype.label.lower() in dates.note.lower()
+                    message = f"{dates.note if named else f'{rtype.label}: {dates.note}'}; no statutory dates"
+                    warnings.append(WarningDTO("not_in_force", message, dates.basis.get("in_force", "")))
             reference = allocate_reference(s, today.year)
             case = Case(
                 reference=reference,
@@ -401,6 +481,7 @@ class CaseService:
                         extended_outside_by=d.extended_outside_by,
                         basis=dict(d.basis),
                         rule_version=d.rule_version,
+                        know_since=know_since if rule.look_back is not None else None,
                         verification_level=rule.verification.level.value,
                     )
                 )
@@ -482,6 +563,19 @@ class CaseService:
                 )
 
     # -- read ---------------------------------------------------------------------------------
+    def deadlines_calendar(self, organization: str | None = None) -> str:
+        """The open cases' next deadlines as an iCalendar file: references and steps, no personal data."""
+        from privdesk.domain.ics import DeadlineEvent, calendar_text
+
+        rows = self.list(CaseFilter(open_only=True, organization=organization))
+        events = [DeadlineEvent(r.reference, r.next_due_on, r.due_next) for r in rows if r.next_due_on]
+        return calendar_text(events, self.ctx.now())
+
+    def resolve(self, text: str) -> str | None:
+        """The reference of the case meant by "52", "PD-2026-52" or a full reference; None if none."""
+        with self.ctx.db.read() as s:
+            return resolve_reference(s, text)
+
     def show(self, reference: str) -> CaseDTO:
         with self.ctx.db.read() as s:
             return case_dto(load_case(s, reference), self.ctx.today())
@@ -566,12 +660,25 @@ def case_rows(s: Session, ids: Sequence[int], today: dt.date) -> builtins.list[C
         return []
     found = {r.id: r for r in s.execute(select(*QUEUE_COLUMNS).where(Case.id.in_(ids)))}
     types: dict[int, builtins.list[str]] = {}
-    for case_id, rtype in s.execute(
-        select(RequestItem.case_id, RequestItem.request_type)
+    clocks: dict[int, builtins.list[ItemClock]] = {}
+    for case_id, rtype, status, ack_by, ack_on, respond_by, extended_by, extended_on in s.execute(
+        select(
+            RequestItem.case_id,
+            RequestItem.request_type,
+            RequestItem.status,
+            RequestItem.acknowledge_by,
+            RequestItem.acknowledged_on,
+            RequestItem.respond_by,
+            RequestItem.extended_respond_by,
+            RequestItem.extended_on,
+        )
         .where(RequestItem.case_id.in_(ids))
         .order_by(RequestItem.id)
     ):
         types.setdefault(case_id, []).append(rtype)
+        clocks.setdefault(case_id, []).append(
+            ItemClock(rtype, status, ack_by, ack_on, respond_by, extended_by, extended_on)
+        )
     slugs: dict[int, str] = {
         org_id: slug for org_id, slug in s.execute(select(Organization.id, Organization.slug))
     }
@@ -598,6 +705,8 @@ def case_rows(s: Session, ids: Sequence[int], today: dt.date) -> builtins.list[C
                 next_due_on=due,
                 overdue=bool(is_open and due is not None and due < today),
                 due_soon=bool(is_open and due is not None and today <= due <= soon),
+                due_next=due_next(clocks.get(case_id, []), due, r.status) if is_open else "",
+                days_left=(due - today).days if is_open and due is not None else None,
             )
         )
     return rows

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import ColumnElement, func, select
 
 from privdesk.domain.types import OPEN_STATUSES, ItemStatus
+from privdesk.services.cases import DUE_SOON_DAYS
 from privdesk.services.context import ServiceContext
 from privdesk.store.models import Case, Organization, RequestItem
 
@@ -28,7 +29,7 @@ class DashboardDTO:
     today: dt.date
     open_cases: int
     due_today: int
-    due_this_week: int  # from today to Sunday, inclusive
+    due_this_week: int  # from today to seven days ahead, inclusive: the queue's "due soon"
     overdue: int
     waiting_on_consumer: int
     by_status: dict[str, int] = field(default_factory=dict)
@@ -50,7 +51,7 @@ class DashboardService:
         """Every figure from the cases table's indexes (status, due date, organization, received and
         closed dates) and the items' (status, type) index: grouped counts, no joins, no rows read."""
         today = self.ctx.today()
-        sunday = week_start(today) + dt.timedelta(days=6)
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
         first_week = week_start(today) - dt.timedelta(weeks=weeks - 1)
         open_values = [s.value for s in OPEN_STATUSES]
         is_open = Case.status.in_(open_values)
@@ -102,7 +103,7 @@ class DashboardService:
                 # The three windows do not overlap: overdue is before today, "due today" is today only,
                 # "this week" is today to Sunday (so it includes today's).
                 due_today=count(Case.next_due_on == today),
-                due_this_week=count(Case.next_due_on >= today, Case.next_due_on <= sunday),
+                due_this_week=count(Case.next_due_on >= today, Case.next_due_on <= soon),
                 overdue=count(Case.next_due_on < today),
                 waiting_on_consumer=sum(by_status.get(status, 0) for status in WAITING_ON_CONSUMER),
                 by_status=by_status,

@@ -48,6 +48,16 @@ def demo_is_stale(services: Services) -> bool:
     return bool(seeded != services.ctx.today().isoformat())
 
 
+def mark_seeded(services: Services, day: dt.date) -> None:
+    """Record the day the demo cases were dated from."""
+    with services.ctx.db.write() as s:
+        row = s.get(Setting, SEEDED_ON)
+        if row is None:
+            s.add(Setting(key=SEEDED_ON, value={"value": day.isoformat()}))
+        else:
+            row.value = {"value": day.isoformat()}
+
+
 def seed_demo(
     services: Services,
     directory: Path | None = None,
@@ -73,7 +83,11 @@ def seed_demo(
     by_email: dict[str, int] = {}
     skipped: list[str] = []
     created = 0
-    for spec in sorted(data["case"], key=lambda c: -int(c["received_days_ago"])):
+
+    def creation_order(spec: dict[str, Any]) -> tuple[bool, int]:
+        return bool(spec.get("history")), -int(spec.get("seed_order", spec["received_days_ago"]))
+
+    for spec in sorted(data["case"], key=creation_order):
         received = today - dt.timedelta(days=int(spec["received_days_ago"]))
         email = spec.get("email")
         agent = spec.get("agent")
@@ -108,12 +122,7 @@ def seed_demo(
             services.workflow.add_note(case.reference, spec["note"])
         if progress is not None:
             progress(created, total)
-    with services.ctx.db.write() as s:
-        row = s.get(Setting, SEEDED_ON)
-        if row is None:
-            s.add(Setting(key=SEEDED_ON, value={"value": today.isoformat()}))
-        else:
-            row.value = {"value": today.isoformat()}
+    mark_seeded(services, today)
     return {"organizations": len(DEMO_ORGANIZATIONS), "cases": created, "skipped_steps": skipped}
 
 

@@ -14,6 +14,7 @@ from privdesk.services.agents import AgentService
 from privdesk.services.audit import AuditService
 from privdesk.services.cases import CaseService
 from privdesk.services.changes import install_change_notifications
+from privdesk.services.clock import ClockService
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
 from privdesk.services.dashboard import DashboardService
@@ -53,6 +54,7 @@ class Services:
         self.cases = CaseService(ctx)
         self.audit = AuditService(ctx)
         self.workflow = WorkflowService(ctx)
+        self.clock = ClockService(ctx)
         self.notes = NoteService(ctx)
         self.agents = AgentService(ctx)
         self.dashboard = DashboardService(ctx)

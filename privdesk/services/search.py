@@ -11,6 +11,7 @@ both engines see the same tokens and give the same answers.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -22,7 +23,9 @@ from sqlalchemy import (
     bindparam,
     column,
     event,
+    func,
     literal_column,
+    or_,
     select,
     table,
 )
@@ -52,8 +55,42 @@ _fts = table(SEARCH_FTS_TABLE, column("rowid"))
 
 
 # -- querying -----------------------------------------------------------------------------------
+_PHONE = re.compile(r"\+?[0-9(][0-9\s().\-/]{5,24}")
+
+
+def phone_digits(text: str) -> str | None:
+    """The national digits of a phone number typed in any format ("(951) 555-0173", "+1 951.555.0173"),
+    or None when the text is not a phone number (a name, a case number, fewer than seven digits)."""
+    text = text.strip()
+    if not _PHONE.fullmatch(text):
+        return None
+    digits = re.sub(r"[^0-9]", "", text)
+    if not 7 <= len(digits) <= 15:
+        return None
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]  # the North American country code
+    return digits
+
+
+def _phone_condition(digits: str) -> ColumnElement[bool]:
+    """Cases whose consumer has this number (stored in whatever format it was given)."""
+    stored: Any = Consumer.phone
+    for mark in (" ", "-", "(", ")", ".", "/", "+"):
+        stored = func.replace(stored, mark, "")
+    known = select(ConsumerIdentifier.consumer_id).where(
+        ConsumerIdentifier.kind == "phone", ConsumerIdentifier.normalized.like(f"%{digits}")
+    )
+    people = select(Consumer.id).where(or_(stored.like(f"%{digits}"), Consumer.id.in_(known)))
+    return Case.consumer_id.in_(people)
+
+
 def search_condition(text: str | None, *, sqlite: bool) -> ColumnElement[bool] | None:
-    """A condition on ``Case.id`` for the officer's search text; None when the text holds no word."""
+    """A condition on ``Case.id`` for the officer's search text; None when the text holds no word.
+
+    A phone number in any format finds the cases of the people with that number."""
+    digits = phone_digits(text or "")
+    if digits is not None:
+        return _phone_condition(digits)
     phrases = text_search.query_phrases(text or "")
     if not phrases:
         return None

@@ -29,6 +29,7 @@ from privdesk.domain.types import (
 from privdesk.services import audit
 from privdesk.services.access import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.services.cases import case_dto, load_case, refresh_case_status
+from privdesk.services.clock import item_deadlines
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
 from privdesk.services.itemstate import state_of, write_back
@@ -456,6 +457,36 @@ class WorkflowService:
             details={"on": on.isoformat()},
         )
 
+    def reopen(self, reference: str, reason: str, *, expected_version: int | None = None) -> CaseDTO:
+        """A closed, answered or withdrawn case back to work (a returned letter, a mistake, the consumer
+        came back); the deadlines stay as the law set them, the reason is audited."""
+
+        def prelude(s: Session, case: Case) -> None:
+            if case.purged_on is not None:
+                raise TransitionRefused(
+                    f"{case.reference} was purged under the retention rules and cannot be reopened"
+                )
+            if not reason.strip():
+                raise TransitionRefused("say why the case is reopened")
+            case.closed_on = None
+
+        def step(
+            s: Session, case: Case, item: RequestItem, st: workflow.ItemState
+        ) -> workflow.ItemState | None:
+            if st.is_open:
+                return None
+            return workflow.reopen(st, reason)
+
+        return self._apply(
+            reference,
+            "case.reopened",
+            step,
+            expected_version=expected_version,
+            only_open=False,
+            details={"reason": reason},
+            prelude=prelude,
+        )
+
     def withdraw(
         self, reference: str, on: dt.date, note: str = "", *, expected_version: int | None = None
     ) -> CaseDTO:
@@ -482,7 +513,6 @@ class WorkflowService:
         Open cases keep the dates they were computed with until the officer asks for this; the
         audit trail records the old and new dates and the rule versions behind them.
         """
-        rulebook = self.ctx.rulebook
         today = self.ctx.today()
         fields = (
             "acknowledge_by",
@@ -500,13 +530,7 @@ class WorkflowService:
             for item in case.items:
                 if ItemStatus(item.status) not in workflow.OPEN_STATUSES:
                     continue
-                fresh = rulebook.deadlines(
-                    case.jurisdiction,
-                    item.request_type,
-                    case.received_on,
-                    designated_channel=case.designated_channel,
-                    today=today,
-                )
+                fresh = item_deadlines(self.ctx, case, item, today)  # with its clock start and pauses
                 before = {f: getattr(item, f) for f in fields}
                 after = {f: getattr(fresh, f) for f in fields}
                 if before != after or item.rule_version != fresh.rule_version:

@@ -59,6 +59,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     from privdesk.ui.theme import install_check_outlines
 
     install_check_outlines(app)
+    from privdesk.ui.widgets.files import use_qt_dialogs
+
+    use_qt_dialogs(app)
     app.setWindowIcon(icon("cases"))
     return app
 

@@ -6,21 +6,22 @@ import importlib
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
     QProgressBar,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QTableWidget,
@@ -34,8 +35,12 @@ from privdesk import __version__
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.actions import ACTIONS, MENUS, build_actions, shortcut_rows
 from privdesk.ui.icons import icon
+from privdesk.ui.reminders import Reminders
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.undo import make_stack
+from privdesk.ui.widgets.elided import ElidedLabel
+from privdesk.ui.widgets.files import save_file, write_file
+from privdesk.ui.widgets.open_box import OpenBox
 
 if TYPE_CHECKING:
     from privdesk.services.changes import ChangeWatcher
@@ -193,11 +198,35 @@ class MainWindow(QMainWindow):
         self._build_status_bar()
         self.resize(1280, 800)
         ui_settings.restore_geometry(self, "main_window")
+        self.fit_to_screen()
         ui_settings.restore_splitter(self.splitter, "main_splitter")
         self.setEnabled(True)
         self.setAcceptDrops(True)  # .eml/.msg files dropped anywhere on the window go to the inbox
         self._build_change_watch()
+        self.reminders = Reminders(self)
         self.show_opening()
+
+    # -- the screen ---------------------------------------------------------------------------
+    def fit_to_screen(self) -> None:
+        """Never larger than the screen it is on: however long a text grows, it elides instead."""
+        screen = self.screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        frame_w = max(self.frameGeometry().width() - self.geometry().width(), 0)
+        frame_h = max(self.frameGeometry().height() - self.geometry().height(), 0)
+        most = QSize(area.width() - frame_w, area.height() - frame_h)
+        self.setMaximumSize(most)
+        if self.width() > most.width() or self.height() > most.height():
+            self.resize(min(self.width(), most.width()), min(self.height(), most.height()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        handle = self.windowHandle()
+        if handle is not None and not getattr(self, "_follows_screen", False):
+            handle.screenChanged.connect(lambda _screen: self.fit_to_screen())
+            self._follows_screen = True
+        self.fit_to_screen()
 
     # -- construction -------------------------------------------------------------------------
     def _build_pages(self) -> None:
@@ -232,6 +261,7 @@ class MainWindow(QMainWindow):
             "new_phone_case": lambda: self.cases_page.new_case(phone=True),
             "open_case": self.ask_open_case,
             "import_files": self.choose_import_files,
+            "export_calendar": self.export_calendar,
             "log_call": lambda: self.inbox_page.log_call(),
             "log_letter": lambda: self.inbox_page.log_letter(),
             "quit": self.close,
@@ -278,6 +308,13 @@ class MainWindow(QMainWindow):
         for spec in ACTIONS:
             if spec.toolbar:
                 toolbar.addAction(self.actions_by_id[spec.id])
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        self.open_box = OpenBox(self)
+        self.open_box.wanted.connect(self.open_anything)
+        toolbar.addWidget(self.open_box)
+        self.actions_by_id["open_case"].setShortcuts([QKeySequence("Ctrl+K"), QKeySequence("Ctrl+O")])
         self.addToolBar(toolbar)
         self.set_case_actions_enabled(False)
         self.undo_stack.canUndoChanged.connect(lambda _: self._sync_undo_actions())
@@ -290,7 +327,7 @@ class MainWindow(QMainWindow):
         self.db_label = QLabel()
         self.db_label.setObjectName("status_database")
         self.db_label.setAccessibleName("Database in use")
-        self.deadline_label = QLabel()
+        self.deadline_label = ElidedLabel()
         self.deadline_label.setObjectName("status_next_deadline")
         self.deadline_label.setAccessibleName("Next deadline")
         self.busy = QProgressBar()
@@ -357,6 +394,7 @@ class MainWindow(QMainWindow):
         self.update_next_deadline()
         # Scheduled mailbox fetches belong to the Inbox page: build it once the first screen is up.
         QTimer.singleShot(2000, self, self._start_mail_schedule)
+        QTimer.singleShot(1500, self, self.reminders.start)  # after the dashboard has its figures
 
     def _start_mail_schedule(self) -> None:
         if self.services is not None:
@@ -437,11 +475,45 @@ class MainWindow(QMainWindow):
         self.cases_page.apply_filters(**filters)
 
     def ask_open_case(self) -> None:
-        reference, ok = QInputDialog.getText(
-            self, "Open case", "Case reference (for example PD-2026-000012):"
-        )
-        if ok and reference.strip():
-            self.open_case(reference.strip().upper())
+        """Ctrl+K: to the box in the toolbar, with the cases opened last offered."""
+        self.open_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.open_box.selectAll()
+        self.open_box.show_recent()
+
+    def open_anything(self, text: str) -> None:
+        """What the officer typed: a case number opens the case; a name, email or phone number opens the
+        one case it finds, or the queue searched for it (closed cases too) when it finds several."""
+        text = text.strip()
+        services = self.services
+        if not text or services is None:
+            return
+
+        def work() -> tuple[str, str | None, int]:
+            from privdesk.services.dto import CaseFilter
+
+            reference = services.cases.resolve(text)
+            if reference is not None:
+                return "case", reference, 1
+            rows = services.cases.list(CaseFilter(search=text, limit=2))
+            if len(rows) == 1:
+                return "case", rows[0].reference, 1
+            return "search", None, len(rows)
+
+        def found(answer: tuple[str, str | None, int]) -> None:
+            kind, reference, count = answer
+            if kind == "case" and reference is not None:
+                self.open_box.clear()
+                self.open_case(reference)
+                return
+            self.show_cases(search=text)
+            if count == 0:
+                self.statusBar().showMessage(
+                    f"Nothing matches “{text}”: try part of a name, an email, a phone number or a case "
+                    "number such as 52.",
+                    10_000,
+                )
+
+        self.runner.run(work, found)
 
     @property
     def inbox_page(self) -> InboxPage:
@@ -450,6 +522,33 @@ class MainWindow(QMainWindow):
         page = self.pages["inbox"]
         assert isinstance(page, InboxPage)
         return page
+
+    def export_calendar(self) -> None:
+        """The open cases' deadlines as an .ics file: case references and steps, no personal data."""
+        services = self.services
+        if services is None:
+            return
+        target = save_file(
+            self, "calendar", "Export the deadlines calendar", "privdesk-deadlines.ics", "Calendars (*.ics)"
+        )
+        if not target:
+            return
+        path = Path(target if target.lower().endswith(".ics") else f"{target}.ics")
+
+        def work() -> int:
+            text = services.cases.deadlines_calendar()
+            write_file(path, text.encode("utf-8"))
+            return text.count("BEGIN:VEVENT")
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(
+                f"{count} deadline{'s' if count != 1 else ''} written to {path.name}: case references "
+                "only, no names. A calendar program can subscribe to this file; "
+                "`privdesk calendar --out FILE` keeps it current from a scheduled job.",
+                15_000,
+            )
+
+        self.runner.run(work, done)
 
     def choose_import_files(self) -> None:
         self.go("inbox")
@@ -481,8 +580,14 @@ class MainWindow(QMainWindow):
 
     def _case_action(self, name: str) -> None:
         view = self.cases_page.current_case_view()
-        if view is not None:
-            getattr(view, name)()
+        if view is None:
+            return
+        if view.is_closed and name != "next_action":
+            self.statusBar().showMessage(
+                f"{view.reference} is closed and read-only: reopen it first (Case › Do the next step).", 8000
+            )
+            return
+        getattr(view, name)()
 
     # -- help ---------------------------------------------------------------------------------
     def show_shortcuts(self) -> None:
@@ -511,6 +616,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Wait for running work, then close the database."""
+        self.reminders.stop()
         self.stop_change_watch()
         self.runner.wait(15_000)
         if self.services is not None:

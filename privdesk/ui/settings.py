@@ -63,6 +63,12 @@ def set_json(key: str, value: Any) -> None:
     settings().setValue(key, json.dumps(value))
 
 
+def remove(key: str) -> None:
+    store = settings()
+    store.remove(key)
+    store.sync()
+
+
 def get_bool(key: str, default: bool = False) -> bool:
     raw = settings().value(key, default)
     if isinstance(raw, str):

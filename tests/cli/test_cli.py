@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -199,3 +200,24 @@ def test_seed_demo_then_list(capsys: pytest.CaptureFixture[str], db: str) -> Non
     assert json.loads(out), "the demo must contain overdue cases"
     code, out, _ = cli(capsys, "--db", db, "audit", "verify", "--json")
     assert code == 0 and json.loads(out)["ok"]
+    # What the officer types: a bare number, a phone number in any format.
+    code, out, err = cli(capsys, "--db", db, "case", "show", "46", "--json")
+    assert code == 0, err
+    assert json.loads(out)["reference"].endswith("-000046")
+    code, out, _ = cli(capsys, "--db", db, "case", "list", "--search", "(916) 555-0102", "--json")
+    assert code == 0 and {r["consumer_name"] for r in json.loads(out)} == {"Lorraine Castellanos"}
+    code, _, err = cli(capsys, "--db", db, "case", "show", "99999")
+    assert code != 0 and "no case" in err and "Traceback" not in err
+    # The deadlines calendar: one event per open case with a deadline, and no personal data.
+    out_file = Path(tempfile.mkdtemp()) / "deadlines.ics"
+    code, out, err = cli(capsys, "--db", db, "calendar", "--out", str(out_file), "--json")
+    assert code == 0, err
+    text = out_file.read_text(encoding="utf-8")
+    open_cases = json.loads(cli(capsys, "--db", db, "case", "list", "--open", "--json")[1])
+    assert (
+        json.loads(out)["events"]
+        == text.count("BEGIN:VEVENT")
+        == len([r for r in open_cases if r["next_due_on"]])
+    )
+    for row in open_cases:
+        assert row["consumer_name"] not in text

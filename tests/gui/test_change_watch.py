@@ -11,6 +11,7 @@ from privdesk.services.cases import NewCase
 from privdesk.services.hub import Services
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.main_window import MainWindow
+from privdesk.ui.models.case_table import column_of
 from tests.conftest import TODAY, fixed_now
 from tests.gui.conftest import make_window
 from tests.gui.org_helpers import database_of, open_organization
@@ -28,7 +29,7 @@ def fast_window(qtbot: Any, demo_services: Services, shown_errors: list[Any]) ->
 
 def references(window: MainWindow) -> set[str]:
     model = window.cases_page.queue.model
-    return {str(model.data(model.index(r, 1))) for r in range(model.rowCount())}
+    return {str(model.data(model.index(r, column_of("reference")))) for r in range(model.rowCount())}
 
 
 def test_case_created_elsewhere_appears_in_the_queue(qtbot: Any, fast_window: MainWindow) -> None:

@@ -17,7 +17,7 @@ from privdesk.services.letters import OutboxLetterDTO
 from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
 from privdesk.ui.dialogs.intake_steps import SetAsideDialog
 from privdesk.ui.main_window import MainWindow
-from privdesk.ui.pages.inbox import InboxPage
+from privdesk.ui.pages.inbox import InboxPage, LateIntakeConfirm
 from privdesk.ui.pages.outbox import MarkSentDialog, OutboxPage
 from tests.conftest import TODAY
 
@@ -64,9 +64,9 @@ def test_import_an_email_and_make_a_case_from_it(
     assert inbox.outcome_label.text() == "Imported 1 of 1 file."
     item = inbox.items.record(0)
     assert item.types == ["shine_the_light"] and item.jurisdiction == "US-CA"  # in the row, no second load
-    assert inbox.items.data(inbox.items.index(0, 4)) == "Shine the Light"
-    assert inbox.items.data(inbox.items.index(0, 5)) == "US-CA"
-    assert inbox.items.data(inbox.items.index(0, 6)) == "yes"
+    assert inbox.items.data(inbox.items.index(0, 6)) == "Shine the Light"
+    assert inbox.items.data(inbox.items.index(0, 7)) == "US-CA"
+    assert inbox.items.data(inbox.items.index(0, 8)) == "yes"
 
     inbox.view.selectRow(0)
     qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
@@ -92,8 +92,11 @@ def test_import_an_email_and_make_a_case_from_it(
         return seen[-1]
 
     monkeypatch.setattr(IntakeCaseDialog, "ask", classmethod(confirm))
+    warned: list[tuple[Any, ...]] = []  # the sample is older than its deadlines: a warning comes first
+    monkeypatch.setattr(LateIntakeConfirm, "ask", classmethod(lambda cls, *a: bool(warned.append(a)) or True))
     inbox.make_case_button.click()
     qtbot.waitUntil(lambda: inbox.items.rowCount() == 0, timeout=10_000)
+    assert len(warned) == 1
     idle(qtbot, window)
     assert seen and "created from the message" in inbox.outcome_label.text()
     reference = inbox.outcome_label.text().split()[1]
@@ -229,6 +232,25 @@ def test_print_dialog_prints_and_marks_the_letter_printed(
         return printer
 
     monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(to_file))
+    answers: list[str] = []
+
+    def came_out(answer: bool) -> Any:
+        def ask(cls: Any, parent: Any, what: str) -> bool:
+            answers.append(what)
+            return answer
+
+        return classmethod(ask)
+
+    # The pages did not come out: nothing is recorded as printed.
+    monkeypatch.setattr(outbox_module.PagesCameOut, "ask", came_out(False))
+    outbox.print_button.click()
+    assert outbox.progress.isVisible()  # printing runs in a worker, with progress and cancel
+    qtbot.waitUntil(lambda: len(answers) == 1, timeout=10_000)
+    idle(qtbot, window)
+    assert services.letters.show(letter.id).status == "generated"
+    assert "not recorded as printed" in outbox.message.text()
+    # They did: recorded as printed.
+    monkeypatch.setattr(outbox_module.PagesCameOut, "ask", came_out(True))
     outbox.print_button.click()
     qtbot.waitUntil(
         lambda: (chosen := outbox.current_letter()) is not None and chosen.status == "printed",
@@ -236,6 +258,7 @@ def test_print_dialog_prints_and_marks_the_letter_printed(
     )
     idle(qtbot, window)
     assert len(PdfReader(printed).pages) == outbox.document.pageCount()
+    assert printed.stat().st_size < 3_000_000  # pages at <= 300 dpi, not megabytes of 1200-dpi images
 
 
 def test_todays_batch_runs_in_a_worker(
@@ -250,9 +273,18 @@ def test_todays_batch_runs_in_a_worker(
     assert outbox.progress.isVisible() and not outbox.batch_button.isEnabled()
     qtbot.waitUntil(lambda: not outbox.progress.running, timeout=20_000)
     idle(qtbot, window)
-    assert outbox.message.text().startswith(f"{queued} letters printed")
+    services = window.services
+    assert services is not None
+    waiting = services.letters.awaiting_print(TODAY)
+    assert waiting and len(waiting) <= queued
+    assert outbox.message.text().startswith(f"{len(waiting)} letters (")
     assert (tmp_path / f"{TODAY.isoformat()}-mail.pdf").is_file()
-    assert all(x.status == "printed" for x in outbox.letters.records)
+    # What was not printed is listed with its case and reason; nothing is "printed" yet.
+    assert outbox.held.isVisible() and "Held back" in outbox.held.toPlainText()
+    assert all(x.status != "printed" for x in outbox.letters.records)
+    outbox.confirm_button.click()
+    qtbot.waitUntil(lambda: outbox.message.text().endswith("recorded as printed."), timeout=10_000)
+    assert {services.letters.show(x.id).status for x in waiting} == {"printed"}
 
 
 def wait_for_cancel(cancelled: Any) -> None:
@@ -338,3 +370,27 @@ def test_an_empty_inbox_says_how_to_fill_it(qtbot: Any, empty_window: MainWindow
     assert inbox.items.rowCount() == 0 and inbox.view.showing_hint()
     assert "Import emails, log a call or a letter" in inbox.view.empty_hint
     assert inbox.outcome_label.isHidden() and inbox.mail_status.isHidden()
+
+
+def test_inbox_items_show_their_age_and_clock_and_a_late_one_warns_first(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inbox = import_sample(qtbot, window, monkeypatch, "sample-03.eml")  # received 2025-01-14
+    headers = [inbox.items.headerData(c, Qt.Orientation.Horizontal) for c in range(inbox.items.columnCount())]
+    waiting = inbox.items.data(inbox.items.index(0, headers.index("Waiting")))
+    clock = inbox.items.data(inbox.items.index(0, headers.index("Respond by, if made a case")))
+    assert waiting == "22 months"
+    assert clock.startswith("2025-") and clock.endswith("days late)")
+    monkeypatch.setattr(
+        IntakeCaseDialog, "ask", classmethod(lambda cls, parent, s, o, j: cls(parent, s, o, j).result_case())
+    )
+    asked: list[Any] = []
+    monkeypatch.setattr(LateIntakeConfirm, "ask", classmethod(lambda cls, *a: bool(asked.append(a))))
+    inbox.view.selectRow(0)
+    qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
+    inbox.make_case_button.click()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10_000)
+    idle(qtbot, window)
+    assert inbox.items.rowCount() == 1  # cancelled at the warning: no case made
+    services = window.services
+    assert services is not None and len(services.intake.pending()) == 1

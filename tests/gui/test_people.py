@@ -6,7 +6,8 @@ from typing import Any
 
 from privdesk.ui.main_window import MainWindow
 from privdesk.ui.pages.agents import AgentsPage
-from privdesk.ui.pages.consumers import ConsumersPage, RecordView
+from privdesk.ui.pages.consumers import ConsumersPage
+from privdesk.ui.widgets.records import RecordView
 
 
 def idle(qtbot: Any, window: MainWindow) -> None:

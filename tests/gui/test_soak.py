@@ -97,5 +97,7 @@ def test_the_desktop_runs_for_minutes_without_one_error(
         assert len(svc.intake.pending()) >= len(imported)
     finally:
         svc.close()
-    print(f"\nsoak {'encrypted' if encrypted else 'plain'}: {SOAK_SECONDS:.0f} s, {len(imported)} emails, "
-          f"{len(backups)} backups, {checks} integrity checks, 0 errors")
+    print(
+        f"\nsoak {'encrypted' if encrypted else 'plain'}: {SOAK_SECONDS:.0f} s, {len(imported)} emails, "
+        f"{len(backups)} backups, {checks} integrity checks, 0 errors"
+    )

@@ -3,6 +3,7 @@ check runs in the background once the officer can work (damage found then brings
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import subprocess
@@ -17,8 +18,9 @@ from PySide6.QtCore import Qt
 from privdesk.app import desktop_arguments
 from privdesk.services import backup as backup_module
 from privdesk.services.backup import StartupProblem
-from privdesk.services.demo import demo_case_count
+from privdesk.services.demo import demo_case_count, mark_seeded
 from privdesk.services.dto import CaseFilter
+from privdesk.services.hub import Services
 from privdesk.ui import backups as backup_settings
 from privdesk.ui.application import StartupFlow
 from privdesk.ui.dialogs.recovery import RecoveryDialog
@@ -133,6 +135,9 @@ def test_a_demo_prepared_on_an_earlier_day_is_prepared_again_for_today(
     """The demo template is dated from the tests' fixed day: opened today it would be weeks late."""
     db = tmp_path / "demo.db"
     shutil.copy(demo_template, db)
+    earlier = Services.open(str(db))
+    mark_seeded(earlier, dt.date.today() - dt.timedelta(days=400))  # prepared more than a year ago
+    earlier.close()
     backup_settings.set_schedule("off")
     window = MainWindow(database_label=str(db))
     qtbot.addWidget(window)

@@ -61,6 +61,7 @@ def test_msg_transport_headers_win() -> None:
 
 def test_fixture_is_readable_by_an_independent_reader(tmp_path: Path) -> None:
     import extract_msg  # a test dependency: this comparison must run, never skip
+
     path = tmp_path / "r.msg"
     path.write_bytes(_msg())
     message = extract_msg.openMsg(str(path))

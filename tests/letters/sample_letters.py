@@ -189,6 +189,8 @@ def sample(kind: LetterKind) -> LetterData:
             jurisdiction="US-VA",
             appeal_days=60,
             appeal_contact="the Data Protection Officer, One Financial Center, Boston, MA 02111",
+            appeal_decision_days=60,
+            complaint_route="the Office of the Attorney General of Virginia (oag.state.va.us)",
             sells_or_shares=True,
             sells=True,
             shares=True,

@@ -97,7 +97,7 @@ def _keep_queued(services: Services, count: int) -> None:
             services.letters.void(letter.id, "kept out of this test's print run")
 
 
-def test_batch_writes_the_days_files_and_marks_the_letters_printed(
+def test_batch_writes_the_days_files_and_printing_is_recorded_on_confirmation(
     demo_services: Services, tmp_path: Path
 ) -> None:
     _keep_queued(demo_services, 12)
@@ -105,29 +105,34 @@ def test_batch_writes_the_days_files_and_marks_the_letters_printed(
     assert len({x.organization for x in queued}) == 3
     calls: list[tuple[int, int]] = []
     summary = demo_services.letters.batch(TODAY, tmp_path, progress=lambda d, t: calls.append((d, t)))
-    assert summary.count == len(queued)
+    not_printed = {h.letter_id for h in (*summary.held_back, *summary.no_address)}
+    printed_ids = set(summary.letter_ids)
+    assert printed_ids | not_printed == {x.id for x in queued} and not printed_ids & not_printed
+    assert summary.count == len(printed_ids) > 0
     names = sorted(p.name for p in tmp_path.iterdir())
     assert {"2026-11-20-mail.pdf", "2026-11-20-addresses.pdf", "2026-11-20-labels.pdf"} <= set(names)
     per_letter = [n for n in names if n.startswith("PD-")]
-    assert len(per_letter) == len(queued)
-    for letter in queued:
-        assert any(n.startswith(f"{letter.case_reference}-{letter.kind}") for n in per_letter)
+    assert len(per_letter) == summary.count
     assert not [n for n in names if n.startswith(".")]  # no temporary files left
-    assert calls and calls[-1][0] == len(queued)
+    assert calls and calls[-1][0] == calls[-1][1] == len(queued) + summary.count
     after = {x.id: x for x in demo_services.letters.outbox()}
     for letter in queued:
-        printed = after[letter.id]
-        assert printed.status == "printed" and printed.claimed_by is None and printed.printed_at
+        if letter.id not in printed_ids:
+            assert after[letter.id].status == "queued" and after[letter.id].claimed_by is None
+            continue
+        generated = after[letter.id]
+        # Written and stored, but not recorded as printed until the officer says the pages came out.
+        assert generated.status == "generated" and generated.claimed_by is None and not generated.printed_at
         stored = demo_services.letters.stored_pdf(letter.id)
         assert (tmp_path / f"{letter.case_reference}-{letter.kind}.pdf").exists()
-        assert hashlib.sha256(stored).hexdigest() == printed.sha256
+        assert hashlib.sha256(stored).hexdigest() == generated.sha256
+        text = flat_text(stored)
+        assert "November 20, 2026" in text or "20 November 2026" in text  # dated the run's day
     combined = PdfReader(tmp_path / "2026-11-20-mail.pdf")
-    assert len(combined.pages) >= len(queued)
-    # Printed by organization, then reference: one organization's letters go out together.
-    order = sorted(queued, key=lambda x: (x.organization.casefold(), x.case_reference, x.kind))
-    assert order[0].case_reference in combined.pages[0].extract_text()
-    assert order[-1].case_reference in combined.pages[-1].extract_text()
-    assert demo_services.letters.batch(TODAY, tmp_path / "again").count == 0
+    assert len(combined.pages) >= summary.count
+    assert demo_services.letters.batch(TODAY, tmp_path / "again").count == 0  # already in a run
+    confirmed = demo_services.letters.confirm_printed(TODAY)
+    assert {x.id for x in confirmed} == printed_ids and all(x.status == "printed" for x in confirmed)
 
 
 def test_batch_skips_letters_another_workstation_claimed(demo_services: Services, tmp_path: Path) -> None:
@@ -140,7 +145,8 @@ def test_batch_skips_letters_another_workstation_claimed(demo_services: Services
             update(Letter).where(Letter.id == taken).values(claimed_by="other-host:1", claimed_at=fixed_now())
         )
     summary = demo_services.letters.batch(TODAY, tmp_path)
-    assert summary.letter_ids == queued[1:3]
+    seen = {*summary.letter_ids, *(h.letter_id for h in (*summary.held_back, *summary.no_address))}
+    assert seen == set(queued[1:3])
     assert demo_services.letters.show(taken).status == "queued"
 
 
@@ -310,23 +316,28 @@ def test_letter_commands(demo_services: Services, tmp_path: Path, capsys: pytest
         db,
         "letters",
         "batch",
-        "--date",
-        "2026-11-20",
         "--out",
         str(tmp_path / "run"),
         "--json",
     )
     assert code == 0
     summary = json.loads(out)
-    assert summary["count"] == len(queued)
-    assert Path(summary["combined_pdf"]).name == "2026-11-20-mail.pdf"
+    assert summary["count"] + len(summary["held_back"]) + len(summary["no_address"]) == len(queued)
+    run_day = summary["date"]
+    assert run_day >= TODAY.isoformat()  # the command runs on the real clock
+    assert Path(summary["combined_pdf"]).name == f"{run_day}-mail.pdf"
     assert all(Path(p).exists() for p in summary["letter_files"])
+    for held in summary["held_back"]:
+        assert held["reference"].startswith("PD-") and held["field"] and held["reason"]
+    first = next(x for x in queued if x["id"] in summary["letter_ids"])
+    code, out, _ = _cli(capsys, "--db", db, "letters", "confirm-printed", "--date", run_day, "--json")
+    assert code == 0 and {x["id"] for x in json.loads(out)} == set(summary["letter_ids"])
 
     code, out, err = _cli(
         capsys, "--db", db, "letter", "mark-sent", str(first["id"]), "--method", "certified", "--json"
     )
     assert code == 1 and "tracking number" in err and "Traceback" not in err
-    code, out, _ = _cli(
+    code, out, err = _cli(
         capsys,
         "--db",
         db,
@@ -341,10 +352,24 @@ def test_letter_commands(demo_services: Services, tmp_path: Path, capsys: pytest
         "2026-11-20",
         "--json",
     )
+    assert code == 1 and "before it was printed" in err and "Traceback" not in err
+    code, out, _ = _cli(
+        capsys,
+        "--db",
+        db,
+        "letter",
+        "mark-sent",
+        str(first["id"]),
+        "--method",
+        "certified",
+        "--tracking",
+        "9400 1",
+        "--on",
+        run_day,
+        "--json",
+    )
     assert code == 0
     sent = json.loads(out)
-    assert (
-        sent["status"] == "sent" and sent["sent_on"] == "2026-11-20" and sent["tracking_number"] == "9400 1"
-    )
+    assert sent["status"] == "sent" and sent["sent_on"] == run_day and sent["tracking_number"] == "9400 1"
     code, _, err = _cli(capsys, "--db", db, "letter", "mark-sent", str(first["id"]), "--method", "email")
     assert code == 1 and "already marked sent" in err

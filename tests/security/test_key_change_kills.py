@@ -111,8 +111,14 @@ def file_keyring(tmp_path: Path) -> FileKeyring:
     return backend
 
 
-CHANGES = ["encrypt-to-keyring", "encrypt-to-passphrase", "rotate-keyring", "keyring-to-passphrase",
-           "passphrase-to-passphrase", "passphrase-to-keyring"]
+CHANGES = [
+    "encrypt-to-keyring",
+    "encrypt-to-passphrase",
+    "rotate-keyring",
+    "keyring-to-passphrase",
+    "passphrase-to-passphrase",
+    "passphrase-to-keyring",
+]
 
 
 @pytest.mark.parametrize("change", CHANGES)
@@ -151,8 +157,9 @@ def test_a_kill_at_every_step_of_a_key_change_leaves_a_file_that_opens(
             else keys.NewSecret(crypto.new_random_key())
         )
 
-        def run_change(db: Path = db, name: str = name, old: bytes | None = old_key,
-                       new: keys.NewSecret = new) -> None:
+        def run_change(
+            db: Path = db, name: str = name, old: bytes | None = old_key, new: keys.NewSecret = new
+        ) -> None:
             if old is None:
                 keys.encrypt_file(db, store, name, new)
             else:
@@ -179,8 +186,12 @@ def test_a_kill_at_every_step_of_a_key_change_leaves_a_file_that_opens(
             assert "OLD" in notes[0] or "undone" in notes[0]
         assert not keys.journal_path(db).exists(), "the interrupted change was not resolved"
         # A second unlock needs no recovery and gives the same key.
-        again = unlock_key(db, store=store, passphrase=NEW_PHRASE if key == new.key and to_phrase
-                           else start_phrase, encrypt=False)
+        again = unlock_key(
+            db,
+            store=store,
+            passphrase=NEW_PHRASE if key == new.key and to_phrase else start_phrase,
+            encrypt=False,
+        )
         assert again == key
         _no_leftovers(folder, db)
         if not killed:

@@ -45,7 +45,15 @@ pytestmark = [
 
 KILLS = int(os.environ.get("PRIVDESK_KILLS", "20"))
 OPERATIONS = [
-    "import", "batch", "backup", "purge", "migrate-db", "rotate-key", "encrypt-db", "decrypt-db", "case",
+    "import",
+    "batch",
+    "backup",
+    "purge",
+    "migrate-db",
+    "rotate-key",
+    "encrypt-db",
+    "decrypt-db",
+    "case",
 ]
 EMAIL = (
     "From: Dana Quillfeather <dana.quillfeather@example.net>\r\nTo: privacy@mstis.example\r\n"
@@ -229,4 +237,3 @@ def _run(op: str, db: Path, folder: Path, *, kill_after: float | None) -> bool:
     os.kill(proc.pid, signal.SIGKILL)
     proc.join(timeout=30)
     return True
-

@@ -151,8 +151,9 @@ def test_the_forged_restore_is_refused_without_the_key_and_an_administrator(
         svc.close()
 
 
-def test_an_officer_cannot_restore_or_change_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_officer_cannot_restore_or_change_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = tmp_path / "live.db"
     with_accounts(db, encrypt=True)
     svc = Services.open(str(db), actor="olly", now=fixed_now)
@@ -187,12 +188,20 @@ def test_private_modes_for_the_data_folder_database_backups_and_logs(tmp_path: P
     env.pop("PRIVDESK_DB", None)
     demo = subprocess.run(
         [sys.executable, "-m", "privdesk", "--demo", "seed-demo"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert demo.returncode == 0, demo.stderr
     backup = subprocess.run(
         [sys.executable, "-m", "privdesk", "--demo", "backup"],
-        env=env, capture_output=True, text=True, timeout=120, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert backup.returncode == 0, backup.stderr
     data = next((home / "data").iterdir())

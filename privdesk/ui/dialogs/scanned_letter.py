@@ -17,7 +17,6 @@ from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QCheckBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from privdesk.services.dto import OrganizationDTO
 from privdesk.services.intake import ScannedLetter, scan_problem
 from privdesk.ui.dialogs.common import FormDialog, date_edit, organization_combo, to_date
+from privdesk.ui.widgets.files import open_file, open_files
 
 SCAN_FILTER = "Scans (*.pdf *.png *.jpg *.jpeg *.tif *.tiff);;All files (*)"
 MAX_PREVIEW_PAGES = 200  # a preview, not an archive: the stored original keeps every page
@@ -333,7 +333,7 @@ class ScannedLetterDialog(FormDialog):
 
     # -- files ----------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Add scanned pages", "", SCAN_FILTER)
+        paths = open_files(self, "scans", "Add scanned pages", SCAN_FILTER)
         self.add_files(paths)
 
     def add_files(self, paths: Sequence[str]) -> list[str]:
@@ -379,7 +379,7 @@ class ScannedLetterDialog(FormDialog):
             self.preview.set_documents([self.files[row]])
 
     def choose_envelope(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Envelope scan", "", SCAN_FILTER)
+        path = open_file(self, "scans", "Envelope scan", SCAN_FILTER)
         if path:
             self.set_envelope(path)
 

@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QFont
 
-from privdesk.domain.types import ItemStatus, RequestType
+from privdesk.domain.types import ItemStatus, RequestType, label_of
 from privdesk.services.dto import CaseFilter, CaseRow
 from privdesk.ui.icons import icon
 from privdesk.ui.theme import Tone, theme_watcher, tone_color
@@ -25,6 +25,8 @@ ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 # (id, header, sort key or None)
 COLUMNS: tuple[tuple[str, str, str | None], ...] = (
     ("due", "Next due", "due"),
+    ("days", "Days left / late", "due"),
+    ("due_next", "Due next", None),
     ("reference", "Reference", "reference"),
     ("consumer", "Consumer", "consumer"),
     ("types", "Requests", None),
@@ -37,10 +39,7 @@ COLUMNS: tuple[tuple[str, str, str | None], ...] = (
 
 
 def status_label(code: str) -> str:
-    try:
-        return ItemStatus(code).value.replace("_", " ").capitalize()
-    except ValueError:
-        return code
+    return label_of(code, ItemStatus)
 
 
 def type_label(code: str) -> str:
@@ -48,6 +47,23 @@ def type_label(code: str) -> str:
         return RequestType(code).label
     except ValueError:
         return code
+
+
+def column_of(key: str) -> int:
+    return next(i for i, (name, _, _) in enumerate(COLUMNS) if name == key)
+
+
+REFERENCE_COLUMN = column_of("reference")
+
+
+def days_words(days: int | None) -> str:
+    if days is None:
+        return ""
+    if days == 0:
+        return "due today"
+    if days > 0:
+        return f"{days} day{'s' if days != 1 else ''} left"
+    return f"{-days} day{'s' if days != -1 else ''} late"
 
 
 def due_text(row: CaseRow) -> str:
@@ -185,11 +201,15 @@ class CaseTableModel(QAbstractTableModel):
         row = self.row_at(index.row())
         column = COLUMNS[index.column()][0]
         if row is None:
-            return "…" if role == Qt.ItemDataRole.DisplayRole and index.column() == 1 else None
+            return "…" if role == Qt.ItemDataRole.DisplayRole and column == "reference" else None
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(row, column)
         if role == ROW_ROLE:
             return row
+        if column == "days" and role == Qt.ItemDataRole.ForegroundRole and (row.overdue or row.due_soon):
+            return self.due_brush(Tone.OVERDUE if row.overdue else Tone.DUE_SOON)
+        if column == "days" and role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if column == "due":
             if role == Qt.ItemDataRole.DecorationRole:
                 if row.overdue:
@@ -220,6 +240,10 @@ class CaseTableModel(QAbstractTableModel):
     def _text(row: CaseRow, column: str) -> str:
         if column == "due":
             return due_text(row)
+        if column == "days":
+            return days_words(row.days_left)
+        if column == "due_next":
+            return row.due_next
         if column == "reference":
             return row.reference
         if column == "consumer":

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
@@ -23,8 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.errors import ConflictError
-from privdesk.domain.types import RequestType
+from privdesk.domain.errors import ConflictError, NotFound
+from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
 from privdesk.services.casefile import CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.ui import settings as ui_settings
@@ -38,14 +42,30 @@ from privdesk.ui.dialogs.steps import (
     RespondDialog,
     VerificationDialog,
 )
+from privdesk.ui.errors import explain
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import status_label
 from privdesk.ui.models.records import display
+from privdesk.ui.pages.outbox import PagesCameOut, PrintLetter, print_pdf
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
+from privdesk.ui.widgets.elided import ElidedLabel
+from privdesk.ui.widgets.files import save_file, write_file
+from privdesk.ui.widgets.flow import FlowLayout
+from privdesk.ui.widgets.open_box import remember
+from privdesk.ui.widgets.preview import PreviewPane, print_widget
 
 if TYPE_CHECKING:
     from privdesk.ui.pages.cases import CasesPage
+
+LETTER_STATUS_WORDS = {
+    "queued": "To generate",
+    "generated": "Ready to print",
+    "printed": "Printed, not posted yet",
+    "sent": "Sent",
+    "returned": "Returned undelivered",
+    "void": "Void",
+}
 
 CLOCKS = (
     ("acknowledge_by", "Acknowledge by", "acknowledged_on"),
@@ -78,8 +98,10 @@ def case_differences(before: CaseDTO, after: CaseDTO) -> list[FieldDifference]:
             rows.append(
                 FieldDifference(
                     name,
-                    status_label(prev.status) + (f" ({prev.outcome})" if prev.outcome else ""),
-                    status_label(item.status) + (f" ({item.outcome})" if item.outcome else ""),
+                    status_label(prev.status)
+                    + (f" ({label_of(prev.outcome, Outcome)})" if prev.outcome else ""),
+                    status_label(item.status)
+                    + (f" ({label_of(item.outcome, Outcome)})" if item.outcome else ""),
                 )
             )
         for field, caption in (("respond_by", "respond by"), ("extended_respond_by", "extended to")):
@@ -119,6 +141,20 @@ class ConflictDialog:
         return choice is Choice.REAPPLY
 
 
+class ReopenDialog:
+    @classmethod
+    def ask(cls, parent: QWidget, reference: str) -> str:
+        """The reason for reopening ("" when cancelled)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(
+            parent,
+            "Reopen the case",
+            f"Why is {reference} reopened? (for example: the letter came back, the consumer wrote again)",
+        )
+        return text.strip() if ok else ""
+
+
 class ConfirmDialog:
     @classmethod
     def ask(cls, parent: QWidget, title: str, text: str) -> bool:
@@ -151,6 +187,7 @@ class CaseView(QWidget):
         self.reference = reference
         self.file: CaseFileDTO | None = None
         self.setObjectName(f"case_view_{reference}")
+        self.previews: dict[str, PreviewPane] = {}
         self._build()
 
     @property
@@ -159,13 +196,12 @@ class CaseView(QWidget):
 
     # -- layout -------------------------------------------------------------------------------
     def _build(self) -> None:
-        self.title = QLabel(self.reference)
+        self.title = ElidedLabel(self.reference)
         font = QFont(self.title.font())
         font.setPointSizeF(font.pointSizeF() * 1.5)
         font.setBold(True)
         self.title.setFont(font)
         self.title.setObjectName("case_title")
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts = QLabel("Loading…")
         self.facts.setObjectName("case_facts")
         self.facts.setWordWrap(True)
@@ -175,9 +211,9 @@ class CaseView(QWidget):
         self.next_button.setAccessibleName("Do the next step")
         self.next_button.setMinimumHeight(34)
         self.next_button.clicked.connect(self.next_action)
-        self.next_label = QLabel("")
+        self.next_label = ElidedLabel("")
         self.next_label.setObjectName("next_action_label")
-        step_buttons = QHBoxLayout()
+        step_buttons = FlowLayout()
         self.step_buttons: dict[str, QPushButton] = {}
         for key, text, slot in (
             ("acknowledge", "Acknowledge…", self.acknowledge),
@@ -187,13 +223,18 @@ class CaseView(QWidget):
             ("add_note", "Add note…", self.add_note),
             ("close_case", "Close case…", self.close_case),
             ("export_file", "Export case file…", self.export_file),
+            ("reopen", "Reopen…", self.reopen),
         ):
             button = QPushButton(text)
             button.setObjectName(f"{key}_button")
             button.clicked.connect(slot)
             self.step_buttons[key] = button
             step_buttons.addWidget(button)
-        step_buttons.addStretch(1)
+        self.step_buttons["reopen"].hide()
+        self.read_only_note = QLabel("")
+        self.read_only_note.setObjectName("read_only_note")
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.hide()
 
         self.clocks = QGridLayout()
         self.clocks.setHorizontalSpacing(18)
@@ -227,7 +268,10 @@ class CaseView(QWidget):
         header.addLayout(top)
         header.addWidget(self.warnings)
         header.addWidget(clocks_box)
-        header.addLayout(step_buttons)
+        steps_row = QWidget()
+        steps_row.setLayout(step_buttons)
+        header.addWidget(steps_row)
+        header.addWidget(self.read_only_note)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("case_tabs_inner")
@@ -284,6 +328,10 @@ class CaseView(QWidget):
         ui_settings.restore_splitter(tasks_tab, "case_tasks_notes")
         verification_tab = QWidget()
         verification_layout = QVBoxLayout(verification_tab)
+        self.verification_state = QLabel("")
+        self.verification_state.setObjectName("verification_state")
+        self.verification_state.setWordWrap(True)
+        verification_layout.addWidget(self.verification_state)
         verification_layout.addWidget(self.verification)
         verify_button = QPushButton("Record verification…")
         verify_button.setObjectName("verify_tab_button")
@@ -294,8 +342,8 @@ class CaseView(QWidget):
             (self.items, "Request items"),
             (verification_tab, "Verification"),
             (agent_tab, "Agent and authorization"),
-            (self.documents, "Documents"),
-            (self.letters, "Letters"),
+            (self._with_preview(self.documents, "document"), "Documents"),
+            (self._with_preview(self.letters, "letter"), "Letters"),
             (tasks_tab, "Tasks and notes"),
         ):
             self.tabs.addTab(widget, title)
@@ -320,7 +368,13 @@ class CaseView(QWidget):
             if number == self._load_number:
                 self.show_file(file)
 
-        self.page.call(lambda: services.casefile.load(self.reference), show_if_newest)
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, NotFound) and self.file is None:
+                self.page.case_not_found(self)  # one calm line, and no empty tab left behind
+            else:
+                self.page.show_error(exc)
+
+        self.page.call(lambda: services.casefile.load(self.reference), show_if_newest, failed=failed)
 
     def note_created(self, case: CaseDTO) -> None:
         """Keep the warnings given at intake (they are not recomputed against people matched later)."""
@@ -332,10 +386,21 @@ class CaseView(QWidget):
             from dataclasses import replace
 
             file = replace(file, case=replace(file.case, warnings=[*file.case.warnings, *extra]))
-        self.file = file
         case = file.case
+        if case.reference != self.reference:  # opened as "52": from now on under its full reference
+            self.reference = case.reference
+            self.setObjectName(f"case_view_{case.reference}")
+            if self.page.adopt_reference(self) is not self:
+                return  # the case was open in another tab already
+        first = self.file is None
+        self.file = file
+        if first:
+            remember(case.reference, case.consumer_name)
         self.title.setText(f"{case.reference} · {case.consumer_name}")
-        contact = " · ".join(x for x in (case.consumer_email, case.consumer_phone) if x)
+        address = ", ".join(
+            line.strip() for line in (case.consumer_address or "").splitlines() if line.strip()
+        )
+        contact = " · ".join(x for x in (case.consumer_email, case.consumer_phone, address) if x)
         agent = f"  ·  agent: {case.agent_name}" if case.agent_name else ""
         self.facts.setText(
             f"{case.organization_name} ({case.organization})  ·  {case.jurisdiction}  ·  "
@@ -352,8 +417,30 @@ class CaseView(QWidget):
         self._show_clocks(case)
         self._fill_tabs(file)
 
+    @property
+    def is_closed(self) -> bool:
+        return self.case is not None and self.case.status in ("closed", "withdrawn")
+
     def _show_next(self, case: CaseDTO) -> None:
         action = case.next_action
+        closed = case.status in ("closed", "withdrawn")
+        # A closed case is read-only: every step is off, Reopen is the one thing offered.
+        for key in ("acknowledge", "verify", "extend", "respond", "add_note", "close_case"):
+            self.step_buttons[key].setEnabled(not closed)
+        self.step_buttons["reopen"].setVisible(closed)
+        self.read_only_note.setVisible(closed)
+        if closed:
+            when = f" on {case.closed_on.isoformat()}" if case.closed_on else ""
+            self.read_only_note.setText(
+                f"This case was {'withdrawn' if case.status == 'withdrawn' else 'closed'}{when} and is "
+                "read-only. Reopen it to act on it again (the reason is kept in the audit trail)."
+            )
+            self.next_label.setText(f"{status_label(case.status)}{when}")
+            self.next_button.setText("Reopen…")
+            self.next_button.setIcon(icon("next"))
+            self.next_button.setEnabled(True)
+            self.next_button.setToolTip("Reopen the case to act on it again")
+            return
         if action is None or action.code == "none":
             self.next_label.setText(action.label if action else "Nothing due")
             self.next_button.setText("Nothing due")
@@ -369,9 +456,6 @@ class CaseView(QWidget):
             self.next_button.setIcon(icon("overdue"))
         else:
             self.next_button.setIcon(icon("next"))
-        is_open = case.status not in ("closed", "withdrawn")
-        for key in ("acknowledge", "verify", "extend", "respond"):
-            self.step_buttons[key].setEnabled(is_open)
 
     def _show_warnings(self, case: CaseDTO) -> None:
         while self.warnings_layout.count():
@@ -384,13 +468,21 @@ class CaseView(QWidget):
             if warning.earlier_reference and warning.earlier_reference not in warning.message:
                 text += f"  (earlier case {warning.earlier_reference}"
                 text += f", {warning.earlier_date.isoformat()})" if warning.earlier_date else ")"
-            label = QLabel(text)
+            label = QLabel(linked_references(text))
             label.setObjectName(f"warning_{warning.code}")
             label.setWordWrap(True)
             label.setToolTip(warning.basis or "")
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            label.setTextFormat(Qt.TextFormat.RichText)
+            label.setTextInteractionFlags(
+                Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.LinksAccessibleByMouse
+            )
+            label.linkActivated.connect(self._open_link)
             self.warnings_layout.addWidget(label)
         self.warnings.setVisible(bool(case.warnings))
+
+    def _open_link(self, link: str) -> None:
+        if link.startswith("case:"):
+            self.page.open_case(link.removeprefix("case:"))
 
     def _show_clocks(self, case: CaseDTO) -> None:
         while self.clocks.count():
@@ -412,38 +504,66 @@ class CaseView(QWidget):
 
     def _clock(
         self, item: ItemDTO, field: str, caption: str, done_field: str | None, case: CaseDTO
-    ) -> QLabel:
+    ) -> ElidedLabel:
         due: dt.date | None = getattr(item, field)
         done: dt.date | None = getattr(item, done_field) if done_field else None
         if field == "extended_respond_by" and item.extended_on is not None:
             caption = "Extended: respond by"
-        if due is None:
-            label = QLabel(f"{caption}: —")
+        pause = next((p for p in item.clock_pauses if p.end is None), None)
+        paused = pause is not None and field in ("respond_by", "extended_respond_by") and done is None
+        if pause is not None and paused:
+            left = f"; {pause.days_left} days left when it restarts" if pause.days_left is not None else ""
+            label = ElidedLabel(f"{caption}: clock paused since {pause.start.isoformat()}{left}")
+        elif due is None:
+            label = ElidedLabel(f"{caption}: —")
         elif done is not None:
-            label = QLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
+            label = ElidedLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
+        elif field == "respond_by" and item.extended_on is not None:
+            # The extension replaced this date: it is history, not a clock still running.
+            extended = item.extended_respond_by.isoformat() if item.extended_respond_by else "a later date"
+            label = ElidedLabel(f"{caption} {due.isoformat()}: superseded, extended to {extended}")
+            label.setEnabled(False)
+            label.setProperty("superseded", True)
         else:
             today = self.page.services.ctx.today()
             is_open = item.status not in ("responded", "closed", "withdrawn")
             late = (
                 is_open and due < today and (field != "extended_respond_by" or item.extended_on is not None)
             )
-            if field == "respond_by" and item.extended_on is not None:
-                late = False
             days = (due - today).days
-            when = f"{days} days left" if days >= 0 else f"{-days} days ago"
-            label = QLabel(f"{caption} {due.isoformat()} ({when})" + ("  ⚠ OVERDUE" if late else ""))
+            if not is_open:
+                when = "not needed: the request is finished"
+            elif late:
+                when = f"{-days} day{'s' if -days != 1 else ''} late"
+            elif days == 0:
+                when = "due today"
+            elif days < 0:
+                when = f"{-days} day{'s' if -days != 1 else ''} ago"
+            else:
+                when = f"{days} day{'s' if days != 1 else ''} left"
+            label = ElidedLabel(f"{'⚠ ' if late else ''}{caption} {due.isoformat()} ({when})")
             if late:
                 emphasize(label, tone=Tone.OVERDUE)
         basis = item.basis.get(field) or ""
         extra = item.basis.get("clock_start")
+        if "[U]" in basis and due is not None and not paused:
+            # An unconfirmed value in the rule files: say so on the clock itself, not only on hover.
+            label.setText("[U] " + label.text())
         tip = f"<b>{caption}</b><br>Legal basis: {basis}" if basis else f"{caption}: no basis recorded"
+        if "[U]" in basis:
+            tip += "<br><b>[U]</b>: unconfirmed in the law's text; check before relying on this date"
         if extra and field == "respond_by":
             tip += f"<br>Clock starts: {extra}"
+        if item.clock_started_on and field == "respond_by":
+            tip += f"<br>Clock started {item.clock_started_on.isoformat()} (relevant time)"
+        if item.basis.get("clock_pauses") and field == "respond_by":
+            tip += f"<br>Pauses: {item.basis['clock_pauses']}"
+        if item.basis.get("in_force") and due is None:
+            tip += f"<br>{item.basis['in_force']}"
         if item.rule_version:
             tip += f"<br><i>Rule version {item.rule_version}</i>"
         label.setToolTip(tip)
         label.setObjectName(f"clock_{item.type}_{field}")
-        label.setAccessibleName(label.text())
         return label
 
     def _fill_tabs(self, file: CaseFileDTO) -> None:
@@ -462,12 +582,12 @@ class CaseView(QWidget):
                         type_name(item.type)
                         + (f" (answered as {type_name(item.effective_type)})" if item.effective_type else ""),
                         status_label(item.status),
-                        display(item.outcome),
+                        label_of(item.outcome, Outcome) or "—",
                         display(item.acknowledged_on),
                         display(item.respond_by),
                         display(item.extended_respond_by if item.extended_on else None),
                         display(item.responded_on),
-                        display(item.verification_level).replace("_", " "),
+                        label_of(item.verification_level, VerificationLevel) or "—",
                     ]
                 )
             )
@@ -483,7 +603,7 @@ class CaseView(QWidget):
                     [
                         display(v.decided_at),
                         v.method.replace("_", " "),
-                        v.level_required.replace("_", " "),
+                        label_of(v.level_required, VerificationLevel),
                         points,
                         display(v.declaration_received),
                         display(v.account_reauthenticated),
@@ -493,6 +613,8 @@ class CaseView(QWidget):
             )
         if not file.verifications:
             self.verification.addTopLevelItem(QTreeWidgetItem(["No identity check recorded yet"]))
+        self.verification_state.setText(verification_summary(case))
+        emphasize(self.verification_state, "not met" in self.verification_state.text(), Tone.WARNING)
         if case.agent_name:
             holds = "the authorization holds" if file.authorization_holds else "no valid authorization yet"
             self.agent_label.setText(f"Brought by the agent {case.agent_name}: {holds}.")
@@ -515,26 +637,34 @@ class CaseView(QWidget):
             )
         self.documents.clear()
         for d in file.documents:
-            self.documents.addTopLevelItem(
-                QTreeWidgetItem(
-                    [d.kind, d.filename, d.content_type, f"{d.size:,} bytes", display(d.created_at)]
-                )
+            row = QTreeWidgetItem(
+                [
+                    d.kind.replace("_", " ").capitalize(),
+                    d.filename,
+                    d.content_type,
+                    f"{d.size:,} bytes",
+                    display(d.created_at),
+                ]
             )
+            row.setData(0, Qt.ItemDataRole.UserRole, d.id)
+            row.setToolTip(1, "Double-click to preview; right-click to save or print")
+            self.documents.addTopLevelItem(row)
         if not file.documents:
             self.documents.addTopLevelItem(QTreeWidgetItem(["No documents filed on this case"]))
         self.letters.clear()
         for letter in file.letters:
-            self.letters.addTopLevelItem(
-                QTreeWidgetItem(
-                    [
-                        letter.kind.replace("_", " "),
-                        letter.status,
-                        display(letter.created_at),
-                        display(letter.sent_on),
-                        display(letter.method),
-                    ]
-                )
+            row = QTreeWidgetItem(
+                [
+                    letter.title or letter.kind.replace("_", " "),
+                    LETTER_STATUS_WORDS.get(letter.status, letter.status),
+                    display(letter.created_at),
+                    display(letter.sent_on),
+                    display(letter.method).replace("_", " "),
+                ]
             )
+            row.setData(0, Qt.ItemDataRole.UserRole, letter.id)
+            row.setToolTip(0, "Double-click to preview; right-click to generate, save or print")
+            self.letters.addTopLevelItem(row)
         if not file.letters:
             self.letters.addTopLevelItem(QTreeWidgetItem(["No letters yet"]))
         self.tasks.clear()
@@ -565,6 +695,166 @@ class CaseView(QWidget):
         ):
             for col in range(tree.columnCount() - 1):
                 tree.resizeColumnToContents(col)
+
+    # -- documents and letters: preview, save, print ------------------------------------------
+    def _with_preview(self, tree: QTreeWidget, what: str) -> QSplitter:
+        pane = PreviewPane(f"Double-click a {what} to see it here.")
+        pane.setObjectName(f"{what}_preview")
+        tree.itemActivated.connect(lambda row, _col: self.open_row(what, row))
+        tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        tree.customContextMenuRequested.connect(lambda pos: self._row_menu(what, tree, pos))
+        pane.save_requested.connect(lambda: self.save_shown(what))
+        pane.print_requested.connect(lambda: self.print_shown(what))
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName(f"{what}s_splitter")
+        splitter.addWidget(tree)
+        splitter.addWidget(pane)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        self.previews[what] = pane
+        return splitter
+
+    def _row_menu(self, what: str, tree: QTreeWidget, pos: QPoint) -> None:
+        row = tree.itemAt(pos)
+        if row is None or row.data(0, Qt.ItemDataRole.UserRole) is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: self.open_row(what, row))
+        menu.addAction("Save as…", lambda: self.open_row(what, row, then=lambda: self.save_shown(what)))
+        menu.addAction("Print…", lambda: self.open_row(what, row, then=lambda: self.print_shown(what)))
+        if what == "letter" and self._letter_status(row) in ("queued", "generated"):
+            menu.addSeparator()
+            menu.addAction("Generate, preview and print…", lambda: self.generate_and_print(row))
+        menu.exec(tree.viewport().mapToGlobal(pos))
+
+    def _letter_status(self, row: QTreeWidgetItem) -> str:
+        number = row.data(0, Qt.ItemDataRole.UserRole)
+        found = next((x for x in self.file.letters if x.id == number), None) if self.file else None
+        return found.status if found else ""
+
+    def open_row(self, what: str, row: QTreeWidgetItem, then: Callable[[], None] | None = None) -> None:
+        """Load the file in a worker and show it in the tab's preview pane."""
+        number = row.data(0, Qt.ItemDataRole.UserRole)
+        if number is None:
+            return
+        services = self.page.services
+        pane = self.previews[what]
+        pane.clear(f"Opening {row.text(1) if what == 'document' else row.text(0)}…")
+        if what == "document":
+            doc = next(d for d in self.file.documents if d.id == number) if self.file else None
+            if doc is None:
+                return
+
+            def work() -> bytes:
+                return services.intake.original_bytes(int(number))
+
+            def shown(data: bytes) -> None:
+                pane.show_file(doc.filename, doc.content_type, data, f"{doc.filename} ({doc.kind})")
+                if then:
+                    then()
+
+        else:
+            title = row.text(0)
+
+            def work() -> bytes:
+                return services.letters.render(int(number))
+
+            def shown(data: bytes) -> None:
+                name = f"{self.reference}-{title}.pdf".replace(" ", "-")
+                pane.show_file(name, "application/pdf", data, f"{title} ({row.text(1).lower()})")
+                pane.letter_id = int(number)  # type: ignore[attr-defined]
+                if then:
+                    then()
+
+        def failed(exc: BaseException) -> None:
+            pane.clear(f"It could not be shown: {explain(exc)[1]}")
+
+        self.page.call(work, shown, failed=failed)
+
+    def save_shown(self, what: str) -> None:
+        pane = self.previews[what]
+        if not pane.data:
+            return
+        purpose = "letters" if what == "letter" else "documents"
+        target = save_file(self, purpose, f"Save the {what}", pane.filename, "All files (*)")
+        if not target:
+            return
+        data = pane.data
+
+        def work() -> str:
+            write_file(Path(target), data)
+            return target
+
+        self.page.call(work, lambda path: self.page.window_.statusBar().showMessage(f"Saved {path}", 8000))
+
+    def print_shown(self, what: str) -> None:
+        pane = self.previews[what]
+        if not pane.data:
+            return
+        printer = PrintLetter.ask(self)
+        if printer is None:
+            return
+        letter_id = getattr(pane, "letter_id", None)
+        letters = self.page.services.letters
+        data = pane.data
+
+        def recorded(_: object = None) -> None:
+            if what != "letter" or letter_id is None:
+                self.page.window_.statusBar().showMessage(f"Sent {pane.filename} to the printer.", 8000)
+                return
+            number = int(letter_id)
+
+            def work() -> bool:
+                # A generated letter becomes printed once the officer says the pages came out; one
+                # printed before, or sent, is only a copy.
+                return letters.show(number).status == "generated"
+
+            def asked(first_print: bool) -> None:
+                if not first_print:
+                    self.page.window_.statusBar().showMessage(f"Printed a copy of {pane.filename}.", 8000)
+                elif PagesCameOut.ask(self, pane.filename):
+                    self.page.call(
+                        lambda: letters.mark_printed([number]), lambda _: self._printed(), write=True
+                    )
+
+            self.page.call(work, asked)
+
+        if pane.kind == "pdf":  # vector through the print service where there is one, in a worker
+            self.page.call(lambda: print_pdf(data, printer), recorded)
+            return
+        try:
+            print_widget(pane, printer)
+        except OSError as exc:
+            self.page.show_error(exc)
+            return
+        recorded()
+
+    def _printed(self) -> None:
+        self.page.window_.statusBar().showMessage(
+            f"{self.reference}: letter printed; mark it sent in the Outbox once it is in the post.", 10_000
+        )
+        self.reload()
+
+    def generate_and_print(self, row: QTreeWidgetItem) -> None:
+        """The next letter in one flow: render and store it (when still queued), preview it, print it."""
+        number = int(row.data(0, Qt.ItemDataRole.UserRole))
+        letters = self.page.services.letters
+        pane = self.previews["letter"]
+        title = row.text(0)
+        pane.clear(f"Generating {title}…")
+
+        def work() -> bytes:
+            if letters.show(number).status == "queued":
+                letters.generate(number)
+            return letters.render(number)
+
+        def shown(data: bytes) -> None:
+            pane.show_file(f"{self.reference}-{title}.pdf".replace(" ", "-"), "application/pdf", data, title)
+            pane.letter_id = number  # type: ignore[attr-defined]
+            self.reload()
+            self.page.call(lambda: None, lambda _: self.print_shown("letter"))  # once the reload is asked
+
+        self.page.call(work, shown, write=True)
 
     # -- steps --------------------------------------------------------------------------------
     def apply_step(self, label: str, step: Callable[[int | None], CaseDTO]) -> None:
@@ -605,6 +895,9 @@ class CaseView(QWidget):
 
     def next_action(self) -> None:
         case = self.case
+        if case is not None and self.is_closed:
+            self.reopen()
+            return
         if case is None or case.next_action is None:
             return
         code = case.next_action.code
@@ -633,16 +926,7 @@ class CaseView(QWidget):
         case = self.case
         if case is None:
             return
-        levels = [i.verification_level for i in case.items if i.verification_level]
-        level = max(
-            levels,
-            key=lambda lv: (
-                ["none", "reasonable", "account", "reasonably_high"].index(lv)
-                if lv in ("none", "reasonable", "account", "reasonably_high")
-                else 0
-            ),
-            default="reasonable",
-        )
+        level = strictest_level([i.verification_level for i in case.items])
         data = VerificationDialog.ask(self, level)
         if data is not None:
             wf = self.page.services.workflow
@@ -752,6 +1036,16 @@ class CaseView(QWidget):
 
         self.page.call(again, noted, write=True)
 
+    def reopen(self) -> None:
+        case = self.case
+        if case is None or not self.is_closed:
+            return
+        reason = ReopenDialog.ask(self, case.reference)
+        if not reason:
+            return
+        wf = self.page.services.workflow
+        self.apply_step("reopening", lambda v: wf.reopen(self.reference, reason, expected_version=v))
+
     def close_case(self) -> None:
         case = self.case
         if case is None:
@@ -772,13 +1066,9 @@ class CaseView(QWidget):
         entries and a manifest of SHA-256s, written in a worker."""
         from pathlib import Path
 
-        from PySide6.QtWidgets import QFileDialog
-
         from privdesk.services.reports import ExportSummary
 
-        target, _ = QFileDialog.getSaveFileName(
-            self, "Export the case file", f"{self.reference}.zip", "ZIP archives (*.zip)"
-        )
+        target = save_file(self, "case files", "Export the case file", f"{self.reference}.zip", "ZIP (*.zip)")
         if not target:
             return
         reports = self.page.services.reports
@@ -817,6 +1107,38 @@ class CaseView(QWidget):
 
     def save_state(self) -> None:
         ui_settings.save_splitter(self.tasks_splitter, "case_tasks_notes")
+
+
+def verification_summary(case: CaseDTO) -> str:
+    """The level the law asks for this case and whether the checks recorded meet it, in words."""
+    needed = [i for i in case.items if i.verification_level not in (None, "none")]
+    if not needed:
+        return "Identity verification: none needed for these requests (the law forbids asking for it)."
+    level = label_of(strictest_level([i.verification_level for i in needed]), VerificationLevel)
+    results = {i.verification_result for i in needed}
+    if results == {"verified"}:
+        state = "met ✓"
+    elif "unverifiable" in results:
+        state = "not met: the consumer could not be verified (answer as unverifiable)"
+    elif "pending" in results:
+        state = "not met yet: more data points or the signed declaration are still needed"
+    else:
+        state = "not met yet: no check recorded"
+    return f"Identity verification required: {level.lower()} — {state}."
+
+
+_REFERENCE_IN_TEXT = re.compile(r"PD-[0-9]{4}-[0-9]{6,9}")
+
+
+def linked_references(text: str) -> str:
+    """Rich text with every case reference a link to that case (the rest escaped)."""
+    out, last = [], 0
+    for match in _REFERENCE_IN_TEXT.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        out.append(f'<a href="case:{match.group(0)}">{match.group(0)}</a>')
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out)
 
 
 def poa_summary(poa: dict[str, object] | None) -> str:

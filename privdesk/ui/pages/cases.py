@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPushButton,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -30,19 +29,22 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.types import ItemStatus, RequestType
 from privdesk.services.dto import CaseFilter
+from privdesk.services.saved_filters import SavedFilterService
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.icons import icon
-from privdesk.ui.models.case_table import COLUMNS, ROW_ROLE, CaseTableModel, status_label
+from privdesk.ui.models.case_table import COLUMNS, REFERENCE_COLUMN, ROW_ROLE, CaseTableModel, status_label
 from privdesk.ui.pages.base import Page
+from privdesk.ui.widgets.flow import flow_row
 
 if TYPE_CHECKING:
     from privdesk.services.cases import NewCase
     from privdesk.services.dto import CaseDTO
-    from privdesk.ui.main_window import MainWindow
     from privdesk.ui.pages.case_view import CaseView
+    from privdesk.ui.pages.host import PageHost
 
 SEARCH_DELAY_MS = 250
 SAVED_FILTERS_KEY = "cases/saved_filters"
+HEADER_KEY = "case_table_v2"  # v2: the "days left / late" and "due next" columns
 
 
 class QueueWidget(QWidget):
@@ -115,20 +117,26 @@ class QueueWidget(QWidget):
         bar1.addWidget(QLabel("Saved:"))
         bar1.addWidget(self.saved, 1)
         bar1.addWidget(self.save_button)
+        for combo in (self.status, self.organization, self.request_type):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(16)
+        self.saved.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        # The filters wrap onto a second line on a narrow window instead of widening it.
+        filters = flow_row(
+            [
+                self.status,
+                self.organization,
+                self.request_type,
+                self.overdue,
+                self.due_enabled,
+                self.due_before,
+                self.due_from_chip,
+                self.clear_button,
+            ]
+        )
         bar2 = QHBoxLayout()
-        for widget in (
-            self.status,
-            self.organization,
-            self.request_type,
-            self.overdue,
-            self.due_enabled,
-            self.due_before,
-            self.due_from_chip,
-            self.clear_button,
-        ):
-            bar2.addWidget(widget)
-        bar2.addStretch(1)
-        bar2.addWidget(self.count_label)
+        bar2.addWidget(filters, 1)
+        bar2.addWidget(self.count_label, 0, Qt.AlignmentFlag.AlignTop)
 
         services = page.window_
         self.model = CaseTableModel(
@@ -157,6 +165,8 @@ class QueueWidget(QWidget):
         bold.setBold(True)  # overdue dates are drawn bold, after the clock icon
         widths = {
             "due": QFontMetrics(bold).horizontalAdvance("2026-12-31 · overdue") + 48,
+            "days": 100,
+            "due_next": 190,
             "reference": 130,
             "consumer": 200,
             "types": 240,
@@ -171,7 +181,7 @@ class QueueWidget(QWidget):
         header.setStretchLastSection(True)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
-        ui_settings.restore_header(header, "case_table")
+        ui_settings.restore_header(header, HEADER_KEY)
         self.table.activated.connect(self.open_index)
         self.table.doubleClicked.connect(self.open_index)
         self.empty = QLabel("No cases match these filters.")
@@ -202,7 +212,8 @@ class QueueWidget(QWidget):
         self.clear_button.clicked.connect(self.clear)
         self.saved.activated.connect(self.load_saved)
         self.model.count_changed.connect(self.show_count)
-        self.load_saved_names()
+        self.saved_filters: dict[str, dict[str, Any]] = {}
+        self._show_saved_names({})
         self._applying = False
 
     # -- filters ------------------------------------------------------------------------------
@@ -275,27 +286,59 @@ class QueueWidget(QWidget):
         self.empty.setVisible(count == 0)
 
     # -- saved filters ------------------------------------------------------------------------
+    # Kept in the database per account (a search is often a consumer's name): never in the
+    # settings file. Filters saved there by an earlier privdesk are moved into the database.
+    def _saved_filters(self) -> SavedFilterService | None:
+        services = self.page.window_.services
+        return SavedFilterService(services.ctx) if services is not None else None
+
     def load_saved_names(self) -> None:
+        store = self._saved_filters()
+        if store is None:
+            self._show_saved_names({})
+            return
+        legacy = ui_settings.get_json(SAVED_FILTERS_KEY, None)
+
+        def work() -> dict[str, dict[str, Any]]:
+            if isinstance(legacy, dict) and legacy:
+                store.save_many({str(k): v for k, v in legacy.items() if isinstance(v, dict)})
+            return store.all()
+
+        def done(filters: dict[str, dict[str, Any]]) -> None:
+            if legacy is not None:
+                ui_settings.remove(SAVED_FILTERS_KEY)  # the clear-text copy goes once it is in the database
+            self._show_saved_names(filters)
+
+        self.page.call(work, done, write=True)
+
+    def _show_saved_names(self, filters: dict[str, dict[str, Any]]) -> None:
+        self.saved_filters = filters
+        current = self.saved.currentData()
         self.saved.clear()
         self.saved.addItem("—", None)
-        for name in sorted(ui_settings.get_json(SAVED_FILTERS_KEY, {})):
+        for name in sorted(filters):
             self.saved.addItem(name, name)
+        self._select(self.saved, current)
 
     def save_filter(self) -> None:
         name, ok = QInputDialog.getText(self, "Save filter", "Name for these filters:")
-        if not ok or not name.strip():
+        store = self._saved_filters()
+        if not ok or not name.strip() or store is None:
             return
-        saved = ui_settings.get_json(SAVED_FILTERS_KEY, {})
-        saved[name.strip()] = filter_to_json(self.current_filter())
-        ui_settings.set_json(SAVED_FILTERS_KEY, saved)
-        self.load_saved_names()
-        self._select(self.saved, name.strip())
+        label, data = name.strip(), filter_to_json(self.current_filter())
+
+        def saved(_result: object) -> None:
+            self.saved_filters[label] = data
+            self._show_saved_names(self.saved_filters)
+            self._select(self.saved, label)
+
+        self.page.call(lambda: store.save(label, data), saved, write=True)
 
     def load_saved(self, index: int) -> None:
         name = self.saved.itemData(index)
         if name is None:
             return
-        data = ui_settings.get_json(SAVED_FILTERS_KEY, {}).get(name)
+        data = self.saved_filters.get(name)
         if isinstance(data, dict):
             self.set_filter_widgets(filter_from_json(data))
 
@@ -307,7 +350,7 @@ class QueueWidget(QWidget):
             action = menu.addAction(title)
             action.setCheckable(True)
             action.setChecked(not header.isSectionHidden(i))
-            action.setEnabled(i != 1)  # the reference always stays
+            action.setEnabled(i != REFERENCE_COLUMN)  # the reference always stays
             action.toggled.connect(lambda checked, col=i: header.setSectionHidden(col, not checked))
         menu.exec(header.mapToGlobal(pos))
 
@@ -317,7 +360,7 @@ class QueueWidget(QWidget):
             self.page.open_case(row.reference)
 
     def save_state(self) -> None:
-        ui_settings.save_header(self.table.horizontalHeader(), "case_table")
+        ui_settings.save_header(self.table.horizontalHeader(), HEADER_KEY)
 
 
 def filter_to_json(f: CaseFilter) -> dict[str, Any]:
@@ -345,7 +388,7 @@ class CasesPage(Page):
     title = "Cases"
     icon_name = "cases"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.queue = QueueWidget(self)
         self.tabs = QTabWidget()
@@ -356,18 +399,6 @@ class CasesPage(Page):
         self.tabs.tabBar().setTabButton(0, self.tabs.tabBar().ButtonPosition.RightSide, None)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
-        new_button = QPushButton(icon("new_case"), "New case")
-        new_button.setObjectName("new_case_button")
-        new_button.clicked.connect(lambda: self.new_case(phone=False))
-        phone_button = QPushButton(icon("phone"), "From a phone call")
-        phone_button.setObjectName("new_phone_case_button")
-        phone_button.clicked.connect(lambda: self.new_case(phone=True))
-        corner = QWidget()
-        corner_layout = QHBoxLayout(corner)
-        corner_layout.setContentsMargins(0, 0, 4, 0)
-        corner_layout.addWidget(new_button)
-        corner_layout.addWidget(phone_button)
-        self.tabs.setCornerWidget(corner)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.tabs)
@@ -381,6 +412,7 @@ class CasesPage(Page):
         if self._first:
             self._first = False
             self.queue.set_filter_widgets(CaseFilter(open_only=True))
+            self.queue.load_saved_names()
         else:
             self.queue.apply()
         self.call(lambda: [o.slug for o in self.services.organizations.list()], self.queue.set_organizations)
@@ -417,8 +449,39 @@ class CasesPage(Page):
         view = CaseView(self, reference)
         index = self.tabs.addTab(view, reference)
         self.tabs.setTabToolTip(index, reference)
+        # A plain ×: the style's own close button is a red box in some themes and reads as an error.
+        close = QToolButton()
+        close.setObjectName("close_case_tab")
+        close.setIcon(icon("close"))
+        close.setAutoRaise(True)
+        close.setToolTip("Close this case's tab (Ctrl+W)")
+        close.setAccessibleName("Close tab")
+        close.clicked.connect(lambda: self.close_tab(self.tabs.indexOf(view)))
+        self.tabs.tabBar().setTabButton(index, self.tabs.tabBar().ButtonPosition.RightSide, close)
         self.tabs.setCurrentIndex(index)
         view.reload()
+        return view
+
+    def case_not_found(self, view: CaseView) -> None:
+        """A case asked for that does not exist: its tab goes, one line says so."""
+        index = self.tabs.indexOf(view)
+        if index > 0:
+            self.close_tab(index)
+        self.window_.statusBar().showMessage(
+            f"No case {view.reference}: check the number (for example 52 or PD-2026-000052), or search "
+            "by name, email or phone with Ctrl+K.",
+            10_000,
+        )
+
+    def adopt_reference(self, view: CaseView) -> CaseView:
+        """``view`` learnt its full reference: if another tab shows that case, keep that one."""
+        for other in self.case_views():
+            if other is not view and other.reference == view.reference:
+                index = self.tabs.indexOf(view)
+                self.tabs.setCurrentWidget(other)
+                if index > 0:
+                    self.close_tab(index)
+                return other
         return view
 
     def close_tab(self, index: int) -> None:

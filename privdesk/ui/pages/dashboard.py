@@ -19,13 +19,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from privdesk.services.dashboard import DashboardDTO, week_start
+from privdesk.services.cases import DUE_SOON_DAYS
+from privdesk.services.dashboard import DashboardDTO
 from privdesk.ui.models.case_table import status_label, type_label
 from privdesk.ui.pages.base import Page
 from privdesk.ui.theme import style_chart
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class Tile(QPushButton):
@@ -64,7 +65,7 @@ class DashboardPage(Page):
     icon_name = "dashboard"
     summary_shown = Signal()  # the figures on screen are the latest
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.summary: DashboardDTO | None = None
         heading = QLabel("Today")
@@ -76,7 +77,9 @@ class DashboardPage(Page):
         self.tiles = {
             "overdue": Tile("Overdue", "Open cases whose next step is past its deadline"),
             "due_today": Tile("Due today", "Open cases with a step due today (overdue ones are not counted)"),
-            "due_this_week": Tile("Due this week", "Open cases with a step due between today and Sunday"),
+            "due_this_week": Tile(
+                "Due within 7 days", 'Open cases with a step due from today to seven days ahead ("due soon")'
+            ),
             "waiting": Tile(
                 "Waiting on the consumer", "Waiting for identity verification or an agent's authorization"
             ),
@@ -214,12 +217,12 @@ class DashboardPage(Page):
 
     def open_queue(self, key: str) -> None:
         today = self.summary.today if self.summary else dt.date.today()
-        sunday = week_start(today) + dt.timedelta(days=6)
+        soon = today + dt.timedelta(days=DUE_SOON_DAYS)
         choices: dict[str, dict[str, object]] = {
             "overdue": {"overdue": True},
             # The same windows as the tiles' numbers: overdue cases are in neither list.
             "due_today": {"due_from": today, "due_before": today, "open_only": True},
-            "due_this_week": {"due_from": today, "due_before": sunday, "open_only": True},
+            "due_this_week": {"due_from": today, "due_before": soon, "open_only": True},
             "waiting": {"status": "awaiting_verification"},
             "open": {"open_only": True},
         }

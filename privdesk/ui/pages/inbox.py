@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.domain.display import display_safe
+from privdesk.domain.due import age_words
 from privdesk.domain.errors import DomainError
 from privdesk.services.intake import (
     FetchReportDTO,
@@ -47,14 +48,16 @@ from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
 from privdesk.ui.dialogs.intake_steps import AttachToCaseDialog, SetAsideDialog
 from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog, ScanPreview
 from privdesk.ui.icons import icon
-from privdesk.ui.models.case_table import type_label
+from privdesk.ui.models.case_table import days_words, type_label
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
-from privdesk.ui.pages.consumers import table
 from privdesk.ui.tasks import Task
+from privdesk.ui.widgets.files import open_files
+from privdesk.ui.widgets.flow import FlowLayout
+from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 EMAIL_SUFFIXES = (".eml", ".msg")
 BODY_LIMIT = 200_000  # characters of the original text shown; the stored original stays whole
@@ -238,7 +241,7 @@ class MailboxScheduler(QObject):
     TICK_MS = 30_000
     FIRST_TICK_MS = 5_000
 
-    def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
+    def __init__(self, window: PageHost, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.window = window
         self.timer = QTimer(self)
@@ -283,11 +286,18 @@ class MailboxScheduler(QObject):
             return False
         self.busy = True
         wanted = set(account_ids) if account_ids is not None else None
-        self.window.runner.run(
-            services.intake.mailboxes,
-            lambda boxes: self._run([b for b in boxes if wanted is None or b.id in wanted]),
-            self._failed,
-        )
+
+        def listed(boxes: list[MailboxDTO]) -> None:
+            if not boxes:  # not an error: there is simply nothing to fetch from
+                self.busy = False
+                self._set_status(
+                    "No mailbox is set up yet: Settings › Mailboxes adds one. Until then, drag emails onto "
+                    "the window or import them (Ctrl+I)."
+                )
+                return
+            self._run([b for b in boxes if wanted is None or b.id in wanted])
+
+        self.window.runner.run(services.intake.mailboxes, listed, self._failed)
         return True
 
     def _run(self, boxes: list[MailboxDTO]) -> None:
@@ -341,11 +351,34 @@ class MailboxScheduler(QObject):
         self.status_changed.emit(text)
 
 
+CLOCK_TIP = (
+    "The date the answer would be due by law if a case were made from this item now, counted from the "
+    "day it was received"
+)
+
+
+class LateIntakeConfirm:
+    @classmethod
+    def ask(cls, parent: QWidget, received: dt.date, due: dt.date, today: dt.date) -> bool:
+        """Making a case whose deadlines have all passed: say so first."""
+        late = (today - due).days
+        answer = QMessageBox.question(
+            parent,
+            "Every deadline has passed",
+            f"This request was received on {received.isoformat()}: the answer was due by "
+            f"{due.isoformat()}, {late} day{'s' if late != 1 else ''} ago. The case will be overdue from "
+            "the moment it is made.\n\nMake the case anyway (and answer it as soon as possible)?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+
 class InboxPage(Page):
     title = "Inbox"
     icon_name = "inbox"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.items = RecordTableModel(
             [
@@ -355,6 +388,8 @@ class InboxPage(Page):
                     icon=lambda i: icon("warning") if i.warnings else None,
                     tooltip=lambda i: "\n".join(display_safe(w) for w in i.warning_messages),
                 ),
+                Column("Waiting", lambda i: age_words(i.received_on, self._today())),
+                Column("Respond by, if made a case", self._clock_text, tooltip=lambda i: CLOCK_TIP),
                 Column("Channel", lambda i: i.channel),
                 Column("Sender", lambda i: display_safe(i.sender_name or i.sender_address, limit=200)),
                 Column("Subject", lambda i: display_safe(i.subject, limit=300)),
@@ -380,23 +415,27 @@ class InboxPage(Page):
         self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
         self.call_button = self._button("call_note_button", "Log a call…", self.log_call, "phone")
         self.letter_button = self._button("letter_button", "Log a letter…", self.log_letter)
+        self.web_form_button = self._button("web_form_button", "Web form (CSV)…", self.import_web_form)
+        self.web_form_button.setToolTip(
+            "Import requests exported from a web form as CSV: each row becomes an item here"
+        )
         self.fetch_button = self._button("fetch_mail_button", "Fetch mail", self.fetch_mail, "refresh")
         self.make_case_button = self._button("make_case_button", "Make case…", self.make_case, "new_case")
         self.attach_button = self._button("attach_button", "Attach to case…", self.attach_to_case)
         self.set_aside_button = self._button("set_aside_button", "Set aside…", self.set_aside)
         self.progress = WorkProgress("import_progress")
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps on a narrow window instead of widening it
         for button in (
             self.import_button,
             self.call_button,
             self.letter_button,
+            self.web_form_button,
             self.fetch_button,
             self.make_case_button,
             self.attach_button,
             self.set_aside_button,
         ):
             buttons.addWidget(button)
-        buttons.addStretch(1)
         buttons.addWidget(self.count_label)
         self.detail = QTextBrowser()
         self.detail.setObjectName("intake_detail")
@@ -498,9 +537,7 @@ class InboxPage(Page):
 
     # -- importing --------------------------------------------------------------------------------
     def choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(
-            self, "Import emails", "", "Emails (*.eml *.msg);;All files (*)"
-        )
+        paths = open_files(self, "emails", "Import emails", "Emails (*.eml *.msg);;All files (*)")
         if paths:
             self.import_files(paths)
 
@@ -584,6 +621,52 @@ class InboxPage(Page):
         self.window_.statusBar().showMessage(message, 5000)
         self.refresh(select=result.intake_id)
 
+    def import_web_form(self) -> None:
+        """A web form's CSV export: map its columns (remembered), then each row becomes an item."""
+        from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns, guess_mapping
+        from privdesk.ui.dialogs.web_form import WebFormDialog
+        from privdesk.ui.widgets.files import open_file
+
+        path = open_file(self, "web forms", "Import web form requests", "CSV files (*.csv);;All files (*)")
+        if not path:
+            return
+        services = self.services
+
+        def read() -> tuple[str, list[str], list[tuple[str, str]]]:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                text = handle.read(20_000_000)
+            organizations = [(o.slug, o.display_name) for o in services.organizations.list()]
+            return text, csv_columns(text), organizations
+
+        def chosen(found: tuple[str, list[str], list[tuple[str, str]]]) -> None:
+            text, columns, organizations = found
+            if not columns:
+                self.outcome_label.setText(f"{Path(path).name} has no header row: nothing was imported.")
+                return
+            choice = WebFormDialog.ask(
+                self, Path(path).name, columns, FIELDS, REQUIRED, guess_mapping(columns), organizations
+            )
+            if choice is None:
+                return
+
+            def imported(result: Any) -> None:
+                count = len(result.imported)
+                message = f"Imported {count} of {result.rows} web form row{'s' if result.rows != 1 else ''}"
+                if result.problems:
+                    message += "; not imported: " + "; ".join(result.problems[:5])
+                    message += "…" if len(result.problems) > 5 else ""
+                self.outcome_label.setText(message + ".")
+                self.window_.statusBar().showMessage(message.split(";")[0] + ".", 8000)
+                self.refresh()
+
+            self.call(
+                lambda: services.intake.import_web_form(choice.organization, text, choice.mapping),
+                imported,
+                write=True,
+            )
+
+        self.call(read, chosen)
+
     def fetch_mail(self) -> None:
         if not self.scheduler.fetch_now():
             self.window_.statusBar().showMessage("Mail is being fetched already.", 3000)
@@ -593,6 +676,33 @@ class InboxPage(Page):
         self.fetch_button.setEnabled(not self.scheduler.busy)
 
     # -- decisions --------------------------------------------------------------------------------
+    # -- the clock an item would start ---------------------------------------------------------
+    def _today(self) -> dt.date:
+        services = self.window_.services
+        return services.ctx.today() if services is not None else dt.date.today()
+
+    def _respond_by(
+        self, jurisdiction: str | None, types: Sequence[str], received: dt.date
+    ) -> dt.date | None:
+        """The earliest statutory answer date if a case were made now from these facts."""
+        services = self.window_.services
+        if services is None or not jurisdiction or not types:
+            return None
+        dates = []
+        for request_type in types:
+            try:
+                dates.append(services.ctx.rulebook.deadlines(jurisdiction, request_type, received).respond_by)
+            except Exception:
+                continue
+        known = [d for d in dates if d is not None]
+        return min(known) if known else None
+
+    def _clock_text(self, item: Any) -> str:
+        due = self._respond_by(item.jurisdiction, item.types, item.received_on)
+        if due is None:
+            return "—"
+        return f"{due.isoformat()} ({days_words((due - self._today()).days)})"
+
     def make_case(self) -> None:
         item = self.current_item()
         if item is None:
@@ -603,6 +713,11 @@ class InboxPage(Page):
             suggestion, organizations, jurisdictions = found
             confirmed = IntakeCaseDialog.ask(self, suggestion, organizations, jurisdictions)
             if confirmed is None:
+                return
+            received = confirmed.received or item.received_on
+            due = self._respond_by(confirmed.jurisdiction, confirmed.types, received)
+            today = self._today()
+            if due is not None and due < today and not LateIntakeConfirm.ask(self, received, due, today):
                 return
             self.call(
                 lambda: services.intake.make_case(item.id, confirmed),

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -57,9 +56,10 @@ from privdesk.ui.dialogs.conflict import ChangedBy, Choice, ConflictDialog, Fiel
 from privdesk.ui.models.case_table import type_label
 from privdesk.ui.pages.base import Page
 from privdesk.ui.undo import push_saved
+from privdesk.ui.widgets.files import open_file, save_file
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 ROLE_LABELS = {"business": "Business", "service_provider": "Service provider", "both": "Both"}
 CHANNEL_LABELS = {
@@ -180,7 +180,7 @@ class OrganizationsPage(Page):
     title = "Organizations"
     icon_name = "organizations"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.orgs: list[OrganizationDTO] = []
         self.base: OrganizationDTO | None = None  # as loaded into the form
@@ -960,9 +960,7 @@ class OrganizationsPage(Page):
     def choose_logo(self) -> None:
         if self.base is None:
             return
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Choose the letterhead logo", "", "Images (*.png *.jpg *.jpeg)"
-        )
+        path = open_file(self, "logos", "Choose the letterhead logo", "Images (*.png *.jpg *.jpeg)")
         if path:
             self.set_logo(Path(path))
 
@@ -1018,7 +1016,7 @@ class OrganizationsPage(Page):
     def import_profile(self) -> None:
         if not self.confirm_leave():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "Import organization profile", "", "Profiles (*.toml)")
+        path = open_file(self, "profiles", "Import organization profile", "Profiles (*.toml)")
         if path:
             self.call(
                 lambda: self.services.organizations.import_profile_file(Path(path)),
@@ -1030,9 +1028,7 @@ class OrganizationsPage(Page):
         if self.base is None:
             return
         slug = self.base.slug
-        path, _ = QFileDialog.getSaveFileName(
-            self, "Export organization profile", f"{slug}.toml", "Profiles (*.toml)"
-        )
+        path = save_file(self, "profiles", "Export organization profile", f"{slug}.toml", "Profiles (*.toml)")
         if path:
             self.export_to(Path(path))
 

@@ -7,6 +7,8 @@ rendered from the case as it stands.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +22,9 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -39,11 +41,13 @@ from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
 from privdesk.ui.icons import icon
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.pages.base import MessageLine, Page
-from privdesk.ui.pages.consumers import table
 from privdesk.ui.pages.inbox import WorkProgress
+from privdesk.ui.widgets.files import save_file
+from privdesk.ui.widgets.flow import FlowLayout
+from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 STATUS_FILTERS = (
     (None, "All letters"),
@@ -142,24 +146,86 @@ class PrintLetter:
         return printer if dialog.exec() == QPrintDialog.DialogCode.Accepted else None
 
 
-def print_document(document: QPdfDocument, printer: QPrinter) -> None:
-    """Paint each page of the PDF onto the printer at the printer's resolution."""
+RASTER_DPI_CAP = 300  # painting pages as images: more than this only makes the job huge
+
+
+def print_pdf(
+    data: bytes,
+    printer: QPrinter,
+    report: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> str:
+    """Print a PDF; runs in a worker thread (QPrinter may be painted there). Returns how it was sent.
+
+    To a real printer on a system with a print spooler (CUPS ``lp``), the PDF itself is handed over:
+    vector pages, the same bytes as the stored record. Otherwise (a PDF file target, no spooler) each
+    page is painted at the printer's resolution, capped at 300 dpi.
+    """
+    spooler = shutil.which("lp")
+    name = printer.printerName()
+    if spooler and name and printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
+        if report is not None:
+            report(0, 1)
+        args = [
+            spooler,
+            "-d",
+            name,
+            "-n",
+            str(max(1, printer.copyCount())),
+            "-t",
+            printer.docName() or "letter",
+        ]
+        completed = subprocess.run(args, input=data, capture_output=True, timeout=120, check=False)
+        if completed.returncode != 0:
+            raise OSError(
+                completed.stderr.decode("utf-8", "replace").strip() or "the print service refused the job"
+            )
+        if report is not None:
+            report(1, 1)
+        return "sent to the print service"
+    document = QPdfDocument()
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    document.load(buffer)
     painter = QPainter()
     if not painter.begin(printer):
         raise OSError("the printer could not be started")
     try:
-        for page in range(document.pageCount()):
+        pages = document.pageCount()
+        dpi = min(printer.resolution(), RASTER_DPI_CAP)
+        for page in range(pages):
+            if cancelled is not None and cancelled():
+                raise Cancelled()
             if page:
                 printer.newPage()
             target = painter.viewport()
             size = document.pagePointSize(page)
-            dpi = printer.resolution()
             pixels = QSize(int(size.width() / 72 * dpi), int(size.height() / 72 * dpi))
             image = document.render(page, pixels)
             scaled = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
             painter.drawImage(target.topLeft(), image.scaled(scaled))
+            if report is not None:
+                report(page + 1, pages)
     finally:
         painter.end()
+        document.close()
+        buffer.close()
+    return "printed"
+
+
+class PagesCameOut:
+    """Asks whether the printed pages came out; "printed" is recorded only on yes (tests replace ``ask``)."""
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, what: str) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            "Printed?",
+            f"Did the pages of {what} come out of the printer complete and readable?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
 
 def pdf_bytes(letters: LetterService, letter: OutboxLetterDTO) -> bytes:
@@ -174,7 +240,7 @@ class OutboxPage(Page):
     title = "Outbox"
     icon_name = "outbox"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.letters = RecordTableModel(
             [
@@ -214,9 +280,18 @@ class OutboxPage(Page):
         self.print_button = self._button("print_button", "Print…", self.print_letter)
         self.sent_button = self._button("mark_sent_button", "Mark sent…", self.mark_sent)
         self.returned_button = self._button("mark_returned_button", "Mark returned…", self.mark_returned)
-        self.batch_button = self._button("batch_button", "Print today's batch…", self.print_batch)
+        self.batch_button = self._button("batch_button", "Prepare today's batch…", self.print_batch)
+        self.confirm_button = self._button("confirm_printed_button", "Pages came out", self.confirm_printed)
+        self.confirm_button.setToolTip("Record today's run as printed once its pages came out of the printer")
         self.progress = WorkProgress("batch_progress")
-        top = QHBoxLayout()
+        # What the last run did not print, and why: case, field, reason (and where to email).
+        self.held = QPlainTextEdit()
+        self.held.setObjectName("batch_held_back")
+        self.held.setAccessibleName("Letters the print run held back")
+        self.held.setReadOnly(True)
+        self.held.setMaximumHeight(120)
+        self.held.hide()
+        top = FlowLayout()  # wraps on a narrow window instead of widening it
         top.addWidget(QLabel("Show:"))
         top.addWidget(self.status)
         for button in (
@@ -227,8 +302,8 @@ class OutboxPage(Page):
             self.returned_button,
         ):
             top.addWidget(button)
-        top.addStretch(1)
         top.addWidget(self.batch_button)
+        top.addWidget(self.confirm_button)
         top.addWidget(self.count_label)
         # The document reads from the buffer for as long as it is open: both live as long as the page.
         self.document = QPdfDocument(self)
@@ -252,6 +327,7 @@ class OutboxPage(Page):
         layout.addLayout(top)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
+        layout.addWidget(self.held)
         layout.addWidget(self.splitter, 1)  # the list and the preview take the height, not the labels
         self.view.selectionModel().selectionChanged.connect(lambda *_: self._selected())
         self._update_buttons()
@@ -349,7 +425,7 @@ class OutboxPage(Page):
         if letter is None:
             return
         suggested = f"{letter.case_reference}-{letter.kind}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the letter as PDF", suggested, "PDF (*.pdf)")
+        path = save_file(self, "letters", "Export the letter as PDF", suggested, "PDF (*.pdf)")
         if not path:
             return
         target = Path(path if path.lower().endswith(".pdf") else f"{path}.pdf")
@@ -364,23 +440,42 @@ class OutboxPage(Page):
 
     def print_letter(self) -> None:
         letter = self.current_letter()
-        if letter is None or self.preview_letter_id != letter.id or self.document.pageCount() == 0:
-            self.message.setText("Wait for the preview to load, then print.")
+        if letter is None or self.progress.running:
             return
         printer = PrintLetter.ask(self)
         if printer is None:
             return
-        try:
-            print_document(self.document, printer)
-        except OSError as exc:
-            self.show_error(exc)
-            return
-        if letter.status == LetterStatus.GENERATED.value:
+        letters = self.services.letters
+
+        def work(token: Any, report: Callable[[int, int], None]) -> str:
+            return print_pdf(pdf_bytes(letters, letter), printer, report, lambda: token.cancelled)
+
+        def done(how: str) -> None:
+            self.progress.finish()
+            self._update_buttons()
+            if letter.status != LetterStatus.GENERATED.value:
+                self.message.setText(f"Letter for {letter.case_reference} {how}.")
+                return
+            if not PagesCameOut.ask(self, f"the letter for {letter.case_reference}"):
+                self.message.setText(f"Letter for {letter.case_reference} not recorded as printed.")
+                return
             self.call(
-                lambda: self.services.letters.mark_printed([letter.id]),
+                lambda: letters.mark_printed([letter.id]),
                 self._changed(f"Letter for {letter.case_reference} printed."),
                 write=True,
             )
+
+        def failed(exc: BaseException) -> None:
+            self.progress.finish()
+            self._update_buttons()
+            if isinstance(exc, Cancelled):
+                self.message.setText("Printing cancelled: the letter is not recorded as printed.")
+            else:
+                self.show_error(exc)
+
+        task = self.window_.runner.run(work, done, failed, progress=self.progress.report)
+        self.progress.start(f"Printing the letter for {letter.case_reference}…", task)
+        self._update_buttons()
 
     def mark_sent(self) -> None:
         letter = self.current_letter()
@@ -423,13 +518,15 @@ class OutboxPage(Page):
         def done(summary: BatchSummary) -> None:
             self.progress.finish()
             if summary.count == 0:
-                self.message.setText("No letter is waiting to be printed.")
+                self.message.setText("No letter is ready to be printed.")
             else:
                 assert summary.combined_pdf is not None
                 self.message.setText(
-                    f"{summary.count} letters printed to {summary.combined_pdf.name} "
-                    "with the address sheet and labels."
+                    f"{summary.count} letters ({summary.envelopes} envelopes) written to "
+                    f"{summary.combined_pdf.name} with the address sheet and labels. Print it, then "
+                    "press \u201cPages came out\u201d."
                 )
+            self.show_held(summary)
             self._update_buttons()
             self.refresh()
 
@@ -444,6 +541,33 @@ class OutboxPage(Page):
         task = self.window_.runner.run(work, done, failed, write=True, progress=self.progress.report)
         self.progress.start("Printing today's letters…", task)
         self._update_buttons()
+
+    def show_held(self, summary: BatchSummary) -> None:
+        lines: list[str] = []
+        if summary.checks:
+            lines.append("Check before sealing:")
+            lines.extend(f"  {display_safe(str(h), limit=400)}" for h in summary.checks)
+        if summary.held_back:
+            lines.append(f"Held back ({len(summary.held_back)}), still queued:")
+            lines.extend(f"  {display_safe(str(h), limit=400)}" for h in summary.held_back)
+        if summary.no_address:
+            lines.append(f"No postal address: email or find an address ({len(summary.no_address)}):")
+            lines.extend(
+                f"  {display_safe(str(h), limit=400)}" + (f" <{h.email}>" if h.email else "")
+                for h in summary.no_address
+            )
+        self.held.setPlainText("\n".join(lines))
+        self.held.setVisible(bool(lines))
+
+    def confirm_printed(self) -> None:
+        today = self.services.ctx.today()
+
+        def done(printed: list[OutboxLetterDTO]) -> None:
+            self.message.setText(f"{len(printed)} letters recorded as printed.")
+            self.held.hide()
+            self.refresh()
+
+        self.call(lambda: self.services.letters.confirm_printed(today), done, write=True)
 
     def save_state(self) -> None:
         ui_settings.save_splitter(self.splitter, "outbox")

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -61,9 +60,11 @@ from privdesk.ui.models.reports import (
 )
 from privdesk.ui.pages.base import Page
 from privdesk.ui.theme import style_chart
+from privdesk.ui.widgets.files import save_file
+from privdesk.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 # The reports in the chooser: key, label.
 REPORTS = (
@@ -132,7 +133,7 @@ class PurgeConfirm:
 
 def save_path(parent: QWidget, title: str, suggested: str, fmt: str) -> Path | None:
     """Where to write an export (asked with the file dialog); the suffix is added when missing."""
-    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, FORMAT_FILTERS[fmt])
+    path = save_file(parent, "reports", title, suggested, FORMAT_FILTERS[fmt])
     if not path:
         return None
     return Path(path if path.lower().endswith(f".{fmt}") else f"{path}.{fmt}")
@@ -215,7 +216,7 @@ class ReportsPage(Page):
     title = "Reports"
     icon_name = "reports"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.results: dict[str, Any] = {}  # report key -> the result on screen
         self._generation = 0  # answers to older requests are dropped
@@ -243,10 +244,9 @@ class ReportsPage(Page):
         self.date_to = self._date_edit("report_to", "To")
         self.parameters: dict[str, list[QWidget]] = {}
         self.param_labels: dict[QWidget, QLabel] = {}
-        top = QHBoxLayout()
+        top = FlowLayout()  # wraps on a narrow window instead of widening it
         top.addWidget(QLabel("Report:"))
         top.addWidget(self.chooser)
-        top.addSpacing(12)
         for caption, widget in (
             ("Year:", self.year),
             ("From:", self.date_from),
@@ -258,7 +258,6 @@ class ReportsPage(Page):
             self.param_labels[widget] = label
             top.addWidget(label)
             top.addWidget(widget)
-        top.addStretch(1)
         self.export_buttons: dict[str, QPushButton] = {}
         for fmt, format_name in FORMAT_LABELS.items():
             button = QPushButton(f"Export {format_name}…")
