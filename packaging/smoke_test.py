@@ -97,8 +97,13 @@ def command_line_checks(exe: list[str]) -> None:
     out = run([*exe, "--version"], env)
     if out.strip() != version:
         raise SmokeFailure(f"--version printed {out.strip()!r}, pyproject says {version}")
+    # A new database is encrypted with SQLCipher; with no keyring here, the key comes from a passphrase.
+    env["PRIVDESK_PASSPHRASE"] = "smoke-test passphrase"
     db = Path(env["HOME"]) / "smoke.db"
     run([*exe, "--db", str(db), "seed-demo"], env, expect="loaded 3 organizations")
+    if host(db).read_bytes()[:16] == b"SQLite format 3\x00":
+        raise SmokeFailure(f"{db} was created unencrypted")
+    print("ok   the new database is encrypted (no SQLite header)")
     import json
 
     case = json.loads(run([*exe, "--db", str(db), "case", "show", "PD-2026-000001", "--json"], env))

@@ -167,6 +167,7 @@ def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> Non
         shoot(dialog, name)
         dialog.close()
     shoot_more(window, services, reference, settle, shoot)
+    shoot_desk(window, services, settle, shoot)
     window.close()
     window.shutdown()
     QApplication.processEvents()
@@ -254,6 +255,43 @@ def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: A
         dialog.hide()
         dialog.deleteLater()
     shutil.rmtree(scans, ignore_errors=True)
+
+
+def shoot_desk(window: Any, services: Any, settle: Any, shoot: Any) -> None:
+    """The officer's desk: a letter previewed from its case, a closed case, the open box with recent
+    cases, a phone number search, the verification tab."""
+    from PySide6.QtCore import Qt
+
+    from privdesk.services.dto import CaseFilter
+
+    letter = next(x for x in services.letters.outbox(status="queued") if x.kind == "acknowledgement")
+    window.go("cases")
+    view = window.cases_page.open_case(letter.case_reference)
+    settle()
+    view.tabs.setCurrentIndex(5)  # Letters
+    row = next(
+        view.letters.topLevelItem(i)
+        for i in range(view.letters.topLevelItemCount())
+        if view.letters.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == letter.id
+    )
+    view.letters.setCurrentItem(row)
+    view.open_row("letter", row)
+    settle(1000)
+    shoot(window, "25-case-letter-preview")
+    waiting = services.cases.list(CaseFilter(status="awaiting_verification"))[0].reference
+    view = window.cases_page.open_case(waiting)
+    settle()
+    view.tabs.setCurrentIndex(2)  # Verification
+    shoot(window, "26-case-verification")
+    closed = services.cases.list(CaseFilter(status="closed"))[0].reference
+    window.cases_page.open_case(closed)
+    shoot(window, "27-closed-case")
+    window.open_anything("(310) 555-0101")
+    shoot(window, "28-phone-search")
+    window.ask_open_case()
+    settle()
+    shoot(window, "29-open-box-recent")
+    window.open_box.completer_.popup().hide()
 
 
 def main() -> int:

@@ -123,6 +123,12 @@ def case_text(case: CaseDTO) -> str:
             parts.append(f"respond by {item.respond_by.isoformat()}")
         if item.extended_respond_by:
             parts.append(f"extended {item.extended_respond_by.isoformat()}")
+        if item.clock_started_on:
+            parts.append(f"clock from {item.clock_started_on.isoformat()}")
+        if item.paused_since:
+            parts.append(f"clock PAUSED since {item.paused_since.isoformat()}")
+        if item.know_since:
+            parts.append(f"covers data since {item.know_since.isoformat()}")
         lines.append(", ".join(parts))
     if case.next_action:
         due = f" by {case.next_action.due.isoformat()}" if case.next_action.due else ""
@@ -152,6 +158,8 @@ def cmd_case_new(services: Services, args: argparse.Namespace) -> int:
             summary=args.summary or "",
             ca_residency_attested=args.ca_resident,
             designated_channel=not args.not_designated,
+            know_since=None if args.know_since in (None, "all") else iso_date(args.know_since),
+            know_everything=args.know_since == "all",
         )
     )
     emit(args, case_json(case), case_text(case))
@@ -362,6 +370,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--subject")
     p.add_argument("--summary")
     p.add_argument("--ca-resident", action="store_true", help="the consumer attests California residency")
+    p.add_argument(
+        "--know-since",
+        metavar="DATE|all",
+        help="a request to know reaching back past 12 months: the first day it covers, or all",
+    )
     p.add_argument(
         "--not-designated",
         action="store_true",

@@ -184,13 +184,17 @@ def cmd_call_note(services: Services, args: argparse.Namespace) -> int:
 def cmd_mailbox_fetch(services: Services, args: argparse.Namespace) -> int:
     report = services.intake.fetch_mailbox(args.id, limit=args.limit)
     failed = [result_json(f) for f in report.failed]
+    set_aside = [result_json(f) for f in services.intake.set_aside_messages(args.id)]
     payload = {
         "account_id": report.account_id,
         "imported": [result_json(r) for r in report.imported],
         "failed": failed,
+        "set_aside": set_aside,
         "cancelled": report.cancelled,
     }
     text = f"{len(report.imported)} imported, {len(report.failed)} could not be read"
+    if set_aside:
+        text += f"; {len(set_aside)} set aside after repeated failures (left on the server)"
     emit(args, payload, "\n".join([text, *(_result_line(p) for p in failed)]))
     return EXIT_OK
 

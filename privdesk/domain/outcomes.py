@@ -78,6 +78,10 @@ _RULES: dict[RequestType, _TypeRule] = {
     RequestType.SHINE_THE_LIGHT: _TypeRule("stl_response", REQUEST_DENIED, (_F, _D)),
     RequestType.MINOR_REMOVAL: _TypeRule("minor_removal_done", REQUEST_DENIED, (_F, _D)),
     RequestType.APPEAL: _TypeRule(APPEAL_DECISION, APPEAL_DECISION, (_F, _D)),
+    # No letter of their own yet: the officer writes the answer (California ADMT, UK complaints).
+    RequestType.ADMT_ACCESS: _TypeRule(None, REQUEST_DENIED, (_F, _P, _D)),
+    RequestType.ADMT_OPT_OUT: _TypeRule(None, REQUEST_DENIED, (_F, _D)),
+    RequestType.COMPLAINT: _TypeRule(None, REQUEST_DENIED, (_F, _P, _D)),
 }
 
 

@@ -39,6 +39,7 @@ from privdesk.domain.rules_model import (
     LimitEffect,
     LimitRule,
     LimitWindow,
+    LookBack,
     NoticeRule,
     PauseRule,
     Period,
@@ -74,6 +75,7 @@ __all__ = [
     "LimitEffect",
     "LimitRule",
     "LimitWindow",
+    "LookBack",
     "NoticeRule",
     "PauseRule",
     "Period",
@@ -138,14 +140,15 @@ class Rulebook:
         found = self.jurisdiction(jurisdiction)
         wanted = parse_request_type(request_type)
         if not found.effective.covers(received):
-            return _not_yet(found.name + "'s law", "requests", found.effective, received)
+            return _not_yet(f"{found.name}'s law", found.effective, received)
         versions = found.type_versions(wanted)
         if not versions:
             raise ValidationError(f"{jurisdiction} provides no {wanted.value} request")
         if any(v.effective.covers(received) for v in versions):
             return None
         span = Effective(versions[0].effective.start, versions[-1].effective.end)
-        return _not_yet(found.name + "'s law", f"{wanted.label.lower()} requests", span, received)
+        label = wanted.label[0].lower() + wanted.label[1:]
+        return _not_yet(f"{found.name}'s rules for {label}", span, received)
 
     def calendar(self, jurisdiction: str, *, count_saturdays: bool | None = None) -> BusinessCalendar:
         saturdays = self.count_saturdays if count_saturdays is None else count_saturdays
@@ -358,11 +361,14 @@ def parse_request_type(value: str | RequestType) -> RequestType:
         raise ValidationError(f"unknown request type {value!r}") from None
 
 
-def _not_yet(what: str, requests: str, effective: Effective, received: date) -> str:
+def _not_yet(subject: str, effective: Effective, received: date) -> str:
+    """The one-line reason, e.g. Oklahoma's law applies to requests received from 2027-01-01; for one
+    request type: California's rules for opt-out of automated decision-making apply to requests ..."""
+    verb = "applies" if subject.endswith("law") else "apply"
     if effective.start is not None and received < effective.start:
-        return f"{what} applies to {requests} received from {effective.start.isoformat()}"
+        return f"{subject} {verb} to requests received from {effective.start.isoformat()}"
     assert effective.end is not None
-    return f"{what} applies to {requests} received until {effective.end.isoformat()}"
+    return f"{subject} {verb} to requests received until {effective.end.isoformat()}"
 
 
 def _no_dates(

@@ -41,6 +41,7 @@ from privdesk.domain.rules_model import (
     LimitEffect,
     LimitRule,
     LimitWindow,
+    LookBack,
     NoticeRule,
     PauseRule,
     Period,
@@ -443,9 +444,16 @@ def _parse_type(
         clock=clock_value,
         pauses=pauses,
         note=node.optional_string("note"),
+        look_back=_parse_look_back(node.table("look_back")) if node.has("look_back") else None,
     )
     node.done()
     return rule
+
+
+def _parse_look_back(node: _Node) -> LookBack:
+    look_back = LookBack(node.integer("default_months", 1), node.day("earliest"), node.basis())
+    node.done()
+    return look_back
 
 
 def _parse_pause(node: _Node) -> PauseRule:

@@ -97,7 +97,8 @@ class Period:
     unit: Unit
 
     def __str__(self) -> str:
-        return f"{self.length} {self.unit.value.replace('_', ' ')}"
+        words = self.unit.value.replace("_", " ")
+        return f"{self.length} {words.removesuffix('s') if self.length == 1 else words}"
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,16 @@ class PauseRule:
 
 
 @dataclass(frozen=True)
+class LookBack:
+    """How far back a request to know may reach: ``default_months`` unless the consumer asks for more,
+    never before ``earliest`` (California from 2026-01-01: 12 months, or back to 2022-01-01)."""
+
+    default_months: int
+    earliest: date
+    basis: Basis
+
+
+@dataclass(frozen=True)
 class TypeRule:
     """Everything a rule file says about one request type in one jurisdiction, for one period of time."""
 
@@ -201,6 +212,7 @@ class TypeRule:
     clock: ClockStart = ClockStart.RECEIPT
     pauses: tuple[PauseRule, ...] = ()
     note: str = ""  # what the officer should know about this type (e.g. a know request's period)
+    look_back: LookBack | None = None
 
     def limits_on(self, day: date) -> tuple[LimitRule, ...]:
         return tuple(limit for limit in self.limits if limit.effective.covers(day))
@@ -298,6 +310,8 @@ def _type_bases(rule: TypeRule) -> list[tuple[str, Basis]]:
     if rule.respond_elsewhere is not None:
         bases.append(("response elsewhere", rule.respond_elsewhere.basis))
     bases.extend(("pause " + pause.code, pause.basis) for pause in rule.pauses)
+    if rule.look_back is not None:
+        bases.append(("look-back", rule.look_back.basis))
     return bases
 
 

@@ -16,6 +16,11 @@ class RequestType(StrEnum):
     APPEAL = "appeal"
     SHINE_THE_LIGHT = "shine_the_light"
     MINOR_REMOVAL = "minor_removal"
+    # California automated decision-making technology (Cal. Code Regs. tit. 11 §§7220-7222, from 2027)
+    ADMT_ACCESS = "admt_access"
+    ADMT_OPT_OUT = "admt_opt_out"
+    # A complaint to the controller about its handling of personal data (UK DPA 2018 s.164A)
+    COMPLAINT = "complaint"
 
     @property
     def label(self) -> str:
@@ -33,6 +38,9 @@ _REQUEST_LABELS = {
     RequestType.APPEAL: "Appeal",
     RequestType.SHINE_THE_LIGHT: "Shine the Light",
     RequestType.MINOR_REMOVAL: "Minor's content removal",
+    RequestType.ADMT_ACCESS: "Automated decisions: access",
+    RequestType.ADMT_OPT_OUT: "Automated decisions: opt-out",
+    RequestType.COMPLAINT: "Complaint",
 }
 
 

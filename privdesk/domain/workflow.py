@@ -67,7 +67,9 @@ VERIFICATION_RESULTS: frozenset[str] = frozenset({"verified", "unverifiable"})
 
 # Opt-out and limit requests: no verification may be demanded, and a denial needs a documented
 # good-faith belief of fraud (Cal. Code Regs. tit. 11 §§7026, 7027, 7060).
-NO_VERIFICATION_TYPES = frozenset({RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE})
+NO_VERIFICATION_TYPES = frozenset(
+    {RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE, RequestType.ADMT_OPT_OUT}
+)
 SPECIFIC_PIECES_TYPES = frozenset({RequestType.KNOW_SPECIFIC, RequestType.PORTABILITY})
 # Types whose fulfilment touches the consumer's data and so needs the identity verified first.
 VERIFY_BEFORE_FULFILLING = frozenset(

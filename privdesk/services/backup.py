@@ -351,6 +351,14 @@ def startup_check(db: Path, key: bytes | None, backup_dir: Path | None = None) -
     return problems
 
 
+def seal_rows_written_before_seals(ctx: ServiceContext) -> None:
+    """After an upgrade: rows that predate row seals (migration 0008) are sealed once, as they are."""
+    from privdesk.store.seals import seal_unsealed
+
+    with ctx.db.write() as s:
+        seal_unsealed(s, ctx.db.seal_key)
+
+
 class BackupService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
@@ -443,4 +451,5 @@ class BackupService:
             return None
         info = self.backup(folder) if current is not None and self.supported() else None
         upgrade(engine)
+        seal_rows_written_before_seals(self.ctx)
         return info

@@ -6,6 +6,7 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, func, select
@@ -26,6 +27,7 @@ from privdesk.services.dto import (
     CaseDTO,
     CaseFilter,
     CaseRow,
+    ClockPauseDTO,
     ItemDTO,
     NextActionDTO,
     WarningDTO,
@@ -73,6 +75,10 @@ class NewCase:
     is_minor: bool = False
     extra_warnings: Sequence[WarningDTO] = field(default_factory=tuple)
     intake_item_id: int | None = None  # the inbox item the case is made from
+    # A know request naming the first day it covers (California: back to 2022-01-01), or asking for
+    # everything the law allows; neither for the usual period. Applies to the case's know items.
+    know_since: dt.date | None = None
+    know_everything: bool = False
 
 
 def parse_types(types: Sequence[str]) -> list[RequestType]:
@@ -124,7 +130,26 @@ def item_dto(item: RequestItem) -> ItemDTO:
         verification_level=item.verification_level,
         version=item.version,
         verification_result=item.verification_result,
+        clock_started_on=item.clock_started_on,
+        clock_pauses=tuple(pause_dtos(item.clock_pauses)),
+        know_since=item.know_since,
     )
+
+
+def pause_dtos(raw: list[Any] | None) -> list[ClockPauseDTO]:
+    """The stored pauses ([{"start", "end", "reason"}], ISO dates) as DTOs, oldest first."""
+    found = []
+    for entry in raw or []:
+        end = entry.get("end")
+        found.append(
+            ClockPauseDTO(
+                dt.date.fromisoformat(entry["start"]),
+                dt.date.fromisoformat(end) if end else None,
+                str(entry.get("reason") or "clarification"),
+                entry.get("days_left"),
+            )
+        )
+    return sorted(found, key=lambda p: p.start)
 
 
 def item_state(item: RequestItem, case: Case) -> workflow.ItemState:
@@ -339,6 +364,29 @@ class CaseService:
         self.ctx = ctx
 
     # -- create -------------------------------------------------------------------------------
+    def _know_since(self, new: NewCase, types: Sequence[RequestType]) -> dt.date | None:
+        """Check a know request's period against the law's look-back (California: back to 2022-01-01)."""
+        if new.know_since is None and not new.know_everything:
+            return None
+        rules = [self.ctx.rulebook.rule(new.jurisdiction, t, on=new.received) for t in types]
+        look_backs = [r.look_back for r in rules if r.look_back is not None]
+        if look_backs and new.know_everything:
+            return max(lb.earliest for lb in look_backs)
+        if not look_backs or new.know_since is None:
+            raise ValidationError(
+                f"a period to reach back to applies only to a request to know under a law that has one; "
+                f"{new.jurisdiction} {', '.join(t.value for t in types)} has none"
+            )
+        earliest = max(lb.earliest for lb in look_backs)
+        if new.know_since < earliest:
+            raise ValidationError(
+                f"a request to know reaches back to {earliest.isoformat()} at the earliest "
+                f"({look_backs[0].basis.cite}), not {new.know_since.isoformat()}"
+            )
+        if new.know_since > new.received:
+            raise ValidationError("the period a request to know covers cannot start after its receipt")
+        return new.know_since
+
     def create(self, new: NewCase) -> CaseDTO:
         types = parse_types(new.types)
         channel = parse_channel(new.channel)
@@ -351,6 +399,7 @@ class CaseService:
             )
             for t in types
         }
+        know_since = self._know_since(new, types)
         with self.ctx.db.write() as s:
             org = get_organization(s, new.organization)
             if new.consumer_id is not None:
@@ -384,6 +433,11 @@ class CaseService:
                     )
                 )
             warnings.extend(new.extra_warnings)
+            for rtype, dates in deadlines.items():
+                if not dates.in_force and dates.note:  # a law (or a right) not yet in force that day
+                    named = rtype.label.lower() in dates.note.lower()
+                    message = f"{dates.note if named else f'{rtype.label}: {dates.note}'}; no statutory dates"
+                    warnings.append(WarningDTO("not_in_force", message, dates.basis.get("in_force", "")))
             reference = allocate_reference(s, today.year)
             case = Case(
                 reference=reference,
@@ -427,6 +481,7 @@ class CaseService:
                         extended_outside_by=d.extended_outside_by,
                         basis=dict(d.basis),
                         rule_version=d.rule_version,
+                        know_since=know_since if rule.look_back is not None else None,
                         verification_level=rule.verification.level.value,
                     )
                 )

@@ -114,6 +114,22 @@ class ItemDTO:
     verification_level: str | None
     version: int
     verification_result: str | None = None  # verified, unverifiable or pending once a check is recorded
+    clock_started_on: dt.date | None = None  # UK relevant time, where later than receipt
+    clock_pauses: tuple[ClockPauseDTO, ...] = ()
+    know_since: dt.date | None = None  # a know request reaching back past the usual 12 months
+
+    @property
+    def paused_since(self) -> dt.date | None:
+        """The day the clock stopped, while it is stopped (an open pause)."""
+        return next((p.start for p in self.clock_pauses if p.end is None), None)
+
+
+@dataclass(frozen=True)
+class ClockPauseDTO:
+    start: dt.date
+    end: dt.date | None  # None while the clock is still stopped
+    reason: str
+    days_left: int | None = None  # of the response period when the clock stopped
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from privdesk.services.agents import AgentService
 from privdesk.services.audit import AuditService
 from privdesk.services.cases import CaseService
 from privdesk.services.changes import install_change_notifications
+from privdesk.services.clock import ClockService
 from privdesk.services.consumers import ConsumerService
 from privdesk.services.context import ServiceContext
 from privdesk.services.dashboard import DashboardService
@@ -53,6 +54,7 @@ class Services:
         self.cases = CaseService(ctx)
         self.audit = AuditService(ctx)
         self.workflow = WorkflowService(ctx)
+        self.clock = ClockService(ctx)
         self.notes = NoteService(ctx)
         self.agents = AgentService(ctx)
         self.dashboard = DashboardService(ctx)
@@ -135,6 +137,7 @@ class Services:
             except BaseException:
                 engine.dispose()
                 raise
+            services.ctx.db.optimize()
         return services
 
     @property
@@ -150,13 +153,12 @@ class Services:
         if is_up_to_date(self.ctx.db.engine):
             return
         if self.backups.supported():
-            self.backups.migrate_with_backup()
+            self.backups.migrate_with_backup()  # seals rows written before seals existed, too
         else:
-            upgrade(self.ctx.db.engine)
-        from privdesk.store.seals import seal_unsealed
+            from privdesk.services.backup import seal_rows_written_before_seals
 
-        with self.ctx.db.write() as s:  # rows written before seals existed are sealed once, now
-            seal_unsealed(s, self.ctx.db.seal_key)
+            upgrade(self.ctx.db.engine)
+            seal_rows_written_before_seals(self.ctx)
 
     def close(self) -> None:
         self.ctx.db.dispose()

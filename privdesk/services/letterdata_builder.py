@@ -297,6 +297,10 @@ def build_letter_data(
         "enclosures": tuple(str(e) for e in extra.get("enclosures", ()) or ()),
         "extra": {k: str(v) for k, v in (extra.get("template_fields") or {}).items()},
     }
+    # A know request reaching back past the usual 12 months (California: back to 2022-01-01).
+    know_since = min((i.know_since for i in items if i.know_since is not None), default=None)
+    if know_since is not None:
+        fields["extra"]["know_since"] = know_since.isoformat()
     if LETTER_KINDS[kind].to_business:
         fields["salutation"] = "Dear Privacy Team,"
     elif consumer_name and case.agent is not None and _is_business(case.agent):

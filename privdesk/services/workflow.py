@@ -29,6 +29,7 @@ from privdesk.domain.types import (
 from privdesk.services import audit
 from privdesk.services.access import APPROVE_DENIAL, APPROVE_SPECIFIC_PIECES, require_approval, require_role
 from privdesk.services.cases import case_dto, load_case, refresh_case_status
+from privdesk.services.clock import item_deadlines
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO
 from privdesk.services.itemstate import state_of, write_back
@@ -512,7 +513,6 @@ class WorkflowService:
         Open cases keep the dates they were computed with until the officer asks for this; the
         audit trail records the old and new dates and the rule versions behind them.
         """
-        rulebook = self.ctx.rulebook
         today = self.ctx.today()
         fields = (
             "acknowledge_by",
@@ -530,13 +530,7 @@ class WorkflowService:
             for item in case.items:
                 if ItemStatus(item.status) not in workflow.OPEN_STATUSES:
                     continue
-                fresh = rulebook.deadlines(
-                    case.jurisdiction,
-                    item.request_type,
-                    case.received_on,
-                    designated_channel=case.designated_channel,
-                    today=today,
-                )
+                fresh = item_deadlines(self.ctx, case, item, today)  # with its clock start and pauses
                 before = {f: getattr(item, f) for f in fields}
                 after = {f: getattr(fresh, f) for f in fields}
                 if before != after or item.rule_version != fresh.rule_version:

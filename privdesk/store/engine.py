@@ -182,6 +182,19 @@ class Database:
         with translate_errors(), self._reader.begin() as session:
             yield session
 
+    def optimize(self) -> None:
+        """Refresh SQLite's table statistics where they are missing or stale (``PRAGMA optimize``, bounded
+        by ``analysis_limit``): without them the planner may walk a whole index where a partial index of
+        open cases holds a fraction of the rows. A no-op on PostgreSQL, which keeps its own statistics."""
+        if not self.is_sqlite:
+            return
+        try:
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql("PRAGMA analysis_limit=400")
+                conn.exec_driver_sql("PRAGMA optimize=0x10002")
+        except (OperationalError, DatabaseError):
+            pass  # busy or read-only: the statistics wait for the next start
+
     def dispose(self) -> None:
         self.engine.dispose()
 

@@ -281,6 +281,13 @@ class RequestItem(Base):
     disclosed_specific_pieces: Mapped[bool] = mapped_column(Boolean, default=False)
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     withdrawn_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Where the law lets the clock start later than receipt (UK "relevant time") or stop (waiting for
+    # clarification): the day it started, and the pauses as [{"start", "end", "reason"}] (ISO dates).
+    clock_started_on: Mapped[dt.date | None] = mapped_column(Date)
+    clock_pauses: Mapped[list[Any] | None] = mapped_column()
+    # A California know request reaching back before the usual 12 months: the first day it covers
+    # (2022-01-01 for "everything"), None for the usual 12 months.
+    know_since: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 

@@ -51,6 +51,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Type a case number, a name, an email or a phone number",
     ),
     ActionSpec(
+        "export_calendar",
+        "Export deadlines &calendar (.ics)…",
+        "File",
+        None,
+        "extend",
+        False,
+        "Write the open cases' deadlines as an .ics file for a calendar program (references only)",
+    ),
+    ActionSpec(
         "import_files",
         "&Import emails…",
         "File",

@@ -201,6 +201,7 @@ class StartupFlow(QObject):
                 store.set(database_key_name(path), key.hex())
                 return _KeyOutcome(key=key)
             found: bytes | None = None
+            notes: list[str] = []
             try:
                 found = unlock_key(
                     path,
@@ -208,7 +209,10 @@ class StartupFlow(QObject):
                     passphrase=passphrase,
                     encrypt=self.encrypt,
                     is_default_database=self.is_default,
+                    notes=notes,
                 )
+                if notes:  # an interrupted key change was finished or undone: say which, once ready
+                    self.restore_note = " ".join(note[0].upper() + note[1:] + "." for note in notes)
                 if found is not None and path.exists():
                     crypto.verify_key(path, found)
                 return _KeyOutcome(key=found)
@@ -386,6 +390,7 @@ class StartupFlow(QObject):
                         services.backups.migrate_with_backup(None)
                     if services.cases.count() == 0:
                         seed_demo(services, progress=report)
+                services.db.optimize()  # the planner's statistics, refreshed where stale
                 first_run = services.users.needs_first_run()
                 automatic = None if first_run else services.users.automatic_user()
                 minutes = services.users.lock_after_minutes()

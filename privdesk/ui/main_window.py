@@ -6,6 +6,7 @@ import importlib
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer
@@ -34,9 +35,11 @@ from privdesk import __version__
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.actions import ACTIONS, MENUS, build_actions, shortcut_rows
 from privdesk.ui.icons import icon
+from privdesk.ui.reminders import Reminders
 from privdesk.ui.tasks import TaskRunner
 from privdesk.ui.undo import make_stack
 from privdesk.ui.widgets.elided import ElidedLabel
+from privdesk.ui.widgets.files import save_file, write_file
 from privdesk.ui.widgets.open_box import OpenBox
 
 if TYPE_CHECKING:
@@ -200,6 +203,7 @@ class MainWindow(QMainWindow):
         self.setEnabled(True)
         self.setAcceptDrops(True)  # .eml/.msg files dropped anywhere on the window go to the inbox
         self._build_change_watch()
+        self.reminders = Reminders(self)
         self.show_opening()
 
     # -- the screen ---------------------------------------------------------------------------
@@ -257,6 +261,7 @@ class MainWindow(QMainWindow):
             "new_phone_case": lambda: self.cases_page.new_case(phone=True),
             "open_case": self.ask_open_case,
             "import_files": self.choose_import_files,
+            "export_calendar": self.export_calendar,
             "log_call": lambda: self.inbox_page.log_call(),
             "log_letter": lambda: self.inbox_page.log_letter(),
             "quit": self.close,
@@ -389,6 +394,7 @@ class MainWindow(QMainWindow):
         self.update_next_deadline()
         # Scheduled mailbox fetches belong to the Inbox page: build it once the first screen is up.
         QTimer.singleShot(2000, self, self._start_mail_schedule)
+        QTimer.singleShot(1500, self, self.reminders.start)  # after the dashboard has its figures
 
     def _start_mail_schedule(self) -> None:
         if self.services is not None:
@@ -517,6 +523,33 @@ class MainWindow(QMainWindow):
         assert isinstance(page, InboxPage)
         return page
 
+    def export_calendar(self) -> None:
+        """The open cases' deadlines as an .ics file: case references and steps, no personal data."""
+        services = self.services
+        if services is None:
+            return
+        target = save_file(
+            self, "calendar", "Export the deadlines calendar", "privdesk-deadlines.ics", "Calendars (*.ics)"
+        )
+        if not target:
+            return
+        path = Path(target if target.lower().endswith(".ics") else f"{target}.ics")
+
+        def work() -> int:
+            text = services.cases.deadlines_calendar()
+            write_file(path, text.encode("utf-8"))
+            return text.count("BEGIN:VEVENT")
+
+        def done(count: int) -> None:
+            self.statusBar().showMessage(
+                f"{count} deadline{'s' if count != 1 else ''} written to {path.name}: case references "
+                "only, no names. A calendar program can subscribe to this file; "
+                "`privdesk calendar --out FILE` keeps it current from a scheduled job.",
+                15_000,
+            )
+
+        self.runner.run(work, done)
+
     def choose_import_files(self) -> None:
         self.go("inbox")
         self.inbox_page.choose_files()
@@ -583,6 +616,7 @@ class MainWindow(QMainWindow):
 
     def shutdown(self) -> None:
         """Wait for running work, then close the database."""
+        self.reminders.stop()
         self.stop_change_watch()
         self.runner.wait(15_000)
         if self.services is not None:

@@ -236,10 +236,11 @@ def _check_indicators() -> tuple[QStyle.PrimitiveElement, ...]:
 
 
 class CheckOutlineStyle(QProxyStyle):
-    """Fusion with check boxes outlined in the text colour on a dark palette.
+    """Fusion with check boxes outlined in the text colour.
 
     Fusion draws a check box's outline from the window colour made darker, which on a dark palette all
-    but vanishes against a list's background; desktop styles (Breeze, Windows) need no help.
+    but vanishes against a list's background, and on a light one is a pale grey that reads as a disabled
+    box; desktop styles (Breeze, Windows) need no help.
     """
 
     def drawPrimitive(
@@ -250,7 +251,7 @@ class CheckOutlineStyle(QProxyStyle):
         widget: QWidget | None = None,
     ) -> None:
         super().drawPrimitive(element, option, painter, widget)
-        if element in _check_indicators() and is_dark(option.palette):
+        if element in _check_indicators():
             palette: QPalette = option.palette
             outline = QColor(palette.color(QPalette.ColorRole.Text))
             enabled = bool(option.state & QStyle.StateFlag.State_Enabled)

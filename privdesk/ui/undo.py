@@ -13,11 +13,13 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QWidget
 
 from privdesk.ui.errors import show_error
 
 if TYPE_CHECKING:
     from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class ServiceCommand(QUndoCommand):
@@ -25,7 +27,7 @@ class ServiceCommand(QUndoCommand):
 
     def __init__(
         self,
-        window: MainWindow,
+        window: PageHost,
         text: str,
         undo_work: Callable[[], Any],
         redo_work: Callable[[], Any],
@@ -53,7 +55,7 @@ class ServiceCommand(QUndoCommand):
 
         def failed(exc: BaseException) -> None:
             stack.clear()
-            show_error(window, exc)
+            show_error(window if isinstance(window, QWidget) else None, exc)
 
         window.runner.run(work, self.done, failed, write=True)
 
@@ -66,7 +68,7 @@ def make_stack(window: MainWindow) -> QUndoStack:
 
 
 def push_saved(
-    window: MainWindow,
+    window: PageHost,
     text: str,
     undo_work: Callable[[], Any],
     redo_work: Callable[[], Any],

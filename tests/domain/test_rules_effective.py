@@ -183,3 +183,53 @@ def test_effective_and_appeal_schema_errors(ct_copy: Path, old: str, new: str, e
     _replace(ct_copy, old, new)
     message = _error(ct_copy)
     assert message.startswith("US-CT.toml: ") and expected in message, message
+
+
+def test_utah_correction_from_2026_07_01_and_colorado_opt_out_without_extension() -> None:
+    before = RULEBOOK.deadlines("US-UT", "correct", date(2026, 6, 30), today=TODAY)
+    assert before.note == "Utah's rules for correction apply to requests received from 2026-07-01"
+    after = RULEBOOK.deadlines("US-UT", "correct", date(2026, 7, 1), today=TODAY)
+    assert (after.respond_by, after.extended_respond_by) == (date(2026, 8, 15), date(2026, 9, 29))
+    opt_out = RULEBOOK.deadlines("US-CO", "opt_out_sale_share", date(2026, 7, 1), today=TODAY)
+    assert opt_out.extended_respond_by is None
+    assert "as soon as feasibly possible" in opt_out.basis["respond_by"]
+    assert "as soon as feasibly possible" in RULEBOOK.rule("US-CO", "opt_out_sale_share").note
+
+
+def test_connecticut_cites_the_response_and_appeal_subsections() -> None:
+    d = RULEBOOK.deadlines("US-CT", "delete", date(2026, 1, 5), today=TODAY)
+    assert "§42-518(c)" in d.basis["respond_by"] and "42-520" not in json.dumps(d.basis)
+    assert "§42-518(d)" in RULEBOOK.appeal_info("US-CT").basis["decide_by"]
+    opt_out = RULEBOOK.rule("US-CT", "opt_out_sale_share")
+    assert opt_out.verification.forbidden and "documented belief" in opt_out.verification.note
+
+
+def test_california_2026_rules() -> None:
+    know = RULEBOOK.rule("US-CA", "know_specific", on=date(2026, 1, 2))
+    assert know.look_back is not None and know.look_back.earliest == date(2022, 1, 1)
+    assert "2022-01-01" in know.note
+    assert "processed" in RULEBOOK.rule("US-CA", "opt_out_sale_share", on=date(2026, 1, 2)).note
+    admt = RULEBOOK.deadlines("US-CA", "admt_opt_out", date(2027, 1, 4), today=TODAY)
+    assert admt.respond_by == date(2027, 1, 26)  # 15 business days, Martin Luther King Day skipped
+    early = RULEBOOK.deadlines("US-CA", "admt_access", date(2026, 12, 1), today=TODAY)
+    assert not early.in_force and early.note is not None and early.note.endswith("from 2027-01-01")
+
+
+def test_uk_relevant_time_and_pause_in_the_engine() -> None:
+    from privdesk.domain.rules import ClockPause
+
+    d = RULEBOOK.deadlines(
+        "GB",
+        "know",
+        date(2026, 9, 1),
+        today=TODAY,
+        clock_started=date(2026, 9, 8),
+        pauses=[ClockPause(date(2026, 9, 15), date(2026, 9, 22))],
+    )
+    assert (d.clock_started, d.paused_days, d.respond_by) == (date(2026, 9, 8), 7, date(2026, 10, 15))
+    before_the_act = RULEBOOK.deadlines(
+        "GB", "know", date(2026, 1, 20), today=TODAY, clock_started=date(2026, 1, 27)
+    )
+    assert before_the_act.respond_by == date(2026, 2, 20)  # receipt still starts the clock
+    ack = RULEBOOK.deadlines("GB", "complaint", date(2026, 7, 1), today=TODAY)
+    assert ack.acknowledge_by == date(2026, 7, 31) and ack.respond_by is None

@@ -12,6 +12,7 @@ import calendar as stdcal
 import json
 import tomllib
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -170,3 +171,13 @@ def test_every_state_names_its_appeal_and_complaint_route(code: str) -> None:
     assert info.available == ("appeal" in data["types"])
     if info.available:
         assert "[" in info.basis["decide_by"] and "[" in info.basis["complaint"]
+
+
+def test_readme_jurisdiction_table_lists_every_file() -> None:
+    from privdesk.domain.rules_summary import markdown_table, summarize
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- rules-table")
+    table = readme[readme.index("\n", start) + 1 : readme.index("<!-- /rules-table -->")].strip()
+    assert table == markdown_table(summarize(RULEBOOK)), "run `privdesk rules --markdown` into README"
+    assert all(f"`{path.name}`" in table for path in FILES)

@@ -64,9 +64,9 @@ def test_import_an_email_and_make_a_case_from_it(
     assert inbox.outcome_label.text() == "Imported 1 of 1 file."
     item = inbox.items.record(0)
     assert item.types == ["shine_the_light"] and item.jurisdiction == "US-CA"  # in the row, no second load
-    assert inbox.items.data(inbox.items.index(0, 4)) == "Shine the Light"
-    assert inbox.items.data(inbox.items.index(0, 5)) == "US-CA"
-    assert inbox.items.data(inbox.items.index(0, 6)) == "yes"
+    assert inbox.items.data(inbox.items.index(0, 6)) == "Shine the Light"
+    assert inbox.items.data(inbox.items.index(0, 7)) == "US-CA"
+    assert inbox.items.data(inbox.items.index(0, 8)) == "yes"
 
     inbox.view.selectRow(0)
     qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -110,3 +111,15 @@ def test_columns_and_geometry_are_remembered(qtbot: Any, window: MainWindow) -> 
     again = MainWindow(database_label="test database")
     qtbot.addWidget(again)
     assert again.cases_page.queue.table.horizontalHeader().isSectionHidden(7)
+
+
+def test_pages_know_the_window_only_through_the_host_interface() -> None:
+    """No page module imports the main window (the cycle is broken by ``PageHost``)."""
+    import ast
+
+    folder = Path(__file__).resolve().parents[2] / "privdesk" / "ui" / "pages"
+    for path in folder.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom):
+                assert node.module != "privdesk.ui.main_window", path.name

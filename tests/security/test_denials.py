@@ -36,7 +36,7 @@ VERIFIED = VerificationInput(
 
 
 def _reasons(rtype: RequestType) -> tuple[list[str], str]:
-    if rtype in (RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE):
+    if rtype in (RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE, RequestType.ADMT_OPT_OUT):
         return ["fraud"], "Forty requests from one address in an hour."
     return ["manifestly_unfounded"], "The same request was sent twelve times this week."
 
@@ -66,13 +66,16 @@ def test_not_applicable_exists_only_for_deletion_and_its_letter_says_nothing_was
 def _open_cases(services: Services) -> dict[tuple[RequestType, Outcome], str]:
     services.organizations.import_profile_file(resource("demo", "mstis.toml"))
     services.organizations.import_profile_file(resource("demo", "lossexpress.toml"))
+    services.organizations.import_profile_file(resource("demo", "coverys.toml"))
+    # Appeals exist in Texas, complaints to the controller in the UK; California has the rest.
+    where = {RequestType.APPEAL: ("lossexpress", "US-TX"), RequestType.COMPLAINT: ("coverys", "GB")}
     refs: dict[tuple[RequestType, Outcome], str] = {}
     for n, (rtype, outcome) in enumerate(itertools.product(TYPES, OUTCOMES)):
-        appeal = rtype is RequestType.APPEAL
+        organization, jurisdiction = where.get(rtype, ("mstis", "US-CA"))
         case = services.cases.create(
             NewCase(
-                organization="lossexpress" if appeal else "mstis",
-                jurisdiction="US-TX" if appeal else "US-CA",
+                organization=organization,
+                jurisdiction=jurisdiction,
                 types=[rtype.value],
                 channel="mail",
                 received=RECEIVED,

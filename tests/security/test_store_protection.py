@@ -186,24 +186,16 @@ def test_private_modes_for_the_data_folder_database_backups_and_logs(tmp_path: P
         "PRIVDESK_SQLITE_JOURNAL": "WAL",
     }
     env.pop("PRIVDESK_DB", None)
-    demo = subprocess.run(
-        [sys.executable, "-m", "privdesk", "--demo", "seed-demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert demo.returncode == 0, demo.stderr
-    backup = subprocess.run(
-        [sys.executable, "-m", "privdesk", "--demo", "backup"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert backup.returncode == 0, backup.stderr
+    for command in (["seed-demo"], ["backup"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "privdesk", "--demo", *command],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
     data = next((home / "data").iterdir())
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     files = [p for p in data.rglob("*") if p.is_file()]

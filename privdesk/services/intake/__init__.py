@@ -37,9 +37,10 @@ from privdesk.services.intake.dto import (
 from privdesk.services.intake.mailboxes import Mailboxes
 from privdesk.services.intake.manual import ManualEntries, scan_problem
 from privdesk.services.intake.triage import Triage
+from privdesk.services.intake.webform import WebFormEntries
 
 
-class IntakeService(Mailboxes, ManualEntries, Triage):
+class IntakeService(Mailboxes, ManualEntries, Triage, WebFormEntries):
     """The inbox service: every part above over one context."""
 
 

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain import outcomes
 from privdesk.domain.agents import PoaChecklist
-from privdesk.domain.types import DenialReason, Outcome, RequestType
+from privdesk.domain.types import DenialReason, Outcome, RequestType, VerificationLevel, label_of
 from privdesk.services.agents import AgentDTO, AuthorizationInput, PoaInput
 from privdesk.services.dto import ItemDTO
 from privdesk.services.workflow import DataPoint, VerificationInput
@@ -104,8 +104,8 @@ class VerificationDialog(FormDialog):
         super().__init__(
             parent,
             "Verify identity",
-            f"Level required by the rules: {level_required.replace('_', ' ')}. Tick what was asked, "
-            "what came back and whether it matched your records.",
+            f"Level required by the rules: {label_of(level_required, VerificationLevel).lower()}. Tick what "
+            "was asked, what came back and whether it matched your records.",
             ok_text="Record the check",
         )
         self.table = QTableWidget(0, 4)

@@ -17,14 +17,14 @@ from privdesk.ui.pages.base import Page
 from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class AgentsPage(Page):
     title = "Agents"
     icon_name = "agents"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.agents = RecordTableModel(
             [

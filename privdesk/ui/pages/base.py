@@ -11,7 +11,7 @@ from privdesk.ui.errors import show_error
 
 if TYPE_CHECKING:
     from privdesk.services.hub import Services
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class MessageLine(QLabel):
@@ -33,7 +33,7 @@ class Page(QWidget):
     title = ""
     icon_name = ""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__()
         self.window_ = window
         self.setObjectName(f"page_{type(self).__name__}")

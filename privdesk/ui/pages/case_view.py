@@ -535,7 +535,12 @@ class CaseView(QWidget):
         done: dt.date | None = getattr(item, done_field) if done_field else None
         if field == "extended_respond_by" and item.extended_on is not None:
             caption = "Extended: respond by"
-        if due is None:
+        pause = next((p for p in item.clock_pauses if p.end is None), None)
+        paused = pause is not None and field in ("respond_by", "extended_respond_by") and done is None
+        if pause is not None and paused:
+            left = f"; {pause.days_left} days left when it restarts" if pause.days_left is not None else ""
+            label = ElidedLabel(f"{caption}: clock paused since {pause.start.isoformat()}{left}")
+        elif due is None:
             label = ElidedLabel(f"{caption}: —")
         elif done is not None:
             label = ElidedLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
@@ -567,9 +572,20 @@ class CaseView(QWidget):
                 emphasize(label, tone=Tone.OVERDUE)
         basis = item.basis.get(field) or ""
         extra = item.basis.get("clock_start")
+        if "[U]" in basis and due is not None and not paused:
+            # An unconfirmed value in the rule files: say so on the clock itself, not only on hover.
+            label.setText("[U] " + label.text())
         tip = f"<b>{caption}</b><br>Legal basis: {basis}" if basis else f"{caption}: no basis recorded"
+        if "[U]" in basis:
+            tip += "<br><b>[U]</b>: unconfirmed in the law's text; check before relying on this date"
         if extra and field == "respond_by":
             tip += f"<br>Clock starts: {extra}"
+        if item.clock_started_on and field == "respond_by":
+            tip += f"<br>Clock started {item.clock_started_on.isoformat()} (relevant time)"
+        if item.basis.get("clock_pauses") and field == "respond_by":
+            tip += f"<br>Pauses: {item.basis['clock_pauses']}"
+        if item.basis.get("in_force") and due is None:
+            tip += f"<br>{item.basis['in_force']}"
         if item.rule_version:
             tip += f"<br><i>Rule version {item.rule_version}</i>"
         label.setToolTip(tip)

@@ -39,8 +39,8 @@ from privdesk.ui.widgets.flow import flow_row
 if TYPE_CHECKING:
     from privdesk.services.cases import NewCase
     from privdesk.services.dto import CaseDTO
-    from privdesk.ui.main_window import MainWindow
     from privdesk.ui.pages.case_view import CaseView
+    from privdesk.ui.pages.host import PageHost
 
 SEARCH_DELAY_MS = 250
 SAVED_FILTERS_KEY = "cases/saved_filters"
@@ -388,7 +388,7 @@ class CasesPage(Page):
     title = "Cases"
     icon_name = "cases"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.queue = QueueWidget(self)
         self.tabs = QTabWidget()

@@ -25,7 +25,7 @@ from privdesk.ui.pages.base import Page
 from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class MergeConfirm:
@@ -47,7 +47,7 @@ class ConsumersPage(Page):
     title = "Consumers"
     icon_name = "consumers"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.search = QLineEdit()
         self.search.setObjectName("consumer_search")

@@ -26,7 +26,7 @@ from privdesk.ui.pages.base import Page
 from privdesk.ui.theme import style_chart
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class Tile(QPushButton):
@@ -65,7 +65,7 @@ class DashboardPage(Page):
     icon_name = "dashboard"
     summary_shown = Signal()  # the figures on screen are the latest
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.summary: DashboardDTO | None = None
         heading = QLabel("Today")

@@ -57,7 +57,7 @@ from privdesk.ui.widgets.flow import FlowLayout
 from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 EMAIL_SUFFIXES = (".eml", ".msg")
 BODY_LIMIT = 200_000  # characters of the original text shown; the stored original stays whole
@@ -241,7 +241,7 @@ class MailboxScheduler(QObject):
     TICK_MS = 30_000
     FIRST_TICK_MS = 5_000
 
-    def __init__(self, window: MainWindow, parent: QObject | None = None) -> None:
+    def __init__(self, window: PageHost, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.window = window
         self.timer = QTimer(self)
@@ -286,11 +286,18 @@ class MailboxScheduler(QObject):
             return False
         self.busy = True
         wanted = set(account_ids) if account_ids is not None else None
-        self.window.runner.run(
-            services.intake.mailboxes,
-            lambda boxes: self._run([b for b in boxes if wanted is None or b.id in wanted]),
-            self._failed,
-        )
+
+        def listed(boxes: list[MailboxDTO]) -> None:
+            if not boxes:  # not an error: there is simply nothing to fetch from
+                self.busy = False
+                self._set_status(
+                    "No mailbox is set up yet: Settings › Mailboxes adds one. Until then, drag emails onto "
+                    "the window or import them (Ctrl+I)."
+                )
+                return
+            self._run([b for b in boxes if wanted is None or b.id in wanted])
+
+        self.window.runner.run(services.intake.mailboxes, listed, self._failed)
         return True
 
     def _run(self, boxes: list[MailboxDTO]) -> None:
@@ -371,7 +378,7 @@ class InboxPage(Page):
     title = "Inbox"
     icon_name = "inbox"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.items = RecordTableModel(
             [
@@ -381,14 +388,14 @@ class InboxPage(Page):
                     icon=lambda i: icon("warning") if i.warnings else None,
                     tooltip=lambda i: "\n".join(display_safe(w) for w in i.warning_messages),
                 ),
+                Column("Waiting", lambda i: age_words(i.received_on, self._today())),
+                Column("Respond by, if made a case", self._clock_text, tooltip=lambda i: CLOCK_TIP),
                 Column("Channel", lambda i: i.channel),
                 Column("Sender", lambda i: display_safe(i.sender_name or i.sender_address, limit=200)),
                 Column("Subject", lambda i: display_safe(i.subject, limit=300)),
                 Column("Suggested types", lambda i: [type_label(t) for t in i.types]),
                 Column("Jurisdiction", lambda i: i.jurisdiction or "—"),
                 Column("Request?", _request_text),
-                Column("Waiting", lambda i: age_words(i.received_on, self._today())),
-                Column("Respond by, if made a case", self._clock_text, tooltip=lambda i: CLOCK_TIP),
             ],
             self,
         )
@@ -408,6 +415,10 @@ class InboxPage(Page):
         self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
         self.call_button = self._button("call_note_button", "Log a call…", self.log_call, "phone")
         self.letter_button = self._button("letter_button", "Log a letter…", self.log_letter)
+        self.web_form_button = self._button("web_form_button", "Web form (CSV)…", self.import_web_form)
+        self.web_form_button.setToolTip(
+            "Import requests exported from a web form as CSV: each row becomes an item here"
+        )
         self.fetch_button = self._button("fetch_mail_button", "Fetch mail", self.fetch_mail, "refresh")
         self.make_case_button = self._button("make_case_button", "Make case…", self.make_case, "new_case")
         self.attach_button = self._button("attach_button", "Attach to case…", self.attach_to_case)
@@ -418,6 +429,7 @@ class InboxPage(Page):
             self.import_button,
             self.call_button,
             self.letter_button,
+            self.web_form_button,
             self.fetch_button,
             self.make_case_button,
             self.attach_button,
@@ -608,6 +620,52 @@ class InboxPage(Page):
         self.outcome_label.setText(message)
         self.window_.statusBar().showMessage(message, 5000)
         self.refresh(select=result.intake_id)
+
+    def import_web_form(self) -> None:
+        """A web form's CSV export: map its columns (remembered), then each row becomes an item."""
+        from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns, guess_mapping
+        from privdesk.ui.dialogs.web_form import WebFormDialog
+        from privdesk.ui.widgets.files import open_file
+
+        path = open_file(self, "web forms", "Import web form requests", "CSV files (*.csv);;All files (*)")
+        if not path:
+            return
+        services = self.services
+
+        def read() -> tuple[str, list[str], list[tuple[str, str]]]:
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                text = handle.read(20_000_000)
+            organizations = [(o.slug, o.display_name) for o in services.organizations.list()]
+            return text, csv_columns(text), organizations
+
+        def chosen(found: tuple[str, list[str], list[tuple[str, str]]]) -> None:
+            text, columns, organizations = found
+            if not columns:
+                self.outcome_label.setText(f"{Path(path).name} has no header row: nothing was imported.")
+                return
+            choice = WebFormDialog.ask(
+                self, Path(path).name, columns, FIELDS, REQUIRED, guess_mapping(columns), organizations
+            )
+            if choice is None:
+                return
+
+            def imported(result: Any) -> None:
+                count = len(result.imported)
+                message = f"Imported {count} of {result.rows} web form row{'s' if result.rows != 1 else ''}"
+                if result.problems:
+                    message += "; not imported: " + "; ".join(result.problems[:5])
+                    message += "…" if len(result.problems) > 5 else ""
+                self.outcome_label.setText(message + ".")
+                self.window_.statusBar().showMessage(message.split(";")[0] + ".", 8000)
+                self.refresh()
+
+            self.call(
+                lambda: services.intake.import_web_form(choice.organization, text, choice.mapping),
+                imported,
+                write=True,
+            )
+
+        self.call(read, chosen)
 
     def fetch_mail(self) -> None:
         if not self.scheduler.fetch_now():

@@ -59,7 +59,7 @@ from privdesk.ui.undo import push_saved
 from privdesk.ui.widgets.files import open_file, save_file
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 ROLE_LABELS = {"business": "Business", "service_provider": "Service provider", "both": "Both"}
 CHANNEL_LABELS = {
@@ -180,7 +180,7 @@ class OrganizationsPage(Page):
     title = "Organizations"
     icon_name = "organizations"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.orgs: list[OrganizationDTO] = []
         self.base: OrganizationDTO | None = None  # as loaded into the form

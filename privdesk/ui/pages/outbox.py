@@ -47,7 +47,7 @@ from privdesk.ui.widgets.flow import FlowLayout
 from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 STATUS_FILTERS = (
     (None, "All letters"),
@@ -240,7 +240,7 @@ class OutboxPage(Page):
     title = "Outbox"
     icon_name = "outbox"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.letters = RecordTableModel(
             [

@@ -64,7 +64,7 @@ from privdesk.ui.widgets.files import save_file
 from privdesk.ui.widgets.flow import FlowLayout
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 # The reports in the chooser: key, label.
 REPORTS = (
@@ -216,7 +216,7 @@ class ReportsPage(Page):
     title = "Reports"
     icon_name = "reports"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         self.results: dict[str, Any] = {}  # report key -> the result on screen
         self._generation = 0  # answers to older requests are dropped

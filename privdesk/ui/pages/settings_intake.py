@@ -11,11 +11,11 @@ from privdesk.intake import IntakeLimits
 from privdesk.intake.model import MB
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class IntakeLimitsBox(QGroupBox):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__("Import limits")
         self.window_ = window
         self.file_mb = self._spin("limit_file_mb", "Largest email or scan file", 1, 1024, " MB")

@@ -30,7 +30,7 @@ from privdesk.services.dto import OrganizationDTO
 from privdesk.services.intake import MailboxDTO
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 SECURITY = (
     ("ssl", "SSL/TLS (usually port 993)"),
@@ -47,7 +47,7 @@ DEFAULT_PORTS = {"ssl": 993, "starttls": 143, "none": 143}
 
 
 class MailboxSettings(QWidget):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__()
         self.window_ = window
         self.setObjectName("settings_mailboxes")

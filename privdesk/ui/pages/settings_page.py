@@ -25,14 +25,14 @@ from privdesk.ui.pages.settings_security import SecuritySettings
 from privdesk.ui.pages.settings_templates import LetterTemplatesTab
 
 if TYPE_CHECKING:
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 
 class SettingsPage(Page):
     title = "Settings"
     icon_name = "settings"
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__(window)
         calendar = QGroupBox("Calendar")
         self.saturdays = QCheckBox("Count Saturdays as business days")
@@ -82,7 +82,7 @@ class SettingsPage(Page):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.addWidget(self.tabs)
 
-    def _build_tabs(self, window: MainWindow) -> None:
+    def _build_tabs(self, window: PageHost) -> None:
         """The other sections, each a widget of its own module."""
         self.tabs.addTab(SecuritySettings(window), "Security")
         self.tabs.addTab(MailboxSettings(window), "Mailboxes")

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from privdesk.services.backup import BackupInfo
     from privdesk.services.hub import Services
     from privdesk.services.users import UserDTO
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 MIN_PASSWORD = 10
 ROLE_LABELS = {
@@ -177,7 +177,7 @@ def confirm_restore(parent: QWidget, name: str) -> bool:
 
 
 class SecuritySettings(QWidget):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__()
         self.setObjectName("settings_security")
         self.window_ = window

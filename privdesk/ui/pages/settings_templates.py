@@ -43,7 +43,7 @@ from privdesk.ui.theme import Tone, tint, tone_color
 
 if TYPE_CHECKING:
     from privdesk.services.hub import Services
-    from privdesk.ui.main_window import MainWindow
+    from privdesk.ui.pages.host import PageHost
 
 FAMILY_LABELS = {
     "": "All jurisdictions",
@@ -230,7 +230,7 @@ class TemplateEditor(QPlainTextEdit):
 class LetterTemplatesTab(QWidget):
     """The Settings tab: letter kinds, the version in use, the editor, the preview and the history."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: PageHost) -> None:
         super().__init__()
         self.window_ = window
         self.setObjectName("settings_templates")
