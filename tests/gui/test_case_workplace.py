@@ -178,3 +178,33 @@ def test_the_window_never_grows_past_the_screen(qtbot: Any, window: MainWindow) 
     assert elided, "at 700 px some clock must be shortened"
     for clock in elided:
         assert clock.shown_text().endswith("…") and clock.toolTip().startswith(clock.text())
+
+
+def test_the_case_view_edits_the_address_and_voids_a_queued_letter(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = window.services
+    assert services is not None
+    letter = next(x for x in services.letters.outbox(status="queued") if x.has_postal_address)
+    view = open_view(qtbot, window, letter.case_reference)
+    long_street = "Apartment 12B, The Residences at Harbor Point, 4100 Pacific Coast Hwy."
+    monkeypatch.setattr(
+        case_view_module.AddressDialog,
+        "ask",
+        classmethod(lambda cls, p, cur: f"{long_street}\nLong Beach, CA"),
+    )
+    view.step_buttons["edit_address"].click()
+    qtbot.waitUntil(lambda: "Address saved" in window.statusBar().currentMessage(), timeout=10_000)
+    assert "70 characters" in window.statusBar().currentMessage()  # saved, and told it will not fit
+    assert services.cases.show(letter.case_reference).consumer_address.startswith("Apartment 12B")
+    monkeypatch.setattr(
+        case_view_module.VoidLetterDialog, "ask", classmethod(lambda cls, p, t: "wrong address")
+    )
+    qtbot.waitUntil(lambda: view.letters.topLevelItemCount() > 0, timeout=10_000)
+    row = next(
+        view.letters.topLevelItem(i)
+        for i in range(view.letters.topLevelItemCount())
+        if view.letters.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == letter.id
+    )
+    view.void_letter(row)
+    qtbot.waitUntil(lambda: services.letters.show(letter.id).status == "void", timeout=10_000)

@@ -108,7 +108,7 @@ def test_single_user_has_every_role(services: Services) -> None:
 def test_the_role_is_checked_before_a_template_renders(
     staffed: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from privdesk.services import letters as letters_module
+    from privdesk.services import letters_templates as letters_module
 
     rendered: list[str] = []
     monkeypatch.setattr(letters_module, "prepare", lambda data, source=None: rendered.append(source))

@@ -155,6 +155,31 @@ class ReopenDialog:
         return text.strip() if ok else ""
 
 
+class VoidLetterDialog:
+    @classmethod
+    def ask(cls, parent: QWidget, title: str) -> str:
+        """Why the letter is voided ("" when cancelled)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getText(parent, "Void the letter", f"Why is the {title} voided?")
+        return text.strip() if ok else ""
+
+
+class AddressDialog:
+    @classmethod
+    def ask(cls, parent: QWidget, current: str) -> str | None:
+        """The consumer's postal address, one line per line (None when cancelled)."""
+        from PySide6.QtWidgets import QInputDialog
+
+        text, ok = QInputDialog.getMultiLineText(
+            parent,
+            "Postal address",
+            "The lines under the name, as the envelope window shows them (the change is audited):",
+            current,
+        )
+        return text if ok else None
+
+
 class ConfirmDialog:
     @classmethod
     def ask(cls, parent: QWidget, title: str, text: str) -> bool:
@@ -221,6 +246,7 @@ class CaseView(QWidget):
             ("extend", "Extend…", self.extend),
             ("respond", "Respond or deny…", self.respond),
             ("add_note", "Add note…", self.add_note),
+            ("edit_address", "Edit address…", self.edit_address),
             ("close_case", "Close case…", self.close_case),
             ("export_file", "Export case file…", self.export_file),
             ("reopen", "Reopen…", self.reopen),
@@ -725,7 +751,33 @@ class CaseView(QWidget):
         if what == "letter" and self._letter_status(row) in ("queued", "generated"):
             menu.addSeparator()
             menu.addAction("Generate, preview and print…", lambda: self.generate_and_print(row))
+            menu.addAction("Void…", lambda: self.void_letter(row))
         menu.exec(tree.viewport().mapToGlobal(pos))
+
+    def void_letter(self, row: QTreeWidgetItem) -> None:
+        number = row.data(0, Qt.ItemDataRole.UserRole)
+        reason = VoidLetterDialog.ask(self, row.text(0))
+        if number is None or not reason:
+            return
+        letters = self.page.services.letters
+        self.page.call(lambda: letters.void(int(number), reason), lambda _: self.reload(), write=True)
+
+    def edit_address(self) -> None:
+        if self.file is None:
+            return
+        reference = self.reference
+        current = self.file.case.consumer_address or ""  # as loaded (no database read on this thread)
+        address = AddressDialog.ask(self, current)
+        if address is None:
+            return
+        letters = self.page.services.letters
+
+        def done(problems: list[str]) -> None:
+            self.reload()
+            message = "Address saved." + (" But: " + "; ".join(problems) if problems else "")
+            self.page.window_.statusBar().showMessage(message, 12000)
+
+        self.page.call(lambda: letters.edit_consumer_address(reference, address), done, write=True)
 
     def _letter_status(self, row: QTreeWidgetItem) -> str:
         number = row.data(0, Qt.ItemDataRole.UserRole)
