@@ -83,8 +83,12 @@ def test_nested_loops_that_print_nothing_are_stopped_with_their_line() -> None:
 
 
 def test_a_slow_template_is_stopped_by_the_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(sandbox, "LIMITS", sandbox.RenderLimits(seconds=0.3, steps=10**12))
-    source = "a\nb\n{% for i in range(100000) %}{% for j in range(100000) %}y{% endfor %}{% endfor %}"
+    # Only the clock can stop it: no step or size limit in reach, and the loop writes nothing.
+    monkeypatch.setattr(sandbox, "LIMITS", sandbox.RenderLimits(seconds=0.3, steps=10**12, chars=10**12))
+    source = (
+        "a\nb\n{% for i in range(100000) %}{% for j in range(100000) %}{% if j < 0 %}y{% endif %}"
+        "{% endfor %}{% endfor %}"
+    )
     start = time.perf_counter()
     error = _error(source)
     assert time.perf_counter() - start < 3
