@@ -1,6 +1,7 @@
 """Soak: the desktop app runs offscreen for minutes while intake, the scheduled backup and the background
 integrity check keep firing on the same database file. Not one error may appear, and the file, its WAL
-and its audit trail must be sound at the end. ``PRIVDESK_SOAK_SECONDS`` sets the length (90 s on each file; longer runs by hand)."""
+and its audit trail must be sound at the end. ``PRIVDESK_SOAK_SECONDS`` sets the length (90 s on each
+file; longer runs by hand)."""
 
 from __future__ import annotations
 
