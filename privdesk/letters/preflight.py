@@ -4,7 +4,8 @@ with its reason (which field, what to do) and the rest still print.
 A check never prints anything. It answers three questions for one letter: can it be printed at all
 (``problems``: the address fits the window, the fonts have every character, the template renders,
 the facts the letter states exist), is there a postal address to print (``no_address``: such letters
-go to an "email or find an address" list), and is there something the officer should look at before
+go to an "email or find an address" list; their facts are still checked and the letter prepared, so
+it can be emailed), and is there something the officer should look at before
 sealing it (``warnings``: a notice printed after its deadline, an address that shows only with the
 sheet tapped down).
 """
@@ -140,18 +141,20 @@ def _deadlines(data: LetterData, c: _Collector) -> None:
 def check(data: LetterData, template_source: str | None = None) -> Preflight:
     """Check one letter; never raises for a problem with the letter itself."""
     c = _Collector()
-    if not data.recipient.lines:
-        return Preflight(data, None, (), (), no_address=True)
-    try:
-        fit = address_fit(data)
-        if fit.tap_down:
-            c.warn(
-                "recipient address",
-                f"{len(data.recipient.all_lines())} lines show only with the sheet tapped down to the "
-                "bottom of the envelope: check the window before sealing",
-            )
-    except AddressFitError as err:
-        c.problem(err.field, err.reason)
+    no_address = not any(line.strip() for line in data.recipient.lines)
+    if not no_address:  # with no address there is nothing to fit: it can be emailed, not mailed
+        try:
+            fit = address_fit(data)
+            if fit.tap_down:
+                c.warn(
+                    "recipient address",
+                    f"{len(data.recipient.all_lines())} lines show only with the sheet tapped down to "
+                    "the bottom of the envelope: check the window before sealing",
+                )
+        except AddressFitError as err:
+            c.problem(err.field, err.reason)
+    if not data.recipient.name.strip():
+        c.problem("recipient name", "the letter names no recipient")
     _facts(data, c)
     _deadlines(data, c)
     prepared = None
@@ -166,7 +169,7 @@ def check(data: LetterData, template_source: str | None = None) -> Preflight:
             c.problem("template", str(err))
         except DomainError as err:
             c.problem("letter", str(err))
-    return Preflight(data, prepared, tuple(c.problems), tuple(c.warnings))
+    return Preflight(data, prepared, tuple(c.problems), tuple(c.warnings), no_address)
 
 
 def describe(findings: Sequence[Finding]) -> str:
