@@ -187,6 +187,22 @@ def cmd_letter_address(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_letter_enclose(services: Services, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
+    name = args.name or path.name
+    document_id = services.letters.attach_enclosure(args.reference, name, data)
+    emit(
+        args,
+        {"reference": args.reference.upper(), "document_id": document_id, "filename": name},
+        f"{name} attached to {args.reference.upper()}; its answer lists it under Enclosures",
+    )
+    return EXIT_OK
+
+
 def cmd_letter_mark_sent(services: Services, args: argparse.Namespace) -> int:
     letter = services.letters.mark_sent(
         args.id, args.on or services.ctx.today(), args.method, tracking_number=args.tracking
@@ -246,6 +262,13 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("id", type=int)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_letter_void)
+    p = letter.add_parser(
+        "enclose", parents=[common], help="attach a file to go out with the case's answer (an enclosure)"
+    )
+    p.add_argument("reference")
+    p.add_argument("--file", required=True, metavar="FILE")
+    p.add_argument("--name", help="the name the letter lists (default: the file's name)")
+    p.set_defaults(handler=cmd_letter_enclose)
     p = letter.add_parser("address", parents=[common], help="correct the postal address of a case's consumer")
     p.add_argument("reference")
     p.add_argument("--address", required=True, help='the lines under the name, separated by "|" or newlines')

@@ -75,7 +75,9 @@ def _facts(data: LetterData, c: _Collector) -> None:
     kind = data.kind
     allowed = _FAMILIES_ALLOWED.get(kind)
     if allowed is not None and data.jurisdiction_family not in allowed:
-        c.problem("kind", f"a {kind.replace('_', ' ')} letter does not apply to a {data.jurisdiction} case")
+        words = kind.replace("_", " ")
+        article = "an" if words[0] in "aeiou" else "a"
+        c.problem("kind", f"{article} {words} letter does not apply to a {data.jurisdiction} case")
     if kind == LetterKind.EXTENSION_NOTICE:
         if not any(i.extended_respond_by for i in data.items) or data.new_due_date is None:
             c.problem("extension", "the case was never extended: record the extension first")
@@ -108,6 +110,12 @@ def _facts(data: LetterData, c: _Collector) -> None:
                     "organization disclosures",
                     f"{row.category!r} has no {' or '.join(missing)}; California requires both",
                 )
+    if kind == LetterKind.STL_ALTERNATIVE and not data.stl_alternative_policy:
+        c.problem(
+            "organization profile",
+            "the organization has no policy of honouring an opt-out of direct-marketing disclosures "
+            "(profile stl_alternative), so this letter would not be true: send the Shine-the-Light response",
+        )
     if kind == LetterKind.VERIFICATION_REQUEST and data.verify_by is None:
         c.problem("reply-by date", "the letter gives no date to reply by")
     if kind == LetterKind.APPEAL_DECISION and not data.complaint_route.strip():
