@@ -159,6 +159,7 @@ class LetterItem(_Frozen):
     reason_text: str = ""  # the officer's own explanation, printed after the coded reasons
     kept: tuple[KeptData, ...] = ()
     details: str = ""  # e.g. what was corrected, what was removed
+    processed_on: date | None = None  # an opt-out or limit request: the day it was carried out
 
     _TUPLE_FIELDS = ("reasons", "kept")
 

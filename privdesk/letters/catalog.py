@@ -75,13 +75,14 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
     ),
     K.OPT_OUT_CONFIRMED: LetterKindInfo(
         "Opt-out confirmed",
-        "Confirms the opt-out of sale and sharing has been honored.",
-        ("received_date",),
+        "Confirms the opt-out of sale and sharing has been honored, and the day it was processed "
+        "(Cal. Code Regs. tit. 11 §7026(g)).",
+        ("received_date", "items"),
     ),
     K.LIMIT_CONFIRMED: LetterKindInfo(
         "Limit confirmed",
-        "Confirms the use of sensitive personal information is limited.",
-        ("received_date",),
+        "Confirms the use of sensitive personal information is limited, and the day it was processed.",
+        ("received_date", "items"),
     ),
     K.UNVERIFIABLE: LetterKindInfo(
         "Unverifiable request",

@@ -159,6 +159,7 @@ def _letter_item(item: RequestItem, extra: Mapping[str, Any]) -> LetterItem:
         reason_text=item.denial_text or "",
         kept=_kept(extra),
         details=str(extra.get("details", "") or ""),
+        processed_on=item.processed_on,
     )
 
 
