@@ -230,6 +230,7 @@ class LetterData(_Frozen):
     opted_out: bool = False  # this consumer's opt-out of sale/sharing is on record
     health_data: bool = False  # a correction denial about health data (§7023(i) statement)
     look_back_from: date | None = None  # right to know: the earliest date the answer covers
+    look_back_asked: bool = False  # the consumer asked for that period (past the usual 12 months)
     email_only: bool = False  # no postal address: the letter goes by email
     extra: Mapping[str, str] = field(default_factory=dict)  # free fields for edited templates
 

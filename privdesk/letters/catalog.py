@@ -44,12 +44,20 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         "Response to know (categories)",
         "Categories collected, their sources and purposes, recipients for a business purpose, and "
         "categories sold or shared as a separate list.",
-        ("received_date", "disclosures", "sold_shared", "sells_or_shares", "opt_out_how"),
+        (
+            "received_date",
+            "disclosures",
+            "sold_shared",
+            "sells_or_shares",
+            "opt_out_how",
+            "look_back_from",
+            "look_back_asked",
+        ),
     ),
     K.KNOW_SPECIFIC_RESPONSE: LetterKindInfo(
         "Response to know (specific pieces)",
-        "Cover letter for the enclosed copy of the personal information.",
-        ("received_date", "enclosures"),
+        "Cover letter for the enclosed copy of the personal information, and the period it covers.",
+        ("received_date", "enclosures", "look_back_from", "look_back_asked"),
         families=(F.GDPR, F.UK_GDPR),
     ),
     K.DELETION_DONE: LetterKindInfo(
