@@ -47,6 +47,9 @@ class LetterKind(StrEnum):
     STL_ALTERNATIVE = "stl_alternative"  # Civ. Code 1798.83(c)(2): notice of the free opt-out instead
     DELETION_NOTHING_HELD = "deletion_nothing_held"  # delete answered "not applicable"
     REQUEST_DENIED = "request_denied"  # a refusal of a type with no refusal letter of its own
+    ADMT_ACCESS_RESPONSE = "admt_access_response"  # §7222: purpose, logic and outcome of ADMT use
+    ADMT_OPT_OUT_CONFIRMED = "admt_opt_out_confirmed"  # §7221: the ADMT opt-out honored
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # UK DPA 2018 s.164A(3): within 30 days
 
 
 class JurisdictionFamily(StrEnum):

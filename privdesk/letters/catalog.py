@@ -166,4 +166,23 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         "or complaint rights; for types without a refusal letter of their own.",
         ("received_date", "items", "appeal_days", "appeal_contact"),
     ),
+    K.ADMT_ACCESS_RESPONSE: LetterKindInfo(
+        "Automated decisionmaking: access response",
+        "Cover letter for the plain-language explanation of the purpose, the logic and the outcome of the "
+        "automated decisionmaking used about the consumer (Cal. Code Regs. tit. 11 §7222).",
+        ("received_date", "enclosures", "sells_or_shares"),
+    ),
+    K.ADMT_OPT_OUT_CONFIRMED: LetterKindInfo(
+        "Automated decisionmaking: opt-out confirmed",
+        "Confirms the opt-out of automated decisionmaking was honored and the day it was processed "
+        "(Cal. Code Regs. tit. 11 §7221).",
+        ("received_date", "items"),
+    ),
+    K.COMPLAINT_ACKNOWLEDGEMENT: LetterKindInfo(
+        "Complaint acknowledgement",
+        "Acknowledges a data protection complaint within 30 days, says it will be looked into without "
+        "undue delay with progress and the outcome reported, and names the Information Commissioner "
+        "(UK DPA 2018 s.164A).",
+        ("received_date", "complaint_authority"),
+    ),
 }

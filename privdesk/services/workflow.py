@@ -168,7 +168,7 @@ class WorkflowService:
         send_letter: bool | None = None,
     ) -> CaseDTO:
         self._not_future(on)
-        queued: list[bool] = []
+        queued: set[str] = set()
 
         def step(
             s: Session, case: Case, item: RequestItem, st: workflow.ItemState
@@ -176,9 +176,13 @@ class WorkflowService:
             if st.acknowledged_on is not None or (st.acknowledge_by is None and item_types is None):
                 return None
             self._done_tasks(s, item, ["acknowledge"], on)
-            if (send_letter if send_letter is not None else method == "letter") and not queued:
-                self.queue_letter(s, case, "acknowledgement", item)
-                queued.append(True)
+            # A UK complaint to the controller has its own acknowledgement (DPA 2018 s.164A(3)).
+            kind = (
+                "complaint_acknowledgement" if st.request_type is RequestType.COMPLAINT else "acknowledgement"
+            )
+            if (send_letter if send_letter is not None else method == "letter") and kind not in queued:
+                self.queue_letter(s, case, kind, item)
+                queued.add(kind)
             return workflow.acknowledge(st, on, method)
 
         return self._apply(
