@@ -288,6 +288,9 @@ class RequestItem(Base):
     # A California know request reaching back before the usual 12 months: the first day it covers
     # (2022-01-01 for "everything"), None for the usual 12 months.
     know_since: Mapped[dt.date | None] = mapped_column(Date)
+    # An opt-out or limit request carried out (the business stopped selling, sharing, using): the day,
+    # which is what its deadline measures; the confirmation to the consumer follows.
+    processed_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
