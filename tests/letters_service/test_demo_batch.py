@@ -123,6 +123,15 @@ EXTRA: list[dict[str, Any]] = [
         channel="mail",
     ),
     dict(
+        org="coverys",
+        jurisdiction="GB",
+        types=["complaint"],
+        name="Siobhán Ní Bhriain",
+        address="27 Rathgar Road\nBelfast BT9 6AB\nUnited Kingdom",
+        progress="acknowledged",
+        channel="mail",
+    ),
+    dict(
         org="lossexpress",
         jurisdiction="US-CA",
         types=["delete"],
@@ -253,7 +262,8 @@ def test_every_kind_for_the_demo_organizations_prints_or_is_held_with_its_true_r
     }
     _keep_one_per_org_and_kind(services, {*refs, agent, first_stl, again})
     queued = letters.outbox(status="queued")
-    assert {x.kind for x in queued} == set(LETTER_KINDS)  # every kind is in the run
+    # Every kind is in the run, but the automated-decision letters: those rights begin on 2027-01-01.
+    assert {x.kind for x in queued} == set(LETTER_KINDS) - {"admt_access_response", "admt_opt_out_confirmed"}
     by_id = {x.id: x for x in queued}
 
     summary = letters.batch(TODAY, tmp_path)
