@@ -588,6 +588,9 @@ class CaseView(QWidget):
             if late:
                 emphasize(label, tone=Tone.OVERDUE)
         basis = item.basis.get(field) or ""
+        if field in ("respond_by", "extended_respond_by") and "[U]" in (item.basis.get("clock_pauses") or ""):
+            # A pause resting on an unconfirmed reading moves this date: it is unconfirmed too.
+            basis = f"{basis}; pause: {item.basis['clock_pauses']}"
         extra = item.basis.get("clock_start")
         if "[U]" in basis and due is not None and not paused:
             # An unconfirmed value in the rule files: say so on the clock itself, not only on hover.
