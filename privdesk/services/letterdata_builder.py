@@ -159,6 +159,7 @@ def _letter_item(item: RequestItem, extra: Mapping[str, Any]) -> LetterItem:
         reason_text=item.denial_text or "",
         kept=_kept(extra),
         details=str(extra.get("details", "") or ""),
+        processed_on=item.processed_on,
     )
 
 
@@ -332,11 +333,16 @@ def build_letter_data(
     ):
         fields["disclosures"] = _disclosures(org, "collected")
         fields["sold_shared"] = sold_rows
-        # The 12 months before receipt; from 2026 a consumer may ask back to 2022-01-01 (§7024(h)).
+        # The 12 months before receipt; from 2026 a consumer may ask back to 2022-01-01 (§7024(h)),
+        # and the period recorded on the request is the one the answer covers.
         since = extra.get("look_back_from")
-        fields["look_back_from"] = (
-            dt.date.fromisoformat(str(since)) if since else _months_before(case.received_on, 12)
-        )
+        if since:
+            fields["look_back_from"] = dt.date.fromisoformat(str(since))
+        elif know_since is not None:
+            fields["look_back_from"] = know_since
+            fields["look_back_asked"] = True
+        else:
+            fields["look_back_from"] = _months_before(case.received_on, 12)
     if kind == LetterKind.CORRECTION_DENIED:
         fields["health_data"] = bool(extra.get("health_data", False))
     if kind == LetterKind.APPEAL_DECISION:

@@ -371,4 +371,25 @@ def sample(kind: LetterKind) -> LetterData:
                 ),
             ),
         )
+    if kind is K.ADMT_ACCESS_RESPONSE:
+        return base(
+            kind,
+            items=(item(RequestType.ADMT_ACCESS, outcome=Outcome.FULFILLED),),
+            enclosures=("Explanation of the underwriting model's decision (3 pages)",),
+        )
+    if kind is K.ADMT_OPT_OUT_CONFIRMED:
+        return base(
+            kind,
+            items=(
+                item(RequestType.ADMT_OPT_OUT, outcome=Outcome.FULFILLED, processed_on=date(2026, 11, 23)),
+            ),
+        )
+    if kind is K.COMPLAINT_ACKNOWLEDGEMENT:
+        return base(
+            kind,
+            LOSSEXPRESS_EU,
+            family="uk_gdpr",
+            jurisdiction="GB",
+            items=(item(RequestType.COMPLAINT, respond_by=None, extended_respond_by=None),),
+        )
     raise AssertionError(kind)

@@ -336,6 +336,48 @@ class RespondDialog(FormDialog):
         return d.result_response() if d.exec() else None
 
 
+@dataclass(frozen=True)
+class Processed:
+    item_type: str
+    on: dt.date
+    confirm: bool
+
+
+class ProcessedDialog(FormDialog):
+    """The day an opt-out or limit request was carried out; it meets the request's deadline."""
+
+    def __init__(self, parent: QWidget | None, items: Sequence[ItemDTO], today: dt.date) -> None:
+        super().__init__(
+            parent,
+            "Record the opt-out as processed",
+            "The day the business stopped selling or sharing (or limited the use) meets the deadline "
+            "(15 business days in California, Cal. Code Regs. tit. 11 §7026(f)). The consumer is then "
+            "told it was honored (§7026(g)).",
+            ok_text="Record as processed",
+        )
+        self.item = QComboBox()
+        self.item.setObjectName("item_type")
+        self.item.setAccessibleName("Request")
+        for item in items:
+            due = f" (due {item.respond_by.isoformat()})" if item.respond_by else ""
+            self.item.addItem(RequestType(item.type).label + due, item.type)
+        self.on = date_edit(today, "processed_on", latest=today)
+        self.confirm = QCheckBox("Confirm to the consumer now (queues the “Opt-Out Request Honored” letter)")
+        self.confirm.setObjectName("confirm_now")
+        self.confirm.setChecked(True)
+        self.form.addRow("Request:", self.item)
+        self.form.addRow("Processed on:", self.on)
+        self.form.addRow("", self.confirm)
+
+    def result_processed(self) -> Processed:
+        return Processed(self.item.currentData(), to_date(self.on), self.confirm.isChecked())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, items: Sequence[ItemDTO], today: dt.date) -> Processed | None:
+        d = cls(parent, items, today)
+        return d.result_processed() if d.exec() else None
+
+
 class AuthorizationDialog(FormDialog):
     """The agent's signed permission: who signed, when, for what, until when."""
 

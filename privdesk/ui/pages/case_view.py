@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.errors import ConflictError, NotFound
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
+from privdesk.domain.workflow import CEASE_TYPES
 from privdesk.services.casefile import CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.ui import settings as ui_settings
@@ -39,6 +40,7 @@ from privdesk.ui.dialogs.steps import (
     AuthorizationDialog,
     ExtensionDialog,
     NoteDialog,
+    ProcessedDialog,
     RespondDialog,
     VerificationDialog,
 )
@@ -245,6 +247,7 @@ class CaseView(QWidget):
             ("verify", "Verify…", self.verify),
             ("extend", "Extend…", self.extend),
             ("respond", "Respond or deny…", self.respond),
+            ("processed", "Opt-out processed…", self.processed),
             ("add_note", "Add note…", self.add_note),
             ("edit_address", "Edit address…", self.edit_address),
             ("close_case", "Close case…", self.close_case),
@@ -453,6 +456,8 @@ class CaseView(QWidget):
         # A closed case is read-only: every step is off, Reopen is the one thing offered.
         for key in ("acknowledge", "verify", "extend", "respond", "add_note", "close_case"):
             self.step_buttons[key].setEnabled(not closed)
+        # Only an open opt-out or limit request not yet processed has this step.
+        self.step_buttons["processed"].setVisible(bool(_unprocessed(case)))
         self.step_buttons["reopen"].setVisible(closed)
         self.read_only_note.setVisible(closed)
         if closed:
@@ -533,6 +538,7 @@ class CaseView(QWidget):
     ) -> ElidedLabel:
         due: dt.date | None = getattr(item, field)
         done: dt.date | None = getattr(item, done_field) if done_field else None
+        processed = item.processed_on if field in ("respond_by", "extended_respond_by") else None
         if field == "extended_respond_by" and item.extended_on is not None:
             caption = "Extended: respond by"
         pause = next((p for p in item.clock_pauses if p.end is None), None)
@@ -542,6 +548,17 @@ class CaseView(QWidget):
             label = ElidedLabel(f"{caption}: clock paused since {pause.start.isoformat()}{left}")
         elif due is None:
             label = ElidedLabel(f"{caption}: —")
+        elif processed is not None and (field == "respond_by") == (item.extended_on is None):
+            # An opt-out or limit request: the day it was processed is what the deadline measures.
+            late = processed > due
+            verdict = "late" if late else "in time"
+            confirmed = f"; confirmed {done.isoformat()}" if done is not None else "; confirmation owed"
+            label = ElidedLabel(
+                f"{'⚠ ' if late else ''}{caption} {due.isoformat()}: processed {processed.isoformat()} "
+                f"({verdict}{confirmed})"
+            )
+            if late:
+                emphasize(label, tone=Tone.OVERDUE)
         elif done is not None:
             label = ElidedLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
         elif field == "respond_by" and item.extended_on is not None:
@@ -571,6 +588,9 @@ class CaseView(QWidget):
             if late:
                 emphasize(label, tone=Tone.OVERDUE)
         basis = item.basis.get(field) or ""
+        if field in ("respond_by", "extended_respond_by") and "[U]" in (item.basis.get("clock_pauses") or ""):
+            # A pause resting on an unconfirmed reading moves this date: it is unconfirmed too.
+            basis = f"{basis}; pause: {item.basis['clock_pauses']}"
         extra = item.basis.get("clock_start")
         if "[U]" in basis and due is not None and not paused:
             # An unconfirmed value in the rule files: say so on the clock itself, not only on hover.
@@ -1037,6 +1057,27 @@ class CaseView(QWidget):
                 ),
             )
 
+    def processed(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        items = _unprocessed(case)
+        if not items:
+            QMessageBox.information(
+                self, "Nothing to process", "This case has no open opt-out or limit request to process."
+            )
+            return
+        answer = ProcessedDialog.ask(self, items, self._today())
+        if answer is None:
+            return
+        wf = self.page.services.workflow
+        self.apply_step(
+            "processed",
+            lambda v: wf.record_processed(
+                self.reference, answer.item_type, answer.on, confirm=answer.confirm, expected_version=v
+            ),
+        )
+
     def authorize(self) -> None:
         case = self.case
         if case is None:
@@ -1159,6 +1200,16 @@ class CaseView(QWidget):
 
     def save_state(self) -> None:
         ui_settings.save_splitter(self.tasks_splitter, "case_tasks_notes")
+
+
+def _unprocessed(case: CaseDTO) -> list[ItemDTO]:
+    """Open opt-out and limit requests not yet recorded as processed."""
+    cease = {t.value for t in CEASE_TYPES}
+    return [
+        i
+        for i in case.items
+        if i.type in cease and i.processed_on is None and i.status not in ("responded", "closed", "withdrawn")
+    ]
 
 
 def verification_summary(case: CaseDTO) -> str:
