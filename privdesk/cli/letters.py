@@ -205,7 +205,11 @@ def cmd_letter_enclose(services: Services, args: argparse.Namespace) -> int:
 
 def cmd_letter_mark_sent(services: Services, args: argparse.Namespace) -> int:
     letter = services.letters.mark_sent(
-        args.id, args.on or services.ctx.today(), args.method, tracking_number=args.tracking
+        args.id,
+        args.on or services.ctx.today(),
+        args.method,
+        tracking_number=args.tracking,
+        message_id=args.message_id,
     )
     emit(args, to_json(letter), _letter_text(letter))
     return EXIT_OK
@@ -256,6 +260,10 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("id", type=record_id)
     p.add_argument("--method", required=True, choices=SEND_METHODS)
     p.add_argument("--tracking", help="tracking number (certified mail)")
+    p.add_argument(
+        "--message-id",
+        help="Message-ID of the email it went out in (email): a reply naming it finds the case",
+    )
     p.add_argument("--on", type=iso_date, help="day it was mailed (default: today)")
     p.set_defaults(handler=cmd_letter_mark_sent)
     p = letter.add_parser("void", parents=[common], help="void a letter that was not sent")

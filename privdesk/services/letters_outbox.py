@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import TransitionRefused, ValidationError
+from privdesk.domain.threads import normalize_message_id
 from privdesk.domain.types import LetterStatus
 from privdesk.letters import LETTER_KINDS
 from privdesk.services import audit
@@ -122,10 +123,24 @@ class OutboxMixin(RenderingMixin):
             self._audit(s, letter, "letter.step_dated", after={"step": column, "items": moved})
 
     def mark_sent(
-        self, letter_id: int, on: dt.date, method: str, tracking_number: str | None = None
+        self,
+        letter_id: int,
+        on: dt.date,
+        method: str,
+        tracking_number: str | None = None,
+        message_id: str | None = None,
     ) -> OutboxLetterDTO:
+        """Record the mailing. For an emailed letter, ``message_id`` is the Message-ID of the email it
+        went out in (the mail program shows it): a reply naming it finds the case."""
         if method not in SEND_METHODS:
             raise ValidationError(f"unknown mailing method {method!r} ({', '.join(SEND_METHODS)})")
+        sent_id = None
+        if (message_id or "").strip():
+            if method != "email":
+                raise ValidationError("a Message-ID belongs to a letter sent by email")
+            sent_id = normalize_message_id(message_id or "")
+            if sent_id is None:
+                raise ValidationError("the Message-ID is not one: it looks like <text@host>")
         tracking = (tracking_number or "").strip() or None
         if method == "certified" and tracking is None:
             raise ValidationError("certified mail needs its tracking number")
@@ -158,6 +173,7 @@ class OutboxMixin(RenderingMixin):
             letter.sent_on = on
             letter.method = method
             letter.tracking_number = tracking
+            letter.message_id = sent_id
             letter.claimed_by = None
             s.flush()
             self._audit(
@@ -170,6 +186,7 @@ class OutboxMixin(RenderingMixin):
                     "method": method,
                     "sha256": letter.sha256,
                     "tracked": bool(tracking),
+                    "message_id": sent_id is not None,
                 },
             )
             return self._dto(letter, s.get_one(Case, letter.case_id))

@@ -126,3 +126,27 @@ def test_a_date_moved_by_an_unconfirmed_pause_says_so(qtbot: Any, window: MainWi
     assert _clock_text(view, name) == "[U] Respond by 2027-01-13 (54 days left)"
     tip = view.findChild(type(view.title), name).toolTip()
     assert "715D.3(2)(d)" in tip and "unconfirmed" in tip
+
+
+def test_an_unconfirmed_appeal_period_is_marked_on_the_clock(qtbot: Any, window: MainWindow) -> None:
+    """New Jersey's appeal decision period (45 days) was not read in the statute: [U] where it shows."""
+    services = window.services
+    assert services is not None
+    case = services.cases.create(
+        NewCase(
+            organization="coverys",
+            jurisdiction="US-NJ",
+            types=["appeal"],
+            channel="email",
+            received=dt.date(2026, 11, 10),
+            name="Harriet Lane",
+            email="harriet.lane@example.org",
+        )
+    )
+    window.open_case(case.reference)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    name = "clock_appeal_respond_by"
+    assert _clock_text(view, name) == "[U] Respond by 2026-12-25 (35 days left)"
+    assert "unconfirmed in the law's text" in view.findChild(type(view.title), name).toolTip()

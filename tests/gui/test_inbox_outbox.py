@@ -403,3 +403,21 @@ def test_inbox_items_show_their_age_and_clock_and_a_late_one_warns_first(
     assert inbox.items.rowCount() == 1  # cancelled at the warning: no case made
     services = window.services
     assert services is not None and len(services.intake.pending()) == 1
+
+
+def test_an_emailed_letter_records_the_message_id_replies_will_name(qtbot: Any) -> None:
+    dialog = MarkSentDialog(None, TODAY)
+    qtbot.addWidget(dialog)
+    dialog.method.setCurrentIndex(dialog.method.findData("first_class"))
+    assert not dialog.message_id.isEnabled()  # only an email has a Message-ID
+    dialog.method.setCurrentIndex(dialog.method.findData("email"))
+    assert dialog.message_id.isEnabled()
+    qtbot.keyClicks(dialog.message_id, "sent from my phone")
+    assert "Message-ID" in dialog.problem()
+    dialog.message_id.clear()
+    qtbot.keyClicks(dialog.message_id, "<DM6PR11MB4107A1B2@outlook.example>")
+    assert dialog.problem() == ""
+    mailing = dialog.result_mailing()
+    assert (mailing.method, mailing.message_id) == ("email", "<DM6PR11MB4107A1B2@outlook.example>")
+    dialog.method.setCurrentIndex(dialog.method.findData("first_class"))
+    assert dialog.result_mailing().message_id is None  # a mailed letter never carries one
