@@ -6,6 +6,7 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -26,7 +27,9 @@ from privdesk.services.letters_common import (
     sha256_hex,
 )
 from privdesk.services.letters_render import RenderingMixin
-from privdesk.store.models import Case, Letter
+from privdesk.store.models import Case, Document, DocumentContent, Letter
+
+MAX_ENCLOSURE_BYTES = 50 * 1024 * 1024
 
 # The step a letter reports, as the request item column that records it.
 STEP_OF_KIND = {"acknowledgement": "acknowledged_on", "extension_notice": "extended_on"}
@@ -274,6 +277,49 @@ class OutboxMixin(RenderingMixin):
         except AddressFitError as err:
             return [f"{err.field}: {err.reason}"]
         return []
+
+    def attach_enclosure(
+        self, reference: str, filename: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> int:
+        """Attach a document to go out with the case's answer (an access response lists it under
+        "Enclosures" and is held back until one is attached); audited by size and hash, not content.
+        Returns the document's id."""
+        name = Path(filename).name.strip()
+        if not name:
+            raise ValidationError("an enclosure needs a file name (it is listed in the letter)")
+        if not data:
+            raise ValidationError(f"{name} is empty; attach the file the consumer is to receive")
+        if len(data) > MAX_ENCLOSURE_BYTES:
+            raise ValidationError(
+                f"{name} is {len(data) // (1024 * 1024)} MB; enclosures are kept in the database, "
+                f"at most {MAX_ENCLOSURE_BYTES // (1024 * 1024)} MB each"
+            )
+        digest = sha256_hex(data)
+        with self.ctx.db.write() as s:
+            case = load_case(s, reference)
+            if s.get(DocumentContent, digest) is None:
+                s.add(DocumentContent(sha256=digest, data=data))
+                s.flush()  # no relationship orders the two inserts: the content row goes first
+            document = Document(
+                case_id=case.id,
+                kind="enclosure",
+                filename=name[:255],
+                content_type=content_type[:120],
+                size=len(data),
+                sha256=digest,
+            )
+            s.add(document)
+            s.flush()
+            audit.record(
+                s,
+                self.ctx,
+                "case.enclosure_attached",
+                "document",
+                document.id,
+                case_reference=case.reference,
+                after={"size": len(data), "sha256": digest[:16]},
+            )
+            return document.id
 
     def queued_for_case(self, reference: str) -> builtins.list[OutboxLetterDTO]:
         """The case's letters, newest first (for the case view's void and print actions)."""

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.errors import ConflictError, NotFound
+from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
 from privdesk.domain.workflow import CEASE_TYPES
 from privdesk.services.casefile import PREFILLED, CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
+from privdesk.services.letters import LetterCheckDTO
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.conflict import ChangedBy, Choice, FieldDifference
 from privdesk.ui.dialogs.conflict import ConflictDialog as FieldConflictDialog
@@ -859,9 +860,17 @@ class CaseView(QWidget):
 
         self.page.call(work, lambda path: self.page.window_.statusBar().showMessage(f"Saved {path}", 8000))
 
-    def print_shown(self, what: str) -> None:
+    def print_shown(self, what: str, checked: bool = False) -> None:
         pane = self.previews[what]
         if not pane.data:
+            return
+        shown_letter = getattr(pane, "letter_id", None)
+        if what == "letter" and shown_letter is not None and not checked:
+            # The batch's pre-flight first: a letter it would hold back is not printed from here either.
+            checker = self.page.services.letters
+            self.page.call(
+                lambda: checker.check(int(shown_letter)), lambda c: self._print_if_printable(what, c)
+            )
             return
         printer = PrintLetter.ask(self)
         if printer is None:
@@ -901,6 +910,14 @@ class CaseView(QWidget):
             return
         recorded()
 
+    def _print_if_printable(self, what: str, check: LetterCheckDTO) -> None:
+        if not check.printable:
+            self.page.window_.statusBar().showMessage(f"Not printed: {check.summary}", 15_000)
+            return
+        if check.warnings:
+            self.page.window_.statusBar().showMessage(check.summary, 15_000)
+        self.print_shown(what, checked=True)
+
     def _printed(self) -> None:
         self.page.window_.statusBar().showMessage(
             f"{self.reference}: letter printed; mark it sent in the Outbox once it is in the post.", 10_000
@@ -916,9 +933,17 @@ class CaseView(QWidget):
         pane.clear(f"Generating {title}…")
 
         def work() -> bytes:
+            check = letters.check(number)  # the batch's pre-flight: held back here as in the batch
+            if check.problems or check.no_address:
+                raise ValidationError(check.summary)
             if letters.show(number).status == "queued":
                 letters.generate(number)
             return letters.render(number)
+
+        def refused(exc: BaseException) -> None:
+            reason = explain(exc)[1]
+            pane.clear(f"Not printed: {reason}")
+            self.page.window_.statusBar().showMessage(f"Not printed: {reason}", 15_000)
 
         def shown(data: bytes) -> None:
             pane.show_file(f"{self.reference}-{title}.pdf".replace(" ", "-"), "application/pdf", data, title)
@@ -926,7 +951,7 @@ class CaseView(QWidget):
             self.reload()
             self.page.call(lambda: None, lambda _: self.print_shown("letter"))  # once the reload is asked
 
-        self.page.call(work, shown, write=True)
+        self.page.call(work, shown, write=True, failed=refused)
 
     # -- steps --------------------------------------------------------------------------------
     def apply_step(self, label: str, step: Callable[[int | None], CaseDTO]) -> None:
