@@ -89,8 +89,9 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
         email="vera@example.net",
     )
 
-    def verify(cls: Any, parent: Any, level: str) -> Any:
-        dialog = cls(parent, level)
+    def verify(cls: Any, parent: Any, level: str, prefilled: Any = ()) -> Any:
+        assert prefilled == []  # a case made in the new-case form has no call note behind it
+        dialog = cls(parent, level, prefilled)
         qtbot.addWidget(dialog)
         for row in range(3):  # name, email, postal address: asked, received and matched
             dialog.set_point(row, True, True, True)

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
 from privdesk.domain.workflow import CEASE_TYPES
-from privdesk.services.casefile import CaseFileDTO
+from privdesk.services.casefile import PREFILLED, CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.services.letters import LetterCheckDTO
 from privdesk.ui import settings as ui_settings
@@ -648,7 +648,7 @@ class CaseView(QWidget):
             self.verification.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        display(v.decided_at),
+                        "from the call, not yet checked" if v.result == PREFILLED else display(v.decided_at),
                         v.method.replace("_", " "),
                         label_of(v.level_required, VerificationLevel),
                         points,
@@ -1024,7 +1024,7 @@ class CaseView(QWidget):
         if case is None:
             return
         level = strictest_level([i.verification_level for i in case.items])
-        data = VerificationDialog.ask(self, level)
+        data = VerificationDialog.ask(self, level, prefilled_points(self.file))
         if data is not None:
             wf = self.page.services.workflow
             self.apply_step("verification", lambda v: wf.verify(self.reference, data, expected_version=v))
@@ -1256,6 +1256,12 @@ def verification_summary(case: CaseDTO) -> str:
 
 
 _REFERENCE_IN_TEXT = re.compile(r"PD-[0-9]{4}-[0-9]{6,9}")
+
+
+def prefilled_points(file: CaseFileDTO | None) -> list[str]:
+    """The data points a caller gave, from the newest prefilled check (cases made from a call)."""
+    rows = [v for v in file.verifications if v.result == PREFILLED] if file else []
+    return [str(p.get("name")) for p in rows[-1].checks if p.get("name")] if rows else []
 
 
 def linked_references(text: str) -> str:
