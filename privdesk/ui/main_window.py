@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from privdesk import __version__
 from privdesk.ui import settings as ui_settings
+from privdesk.ui import warmup
 from privdesk.ui.actions import ACTIONS, MENUS, build_actions, shortcut_rows
 from privdesk.ui.icons import icon
 from privdesk.ui.reminders import Reminders
@@ -395,6 +396,14 @@ class MainWindow(QMainWindow):
         # Scheduled mailbox fetches belong to the Inbox page: build it once the first screen is up.
         QTimer.singleShot(2000, self, self._start_mail_schedule)
         QTimer.singleShot(1500, self, self.reminders.start)  # after the dashboard has its figures
+        QTimer.singleShot(0, self, self._load_ahead_when_idle)
+
+    def _load_ahead_when_idle(self) -> None:
+        """Once the dashboard has its figures, load what the other screens need in the background."""
+        if self.runner.running:
+            QTimer.singleShot(100, self, self._load_ahead_when_idle)
+            return
+        warmup.start()
 
     def _start_mail_schedule(self) -> None:
         if self.services is not None:

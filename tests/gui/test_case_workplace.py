@@ -70,7 +70,7 @@ def test_generate_preview_and_print_in_one_flow(
     printed: list[int] = []
     monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(lambda cls, parent: object()))
     monkeypatch.setattr(
-        case_view_module,
+        outbox_module,  # the case view prints through the Outbox's print path
         "print_pdf",
         lambda data, printer: printed.append(len(PdfReader(io.BytesIO(data)).pages)),
     )

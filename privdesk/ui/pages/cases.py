@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer
@@ -384,6 +385,11 @@ def filter_from_json(data: dict[str, Any]) -> CaseFilter:
     return CaseFilter(**values)
 
 
+def _case_view_module() -> object | None:
+    """The case view's module if it was loaded (no case tab can exist before it is)."""
+    return sys.modules.get("privdesk.ui.pages.case_view")
+
+
 class CasesPage(Page):
     title = "Cases"
     icon_name = "cases"
@@ -429,12 +435,16 @@ class CasesPage(Page):
 
     # -- case tabs ----------------------------------------------------------------------------
     def current_case_view(self) -> CaseView | None:
+        if _case_view_module() is None:
+            return None  # no case was ever opened: the queue shows without loading the case view
         from privdesk.ui.pages.case_view import CaseView
 
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, CaseView) else None
 
     def case_views(self) -> list[CaseView]:
+        if _case_view_module() is None:
+            return []
         from privdesk.ui.pages.case_view import CaseView
 
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), CaseView)]
