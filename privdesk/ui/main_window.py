@@ -343,7 +343,14 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.deadline_label)
         self.runner.busy_changed.connect(self._busy_changed)
+        status.messageChanged.connect(self._message_changed)
         self._update_db_label()
+
+    def _message_changed(self, message: str) -> None:
+        """The database line gives way to a message and comes back after it. QStatusBar's own hiding
+        does not hold: a message shown before the window (“Opening the database…”) or
+        replaced by another let Qt show the line again, and the two texts were drawn over each other."""
+        self.db_label.setVisible(not message)
 
     def _busy_changed(self, busy: bool) -> None:
         if self.busy.maximum() == 0:  # a determinate bar (the demo's progress) stays until it is done

@@ -213,3 +213,46 @@ def test_a_demo_prepared_on_an_earlier_day_is_prepared_again_for_today(
     window.runner.wait()
     flow._tear_down()
     window.shutdown()
+
+
+def test_a_file_damaged_in_use_is_restored_without_stale_errors(
+    qtbot: Any, tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads of a file damaged while in use fail: the file is checked at once, the recovery dialog takes
+    the place of the error boxes, and after the restore no "damaged" message is left on screen; the
+    status bar confirms the restore."""
+    from privdesk.ui import errors
+    from tests.gui.test_security_gui import damage
+
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    folder = tmp_path / "backups"
+    backup_settings.set_backup_folder(folder)
+    backup_settings.set_schedule("off")
+    monkeypatch.setattr(StartupFlow, "BACKGROUND_CHECK_DELAY_MS", 10)
+    started = Started(qtbot, str(db), demo=True)
+    services = started.wait_ready()
+    qtbot.waitUntil(lambda: started.flow.checked_in_background, timeout=TIMEOUT)
+    backup = services.backups.backup(folder)
+    started.window.runner.wait()
+    damage(db)
+    started.window.go("cases")  # its reads fail
+    dialog = started.dialog(RecoveryDialog)
+    assert "damaged" in dialog.findChild(type(dialog.error), "recovery_problem").text()
+    assert errors.open_error_texts() == []  # the recovery dialog says it once
+    assert not started.window.nav.isEnabled()
+    qtbot.mouseClick(dialog.restore_latest, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: started.window.services is not None and started.window.services is not services,
+        timeout=TIMEOUT,
+    )
+    qtbot.waitUntil(lambda: started.flow.dialog is None and started.window.nav.isEnabled(), timeout=TIMEOUT)
+    message = started.window.statusBar().currentMessage()
+    assert message.startswith(f"✓ Restored {backup.path.name}"), message
+    started.window.go("cases")
+    qtbot.waitUntil(lambda: started.window.runner.running == 0, timeout=TIMEOUT)
+    qtbot.wait(200)
+    assert errors.open_error_texts() == []
+    assert started.flow.dialog is None
+    assert list(tmp_path.glob("demo.db.before-restore-*"))  # the damaged file is kept aside
+    started.close()
