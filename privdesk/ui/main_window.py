@@ -258,8 +258,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         slots = {
-            "new_case": lambda: self.cases_page.new_case(phone=False),
-            "new_phone_case": lambda: self.cases_page.new_case(phone=True),
+            "new_case": lambda: self.cases_page.new_case(),
             "open_case": self.ask_open_case,
             "import_files": self.choose_import_files,
             "export_calendar": self.export_calendar,

@@ -518,7 +518,7 @@ class CasesPage(Page):
         self.window_.update_next_deadline()
 
     # -- new case -----------------------------------------------------------------------------
-    def new_case(self, phone: bool) -> None:
+    def new_case(self) -> None:
         from privdesk.ui.dialogs.new_case import NewCaseDialog
 
         services = self.services
@@ -530,7 +530,7 @@ class CasesPage(Page):
                     self, "No organization yet", "Import an organization profile first (Organizations page)."
                 )
                 return
-            new = NewCaseDialog.ask(self, organizations, jurisdictions, services.ctx.today(), phone=phone)
+            new = NewCaseDialog.ask(self, organizations, jurisdictions, services.ctx.today())
             if new is not None:
                 self.create_case(new)
 
