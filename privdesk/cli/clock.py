@@ -1,7 +1,8 @@
-"""Clock commands: when the UK "relevant time" came, and the pauses while clarification is awaited.
+"""Clock commands: when the UK "relevant time" came, and the pauses the law grants (UK clarification,
+Iowa authentication, GDPR identity information).
 
 privdesk case clock-start REF --item know_specific --on DATE   # identity information or fee received
-privdesk case pause REF --item know_specific --on DATE [--reason clarification]
+privdesk case pause REF --item know_specific --on DATE [--reason clarification|authentication|identity]
 privdesk case resume REF --item know_specific --on DATE        # the clarification arrived
 """
 
@@ -40,13 +41,17 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     case = groups["case"]
     for name, help_text, handler in (
         ("clock-start", "the clock runs from this day (identity data or fee received)", cmd_clock_start),
-        ("pause", "stop the clock while clarification the law allows is awaited", cmd_pause),
-        ("resume", "restart a stopped clock (the clarification arrived)", cmd_resume),
+        ("pause", "stop the clock while what the law allows is awaited", cmd_pause),
+        ("resume", "restart a stopped clock (what was awaited arrived)", cmd_resume),
     ):
         p = case.add_parser(name, parents=[common], help=help_text)
         p.add_argument("reference")
         p.add_argument("--item", required=True, help="request type of the item")
         p.add_argument("--on", type=iso_date, help="the day (default: today)")
         if name == "pause":
-            p.add_argument("--reason", default="clarification", help="the pause the rule file names")
+            p.add_argument(
+                "--reason",
+                help="the pause the rule file names (clarification, authentication, identity); "
+                "default: the law's only one",
+            )
         p.set_defaults(handler=handler)

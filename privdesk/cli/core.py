@@ -129,6 +129,8 @@ def case_text(case: CaseDTO) -> str:
             parts.append(f"clock PAUSED since {item.paused_since.isoformat()}")
         if item.know_since:
             parts.append(f"covers data since {item.know_since.isoformat()}")
+        if item.processed_on:
+            parts.append(f"processed {item.processed_on.isoformat()}")
         lines.append(", ".join(parts))
     if case.next_action:
         due = f" by {case.next_action.due.isoformat()}" if case.next_action.due else ""

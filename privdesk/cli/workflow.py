@@ -71,6 +71,15 @@ def cmd_respond(services: Services, args: argparse.Namespace) -> int:
     )
 
 
+def cmd_processed(services: Services, args: argparse.Namespace) -> int:
+    return _show(
+        args,
+        services.workflow.record_processed(
+            args.reference, args.item, _today(services, args), confirm=args.confirm
+        ),
+    )
+
+
 def _reasons(args: argparse.Namespace) -> list[str]:
     return [r for r in (args.reason or "").split(",") if r.strip()]
 
@@ -206,6 +215,13 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     )
     p.add_argument("--reason", help="denial reason codes, comma-separated")
     p.add_argument("--explanation")
+    p = step(
+        "processed",
+        "record the day an opt-out or limit request was carried out (meets its deadline)",
+        cmd_processed,
+    )
+    p.add_argument("--item", required=True, help="opt_out_sale_share, limit_sensitive or admt_opt_out")
+    p.add_argument("--confirm", action="store_true", help="also record the confirmation and queue its letter")
     p = step("deny", "deny one request item with coded reasons", cmd_deny)
     p.add_argument("--item", required=True)
     p.add_argument("--reason", required=True, help="denial reason codes, comma-separated")

@@ -47,6 +47,9 @@ class LetterKind(StrEnum):
     STL_ALTERNATIVE = "stl_alternative"  # Civ. Code 1798.83(c)(2): notice of the free opt-out instead
     DELETION_NOTHING_HELD = "deletion_nothing_held"  # delete answered "not applicable"
     REQUEST_DENIED = "request_denied"  # a refusal of a type with no refusal letter of its own
+    ADMT_ACCESS_RESPONSE = "admt_access_response"  # §7222: purpose, logic and outcome of ADMT use
+    ADMT_OPT_OUT_CONFIRMED = "admt_opt_out_confirmed"  # §7221: the ADMT opt-out honored
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # UK DPA 2018 s.164A(3): within 30 days
 
 
 class JurisdictionFamily(StrEnum):
@@ -159,6 +162,7 @@ class LetterItem(_Frozen):
     reason_text: str = ""  # the officer's own explanation, printed after the coded reasons
     kept: tuple[KeptData, ...] = ()
     details: str = ""  # e.g. what was corrected, what was removed
+    processed_on: date | None = None  # an opt-out or limit request: the day it was carried out
 
     _TUPLE_FIELDS = ("reasons", "kept")
 
@@ -208,6 +212,9 @@ class LetterData(_Frozen):
     stl_year: int | None = None
     stl_recipients: tuple[StlRecipient, ...] = ()
     stl_categories: tuple[str, ...] = ()
+    stl_alternative_policy: bool = (
+        False  # the organization honours a Shine-the-Light opt-out (§1798.83(c)(2))
+    )
     earlier_answer_date: date | None = None
     earlier_reference: str = ""
     # enclosures listed under the signature
@@ -229,6 +236,7 @@ class LetterData(_Frozen):
     opted_out: bool = False  # this consumer's opt-out of sale/sharing is on record
     health_data: bool = False  # a correction denial about health data (§7023(i) statement)
     look_back_from: date | None = None  # right to know: the earliest date the answer covers
+    look_back_asked: bool = False  # the consumer asked for that period (past the usual 12 months)
     email_only: bool = False  # no postal address: the letter goes by email
     extra: Mapping[str, str] = field(default_factory=dict)  # free fields for edited templates
 

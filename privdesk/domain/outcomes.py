@@ -78,9 +78,10 @@ _RULES: dict[RequestType, _TypeRule] = {
     RequestType.SHINE_THE_LIGHT: _TypeRule("stl_response", REQUEST_DENIED, (_F, _D)),
     RequestType.MINOR_REMOVAL: _TypeRule("minor_removal_done", REQUEST_DENIED, (_F, _D)),
     RequestType.APPEAL: _TypeRule(APPEAL_DECISION, APPEAL_DECISION, (_F, _D)),
-    # No letter of their own yet: the officer writes the answer (California ADMT, UK complaints).
-    RequestType.ADMT_ACCESS: _TypeRule(None, REQUEST_DENIED, (_F, _P, _D)),
-    RequestType.ADMT_OPT_OUT: _TypeRule(None, REQUEST_DENIED, (_F, _D)),
+    RequestType.ADMT_ACCESS: _TypeRule("admt_access_response", REQUEST_DENIED, (_F, _P, _D)),
+    RequestType.ADMT_OPT_OUT: _TypeRule("admt_opt_out_confirmed", REQUEST_DENIED, (_F, _D)),
+    # A UK complaint is acknowledged by its own letter (``complaint_acknowledgement``); its outcome is
+    # written by the officer (s.164A(4)), so answering it sends no letter of its own.
     RequestType.COMPLAINT: _TypeRule(None, REQUEST_DENIED, (_F, _P, _D)),
 }
 
@@ -135,8 +136,10 @@ def response_letters(
         return ("stl_already_answered" if request_type is RequestType.SHINE_THE_LIGHT else "frequency_limit",)
     if DenialReason.UNVERIFIABLE in codes and request_type is not RequestType.DELETE:
         return ("unverifiable",)
-    if request_type in (RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE) and codes == {
-        DenialReason.FRAUD
-    }:
+    if request_type in (
+        RequestType.OPT_OUT_SALE_SHARE,
+        RequestType.LIMIT_SENSITIVE,
+        RequestType.ADMT_OPT_OUT,
+    ) and codes == {DenialReason.FRAUD}:
         return (OPT_OUT_DENIED,)
     return (rule.refusal,)

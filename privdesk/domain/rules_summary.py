@@ -108,6 +108,11 @@ def _unconfirmed(found: Jurisdiction) -> tuple[str, ...]:
                     types = by_what.setdefault(label, [])
                     if rule.request_type.value not in types:
                         types.append(rule.request_type.value)
+            for pause in rule.pauses:
+                if pause.basis.tag == "U":
+                    types = by_what.setdefault(f"clock pause '{pause.code}'", [])
+                    if rule.request_type.value not in types:
+                        types.append(rule.request_type.value)
     words = [f"{label} ({', '.join(sorted(types))})" for label, types in by_what.items()]
     if found.roll_forward.basis.tag == "U":
         words.append("weekend roll-forward")

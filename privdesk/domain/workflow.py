@@ -25,6 +25,7 @@ from privdesk.domain.types import (
 
 __all__ = [
     "ACKNOWLEDGEMENT_METHODS",
+    "CEASE_TYPES",
     "NO_VERIFICATION_TYPES",
     "OPEN_STATUSES",
     "SPECIFIC_PIECES_TYPES",
@@ -49,6 +50,7 @@ __all__ = [
     "next_action",
     "open_item",
     "pending_actions",
+    "record_processed",
     "record_verification",
     "redirect_to_business",
     "reopen",
@@ -71,6 +73,13 @@ NO_VERIFICATION_TYPES = frozenset(
     {RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE, RequestType.ADMT_OPT_OUT}
 )
 SPECIFIC_PIECES_TYPES = frozenset({RequestType.KNOW_SPECIFIC, RequestType.PORTABILITY})
+# Requests answered by ceasing something (selling or sharing, using sensitive data, automated
+# decisions): the business records the day it processed the request, which meets the deadline
+# (15 business days in California, §§7026(f), 7027(g), 7221), and confirms it to the consumer
+# (§7026(g): "Opt-Out Request Honored").
+CEASE_TYPES = frozenset(
+    {RequestType.OPT_OUT_SALE_SHARE, RequestType.LIMIT_SENSITIVE, RequestType.ADMT_OPT_OUT}
+)
 # Types whose fulfilment touches the consumer's data and so needs the identity verified first.
 VERIFY_BEFORE_FULFILLING = frozenset(
     {RequestType.KNOW_SPECIFIC, RequestType.PORTABILITY, RequestType.DELETE, RequestType.CORRECT}
@@ -118,6 +127,7 @@ class ItemState:
     denial_explanation: str = ""
     disclosed_specific_pieces: bool = False
     redirected_to: str = ""
+    processed_on: date | None = None  # an opt-out or limit request carried out (CEASE_TYPES)
     responded_on: date | None = None
     closed_on: date | None = None
     withdrawn_on: date | None = None
@@ -317,6 +327,29 @@ def extend(state: ItemState, on: date, reason: str) -> ItemState:
     return replace(state, status=status, extended=True, extended_on=on, extension_reason=reason.strip())
 
 
+def record_processed(state: ItemState, on: date) -> ItemState:
+    """Record the day an opt-out (or limit, or automated-decision opt-out) request was processed: the
+    business stopped. This meets the request's deadline; the confirmation to the consumer follows
+    (``respond`` with ``fulfilled``), stating that date."""
+    if state.request_type not in CEASE_TYPES:
+        raise TransitionRefused(
+            f"a {state.request_type.label} request is answered, not processed: only opt-out and limit "
+            "requests record the day they were carried out"
+        )
+    _require_open(state, "record the request as processed")
+    _require_not_before_receipt(state, on, "record the request as processed")
+    if state.processed_on is not None:
+        raise TransitionRefused(
+            f"the request was already recorded as processed on {state.processed_on.isoformat()}"
+        )
+    if state.agent_case and not state.authorization_holds:
+        raise TransitionRefused(
+            "the request came through an agent whose signed permission does not hold yet: it cannot be "
+            "carried out (§7026(j)), only denied"
+        )
+    return replace(state, status=_working_status(state), processed_on=on)
+
+
 def _check_denial(state: ItemState, reasons: tuple[DenialReason, ...], explanation: str) -> None:
     if not reasons:
         raise TransitionRefused("a denial needs at least one coded reason")
@@ -373,6 +406,11 @@ def respond(
     if outcome is Outcome.FULFILLED and reasons:
         raise TransitionRefused("a fully fulfilled request has no denial reasons (use 'partly fulfilled')")
     if outcome in (Outcome.DENIED, Outcome.PARTLY_FULFILLED):
+        if state.processed_on is not None:
+            raise TransitionRefused(
+                f"the request was processed on {state.processed_on.isoformat()}: it can only be confirmed, "
+                "not denied"
+            )
         _check_denial(state, reasons, explanation)
     if outcome is Outcome.NOT_APPLICABLE and reasons:
         raise TransitionRefused("'not applicable' takes no denial reasons (use 'denied')")
@@ -407,10 +445,19 @@ def respond(
                 "the request came through an agent whose authorization does not hold yet: "
                 "it cannot be carried out, only denied"
             )
+    processed_on = state.processed_on
+    if processed_on is None and fulfils and state.request_type in CEASE_TYPES:
+        processed_on = on  # confirmed as honored: processed by the day of the confirmation at the latest
+    if processed_on is not None and on < processed_on:
+        raise TransitionRefused(
+            f"the confirmation ({on.isoformat()}) cannot come before the request was processed "
+            f"({processed_on.isoformat()})"
+        )
     return replace(
         state,
         status=ItemStatus.RESPONDED,
         outcome=outcome,
+        processed_on=processed_on,
         denial_reasons=reasons if outcome in (Outcome.DENIED, Outcome.PARTLY_FULFILLED) else (),
         denial_explanation=explanation,
         disclosed_specific_pieces=disclosure_of_specific_pieces,
@@ -482,9 +529,11 @@ def reopen(state: ItemState, reason: str) -> ItemState:
 
 
 def is_late(state: ItemState) -> bool:
-    """Whether the response was given after the deadline in force (the extended one if extended)."""
+    """Whether the response was given after the deadline in force (the extended one if extended).
+    For an opt-out or limit request the day it was processed is what the deadline measures."""
     due = state.current_respond_by
-    return due is not None and state.responded_on is not None and state.responded_on > due
+    done = state.processed_on or state.responded_on
+    return due is not None and done is not None and done > due
 
 
 # --- what is due next ---------------------------------------------------------------------------
@@ -526,6 +575,9 @@ def pending_actions(state: ItemState, today: date) -> list[NextAction]:
         actions.append(_action("verify", "Verify the requestor's identity", due, today))
     elif state.status is ItemStatus.AWAITING_AUTHORIZATION:
         actions.append(_action("authorization", "Obtain the agent's authorization", due, today))
+    elif state.processed_on is not None:
+        # The deadline is met; the confirmation is owed without delay but has no date of its own.
+        actions.append(_action("confirm", "Confirm to the consumer that it was processed", None, today))
     elif state.extended:
         actions.append(_action("respond_extended", "Respond (extended period)", due, today))
     else:
@@ -624,6 +676,10 @@ def invariant_problems(state: ItemState) -> list[str]:
         state.verification_result is not None or state.status is ItemStatus.AWAITING_VERIFICATION
     ):
         problems.append("verification demanded where none may be required")
+    if state.processed_on is not None and state.request_type not in CEASE_TYPES:
+        problems.append("only opt-out and limit requests are processed")
+    if state.processed_on is not None and state.outcome in (Outcome.DENIED, Outcome.PARTLY_FULFILLED):
+        problems.append("a processed request denied")
     if state.effective_type is not None and state.verification_result != "unverifiable":
         problems.append("re-evaluated type without a failed verification")
     return problems

@@ -37,6 +37,7 @@ _REPLY_HEADER = re.compile(
     r"^(?:on .{4,200} wrote:|el .{4,200} escribio:|-{2,} ?original message ?-{2,}|from: .+ sent: .+)$", re.I
 )
 _TYPE_ORDER = [t.value for t in RequestType]
+_PLACES = {"any": ("subject", "fresh", "quoted"), "subject": ("subject",), "body": ("fresh", "quoted")}
 
 
 @dataclass(frozen=True)
@@ -90,8 +91,13 @@ def detect(
     if parsed:
         _header_signals(parsed, scores, evidence, organizations)
     quoted_scores: dict[str, float] = {}
+    # Each trigger or required word is looked for once per text, not once per rule that names it.
+    present = {
+        place: frozenset(w for w in rules.words if w in text.folded) if text.folded else frozenset()
+        for place, text in texts.items()
+    }
     for rule in rules.rules:
-        _apply(rule, texts, scores, evidence, quoted_scores)
+        _apply(rule, texts, scores, evidence, quoted_scores, present)
     for code, value in quoted_scores.items():
         scores[code] = scores.get(code, 0.0) + min(value, _QUOTED_CAP * rules.threshold)
 
@@ -186,19 +192,20 @@ def _apply(
     texts: dict[str, FoldedText],
     scores: dict[str, float],
     evidence: dict[str, list[str]],
-    quoted_scores: dict[str, float] | None = None,
+    quoted_scores: dict[str, float],
+    present: dict[str, frozenset[str]],
 ) -> None:
     """Score one rule: its weight once if it matches the new text; a share of it in ``quoted_scores``
     if it matches only quoted text (capped later, so quotes alone never make a suggestion)."""
-    places = {"any": ("subject", "fresh", "quoted"), "subject": ("subject",), "body": ("fresh", "quoted")}[
-        rule.where
-    ]
     best = 0.0
-    for place in places:
+    for place in _PLACES[rule.where]:
         text = texts[place]
-        if rule.requires and not any(word in text.folded for word in rule.requires):
+        if not text.folded:
             continue
-        if rule.triggers and not any(word in text.folded for word in rule.triggers):
+        found_words = present[place]
+        if rule.requires and found_words.isdisjoint(rule.requires):
+            continue
+        if rule.triggers and found_words.isdisjoint(rule.triggers):
             continue
         for match in rule.pattern.finditer(text.folded):
             if match.end() == match.start():
@@ -214,7 +221,7 @@ def _apply(
                     found.append(phrase)
     if not best:
         return
-    if best < 1.0 and quoted_scores is not None and rule.weight > 0:
+    if best < 1.0 and rule.weight > 0:
         quoted_scores[rule.suggests] = quoted_scores.get(rule.suggests, 0.0) + rule.weight * best
     else:
         scores[rule.suggests] = scores.get(rule.suggests, 0.0) + rule.weight * best

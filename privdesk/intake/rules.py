@@ -28,7 +28,7 @@ import os
 import re
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,12 @@ class DetectionRule:
 class DetectionRules:
     rules: tuple[DetectionRule, ...]
     threshold: float = 1.0
+    # Derived: every trigger and required word of every rule, each looked for once per text.
+    words: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        words = {w for rule in self.rules for w in (*rule.triggers, *rule.requires)}
+        object.__setattr__(self, "words", frozenset(words))
 
 
 def valid_code(code: str) -> bool:
@@ -151,7 +157,7 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
         raise RuleFileError(f"{where_msg}: 'requires' must be a list of words")
     expanded = _expand(pattern_text, defines, where_msg)
     try:
-        compiled = re.compile(expanded, re.IGNORECASE)
+        compiled = re.compile(expanded, _flags(expanded))
     except re.error as exc:
         raise RuleFileError(f"{where_msg}: pattern is not a valid regular expression ({exc})") from exc
     if compiled.search("") is not None:
@@ -167,6 +173,16 @@ def _rule(path: Path, index: int, entry: Any, defines: dict[str, str]) -> Detect
         tuple(w.lower() for w in requires),
         triggers(compiled),
     )
+
+
+_ESCAPE = re.compile(r"\\.")
+
+
+def _flags(pattern: str) -> int:
+    """Folded text is all lower case, so a pattern without an upper-case letter (outside escapes such
+    as ``\\W``) matches it the same with or without IGNORECASE; without runs about a sixth faster."""
+    literal = _ESCAPE.sub("", pattern)
+    return re.IGNORECASE if any(c.isupper() for c in literal) else 0
 
 
 def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:
@@ -189,6 +205,7 @@ def _expand(pattern: str, defines: dict[str, str], where_msg: str) -> str:
 
 _MAX_TRIGGERS = 64
 _MIN_TRIGGER = 2
+_TRIGGER_LENGTH = 4
 
 
 def triggers(pattern: re.Pattern[str]) -> tuple[str, ...]:
@@ -209,44 +226,55 @@ def triggers(pattern: re.Pattern[str]) -> tuple[str, ...]:
 
 def _prefixes(items: list[Any], sre: Any) -> set[str] | None:
     """Prefix strings of a parsed sequence: every match starts with one of them."""
-    constants = sre._constants if hasattr(sre, "_constants") else sre
-    results = {""}
+    open_, closed = _walk(items, {""}, sre)
+    return _done(open_ | closed)
+
+
+def _walk(items: list[Any], starts: set[str], sre: Any) -> tuple[set[str], set[str]]:
+    """(open, closed) prefixes after ``items`` from ``starts``: open ones are the text of every item so
+    far and grow with the next item; closed ones stopped at something that is not a literal."""
+    c = sre._constants if hasattr(sre, "_constants") else sre
+    open_, closed = set(starts), set()
     for op, arg in items:
-        if op is constants.AT:
-            continue  # \b, ^ and $ take no characters
-        if op is constants.LITERAL:
-            results = {p + chr(arg).lower() for p in results}
-        elif op is constants.IN:
-            chars = []
-            for kind, value in arg:
-                if kind is constants.LITERAL:
-                    chars.append(chr(value).lower())
-                else:
-                    return _done(results)
-            if len(chars) > 4:
-                return _done(results)
-            results = {p + c for p in results for c in set(chars)}
-        elif op is constants.SUBPATTERN:
-            inner = _prefixes(list(arg[-1]), sre)
-            if inner is None:
-                return None
-            return _done({p + i for p in results for i in inner})
-        elif op is constants.BRANCH:
-            union: set[str] = set()
+        grown: set[str] | None = None
+        stopped: set[str] = set()
+        if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+            continue  # \b, ^, $ and lookarounds take no characters
+        if op is c.LITERAL:
+            grown = {p + chr(arg).lower() for p in open_}
+        elif op is c.IN:
+            chars = {chr(value).lower() for kind, value in arg if kind is c.LITERAL}
+            if len(chars) == len(arg) and len(chars) <= 4:
+                grown = {p + ch for p in open_ for ch in chars}
+        elif op is c.SUBPATTERN:
+            grown, stopped = _walk(list(arg[-1]), open_, sre)
+        elif op is c.BRANCH:
+            grown = set()
             for branch in arg[1]:
-                inner = _prefixes(list(branch), sre)
-                if inner is None:
-                    return None
-                union |= inner
-            return _done({p + i for p in results for i in union})
-        else:
-            return _done(results)
-        if len(results) > _MAX_TRIGGERS:
-            return None
-    return _done(results)
+                more, ended = _walk(list(branch), open_, sre)
+                grown |= more
+                stopped |= ended
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT) and arg[0] == 0 and arg[1] == 1:
+            more, stopped = _walk(list(arg[2]), open_, sre)
+            grown = open_ | more
+        elif op in (c.MAX_REPEAT, c.MIN_REPEAT):
+            more, ended = _walk(list(arg[2]), open_, sre)
+            # at least one repetition starts with the item's own prefixes; none leaves those before it
+            closed |= more | ended | (open_ if arg[0] == 0 else set())
+            return set(), closed
+        if grown is None:
+            return set(), closed | open_
+        # A dozen characters tell enough: longer prefixes would only add words to look for.
+        long_enough = {p[:_TRIGGER_LENGTH] for p in grown if len(p) >= _TRIGGER_LENGTH}
+        grown = {p for p in grown if len(p) < _TRIGGER_LENGTH}
+        stopped = {p[:_TRIGGER_LENGTH] for p in stopped} | long_enough
+        if len(grown) + len(stopped) + len(closed) > _MAX_TRIGGERS:
+            return set(), closed | open_
+        open_, closed = grown, closed | stopped
+    return open_, closed
 
 
 def _done(results: set[str]) -> set[str] | None:
-    if len(results) > _MAX_TRIGGERS or any(len(r) < _MIN_TRIGGER for r in results):
+    if not results or len(results) > _MAX_TRIGGERS or any(len(r) < _MIN_TRIGGER for r in results):
         return None
     return results

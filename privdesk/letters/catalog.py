@@ -44,12 +44,20 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         "Response to know (categories)",
         "Categories collected, their sources and purposes, recipients for a business purpose, and "
         "categories sold or shared as a separate list.",
-        ("received_date", "disclosures", "sold_shared", "sells_or_shares", "opt_out_how"),
+        (
+            "received_date",
+            "disclosures",
+            "sold_shared",
+            "sells_or_shares",
+            "opt_out_how",
+            "look_back_from",
+            "look_back_asked",
+        ),
     ),
     K.KNOW_SPECIFIC_RESPONSE: LetterKindInfo(
         "Response to know (specific pieces)",
-        "Cover letter for the enclosed copy of the personal information.",
-        ("received_date", "enclosures"),
+        "Cover letter for the enclosed copy of the personal information, and the period it covers.",
+        ("received_date", "enclosures", "look_back_from", "look_back_asked"),
         families=(F.GDPR, F.UK_GDPR),
     ),
     K.DELETION_DONE: LetterKindInfo(
@@ -75,13 +83,14 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
     ),
     K.OPT_OUT_CONFIRMED: LetterKindInfo(
         "Opt-out confirmed",
-        "Confirms the opt-out of sale and sharing has been honored.",
-        ("received_date",),
+        "Confirms the opt-out of sale and sharing has been honored, and the day it was processed "
+        "(Cal. Code Regs. tit. 11 §7026(g)).",
+        ("received_date", "items"),
     ),
     K.LIMIT_CONFIRMED: LetterKindInfo(
         "Limit confirmed",
-        "Confirms the use of sensitive personal information is limited.",
-        ("received_date",),
+        "Confirms the use of sensitive personal information is limited, and the day it was processed.",
+        ("received_date", "items"),
     ),
     K.UNVERIFIABLE: LetterKindInfo(
         "Unverifiable request",
@@ -156,5 +165,24 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         "Refuses a request (or the part of it withheld) with the reasons in plain words, and appeal "
         "or complaint rights; for types without a refusal letter of their own.",
         ("received_date", "items", "appeal_days", "appeal_contact"),
+    ),
+    K.ADMT_ACCESS_RESPONSE: LetterKindInfo(
+        "Automated decisionmaking: access response",
+        "Cover letter for the plain-language explanation of the purpose, the logic and the outcome of the "
+        "automated decisionmaking used about the consumer (Cal. Code Regs. tit. 11 §7222).",
+        ("received_date", "enclosures", "sells_or_shares"),
+    ),
+    K.ADMT_OPT_OUT_CONFIRMED: LetterKindInfo(
+        "Automated decisionmaking: opt-out confirmed",
+        "Confirms the opt-out of automated decisionmaking was honored and the day it was processed "
+        "(Cal. Code Regs. tit. 11 §7221).",
+        ("received_date", "items"),
+    ),
+    K.COMPLAINT_ACKNOWLEDGEMENT: LetterKindInfo(
+        "Complaint acknowledgement",
+        "Acknowledges a data protection complaint within 30 days, says it will be looked into without "
+        "undue delay with progress and the outcome reported, and names the Information Commissioner "
+        "(UK DPA 2018 s.164A).",
+        ("received_date", "complaint_authority"),
     ),
 }

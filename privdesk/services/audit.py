@@ -48,7 +48,7 @@ def record(
     after: dict[str, Any] | None = None,
 ) -> None:
     """Append one event inside the caller's transaction; the head row serialises concurrent writers."""
-    head = lock_or_create(session, AuditHead, {"id": 1}, {"last_event_id": None, "last_hash": GENESIS_HASH})
+    head = lock_head(session)
     data = AuditEventData(
         occurred_at=ctx.now().replace(microsecond=0),
         actor=ctx.actor,
@@ -76,6 +76,23 @@ def record(
     session.flush()
     head.last_event_id = event.id
     head.last_hash = digest
+
+
+def lock_head(session: Session) -> AuditHead:
+    """The chain's head row, locked for the rest of the caller's transaction. Read (and locked) once
+    per transaction: later events of the same transaction reuse it, so a batch writing many events
+    does not read it again for each."""
+    transaction = session.get_transaction()
+    held = session.info.get(_HEAD_KEY)
+    if held is not None and transaction is not None and held[0] is transaction:
+        head: AuditHead = held[1]
+        return head
+    head = lock_or_create(session, AuditHead, {"id": 1}, {"last_event_id": None, "last_hash": GENESIS_HASH})
+    session.info[_HEAD_KEY] = (transaction, head)
+    return head
+
+
+_HEAD_KEY = "privdesk.audit_head"
 
 
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:

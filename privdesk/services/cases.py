@@ -133,6 +133,7 @@ def item_dto(item: RequestItem) -> ItemDTO:
         clock_started_on=item.clock_started_on,
         clock_pauses=tuple(pause_dtos(item.clock_pauses)),
         know_since=item.know_since,
+        processed_on=item.processed_on,
     )
 
 

@@ -80,20 +80,25 @@ class ClockService:
         item_type: str,
         on: dt.date,
         *,
-        reason: str = "clarification",
+        reason: str | None = None,
         expected_version: int | None = None,
     ) -> CaseDTO:
-        """The controller asked for clarification it reasonably needs on ``on``: the clock stops."""
+        """On ``on`` the controller asked for what the law lets the clock stop for (UK: clarification it
+        reasonably needs; Iowa: information to authenticate the request; GDPR: information to confirm
+        identity): the clock stops. ``reason`` is the pause's code in the rule file; without it, the
+        law's only pause."""
 
         def change(case: Case, item: RequestItem, rule: TypeRule) -> dict[str, Any]:
             allowed = {p.code: p for p in rule.pauses}
-            if reason not in allowed:
+            only = next(iter(allowed)) if len(allowed) == 1 else "clarification"
+            code = reason or only
+            if code not in allowed:
                 if not allowed:
                     raise TransitionRefused(
                         f"{case.jurisdiction} {item.request_type}: the law lets this clock stop for no "
                         f"reason ({rule.respond.basis.cite}); it keeps running"
                     )
-                raise ValidationError(f"unknown pause reason {reason!r} (known: {', '.join(allowed)})")
+                raise ValidationError(f"unknown pause reason {code!r} (known: {', '.join(allowed)})")
             pauses = pause_dtos(item.clock_pauses)
             if any(p.end is None for p in pauses):
                 raise TransitionRefused(f"the clock of {item.request_type} is already stopped")
@@ -101,10 +106,10 @@ class ClockService:
                 raise ValidationError(f"a pause cannot start on {on.isoformat()}, before the clock ran again")
             # What was left of the response period when the clock stopped: it is left when it restarts.
             left = (item.respond_by - on).days if item.respond_by else None
-            entry = {"start": on.isoformat(), "end": None, "reason": reason, "days_left": left}
+            entry = {"start": on.isoformat(), "end": None, "reason": code, "days_left": left}
             raw = [*(item.clock_pauses or []), entry]
             item.clock_pauses = raw
-            return {"paused_on": on.isoformat(), "reason": reason, "basis": str(allowed[reason].basis)}
+            return {"paused_on": on.isoformat(), "reason": code, "basis": str(allowed[code].basis)}
 
         return self._change(reference, item_type, on, "case.clock_paused", change, expected_version)
 

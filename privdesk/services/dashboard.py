@@ -162,18 +162,20 @@ def yearly_report(ctx: ServiceContext, year: int) -> YearReport:
                 RequestItem.respond_by,
                 RequestItem.extended_respond_by,
                 RequestItem.extended_on,
+                RequestItem.processed_on,
             )
             .join(Case, Case.id == RequestItem.case_id)
             .where(Case.received_on.between(first, last))
         ).all()
-    for rtype, outcome, received, responded, respond_by, extended_by, extended_on in rows:
+    for rtype, outcome, received, responded, respond_by, extended_by, extended_on, processed in rows:
         cell = table.setdefault(rtype, {})
         key = outcome or "open"
         cell[key] = cell.get(key, 0) + 1
         if responded is not None:
             days.setdefault(rtype, []).append((responded - received).days)
             due = extended_by if extended_on is not None and extended_by is not None else respond_by
-            if due is not None and responded > due:
+            # An opt-out or limit request meets its deadline on the day it was processed.
+            if due is not None and (processed or responded) > due:
                 late += 1
     medians = {t: float(statistics.median(v)) for t, v in days.items() if v}
     return YearReport(year, cases, table, medians, late)

@@ -117,6 +117,7 @@ class ItemDTO:
     clock_started_on: dt.date | None = None  # UK relevant time, where later than receipt
     clock_pauses: tuple[ClockPauseDTO, ...] = ()
     know_since: dt.date | None = None  # a know request reaching back past the usual 12 months
+    processed_on: dt.date | None = None  # an opt-out or limit request carried out (meets its deadline)
 
     @property
     def paused_since(self) -> dt.date | None:

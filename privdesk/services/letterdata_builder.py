@@ -77,6 +77,8 @@ def family_for(rulebook: Rulebook, jurisdiction: str, kind: str, request_type: s
         return JurisdictionFamily.GDPR.value
     if jurisdiction == "GB":
         return JurisdictionFamily.UK_GDPR.value
+    if request_type == RequestType.APPEAL.value:  # an appeal exists only where the state grants one
+        return JurisdictionFamily.US_STATE_WITH_APPEAL.value
     try:
         rule = rulebook.rule(jurisdiction, request_type or RequestType.KNOW_SPECIFIC.value)
     except Exception:  # a type the state's law does not grant: the general state wording
@@ -159,6 +161,7 @@ def _letter_item(item: RequestItem, extra: Mapping[str, Any]) -> LetterItem:
         reason_text=item.denial_text or "",
         kept=_kept(extra),
         details=str(extra.get("details", "") or ""),
+        processed_on=item.processed_on,
     )
 
 
@@ -310,6 +313,7 @@ def build_letter_data(
     fields["sells"] = bool(profile.get("sells", org.sells_or_shares and bool(sold_rows)))
     fields["shares"] = bool(profile.get("shares", org.sells_or_shares and bool(sold_rows)))
     fields["sells_or_shares"] = fields["sells"] or fields["shares"]
+    fields["stl_alternative_policy"] = bool(profile.get("stl_alternative", False))
     fields["opted_out"] = _opted_out(session, case)
     fields["email_only"] = not recipient.lines
     if not fields["enclosures"]:
@@ -332,11 +336,16 @@ def build_letter_data(
     ):
         fields["disclosures"] = _disclosures(org, "collected")
         fields["sold_shared"] = sold_rows
-        # The 12 months before receipt; from 2026 a consumer may ask back to 2022-01-01 (§7024(h)).
+        # The 12 months before receipt; from 2026 a consumer may ask back to 2022-01-01 (§7024(h)),
+        # and the period recorded on the request is the one the answer covers.
         since = extra.get("look_back_from")
-        fields["look_back_from"] = (
-            dt.date.fromisoformat(str(since)) if since else _months_before(case.received_on, 12)
-        )
+        if since:
+            fields["look_back_from"] = dt.date.fromisoformat(str(since))
+        elif know_since is not None:
+            fields["look_back_from"] = know_since
+            fields["look_back_asked"] = True
+        else:
+            fields["look_back_from"] = _months_before(case.received_on, 12)
     if kind == LetterKind.CORRECTION_DENIED:
         fields["health_data"] = bool(extra.get("health_data", False))
     if kind == LetterKind.APPEAL_DECISION:

@@ -54,6 +54,7 @@ class OutboxLetterDTO:
     document_id: int | None
     claimed_by: str | None
     version: int
+    message_id: str | None = None  # of the email it was sent in (method "email")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class LetterBase:
             document_id=letter.document_id,
             claimed_by=letter.claimed_by,
             version=letter.version,
+            message_id=letter.message_id,
         )
 
     @staticmethod

@@ -168,7 +168,7 @@ class WorkflowService:
         send_letter: bool | None = None,
     ) -> CaseDTO:
         self._not_future(on)
-        queued: list[bool] = []
+        queued: set[str] = set()
 
         def step(
             s: Session, case: Case, item: RequestItem, st: workflow.ItemState
@@ -176,9 +176,13 @@ class WorkflowService:
             if st.acknowledged_on is not None or (st.acknowledge_by is None and item_types is None):
                 return None
             self._done_tasks(s, item, ["acknowledge"], on)
-            if (send_letter if send_letter is not None else method == "letter") and not queued:
-                self.queue_letter(s, case, "acknowledgement", item)
-                queued.append(True)
+            # A UK complaint to the controller has its own acknowledgement (DPA 2018 s.164A(3)).
+            kind = (
+                "complaint_acknowledgement" if st.request_type is RequestType.COMPLAINT else "acknowledgement"
+            )
+            if (send_letter if send_letter is not None else method == "letter") and kind not in queued:
+                self.queue_letter(s, case, kind, item)
+                queued.add(kind)
             return workflow.acknowledge(st, on, method)
 
         return self._apply(
@@ -361,7 +365,7 @@ class WorkflowService:
 
         def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
             new = workflow.respond(st, on, result, disclose_specific_pieces, codes, explanation)
-            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
+            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond", "confirm"], on)
             if queue_letter:
                 for kind in letter_kinds_for(new):
                     if kind == "stl_response" and (case.organization.profile or {}).get("stl_alternative"):
@@ -386,6 +390,63 @@ class WorkflowService:
                 "reasons": [c.value for c in codes],
                 "on": on.isoformat(),
             },
+        )
+
+    def record_processed(
+        self,
+        reference: str,
+        item_type: str,
+        on: dt.date,
+        *,
+        confirm: bool = False,
+        expected_version: int | None = None,
+    ) -> CaseDTO:
+        """Record the day an opt-out or limit request was carried out. That meets its deadline
+        (California: 15 business days, Cal. Code Regs. tit. 11 §§7026(f), 7027(g)); the respond task
+        is done and a task to confirm it to the consumer takes its place. With ``confirm`` the
+        confirmation is recorded at once and its letter ("Opt-Out Request Honored") queued."""
+        self._not_future(on)
+        if item_type in {t.value for t in RequestType} and RequestType(item_type) not in workflow.CEASE_TYPES:
+            raise TransitionRefused(
+                f"a {RequestType(item_type).label} request is answered, not processed: only opt-out and "
+                "limit requests record the day they were carried out"
+            )
+        details: dict[str, object] = {"item": item_type, "on": on.isoformat(), "confirmed": confirm}
+
+        def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
+            new = workflow.record_processed(st, on)
+            due = new.current_respond_by
+            details.update(
+                {
+                    "due": due.isoformat() if due else None,
+                    "in_time": due is None or on <= due,
+                    "basis": (item.basis or {}).get("respond_by", ""),
+                }
+            )
+            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
+            if confirm:
+                new = workflow.respond(new, on, Outcome.FULFILLED)
+                for kind in letter_kinds_for(new):
+                    self.queue_letter(s, case, kind, item)
+            else:
+                s.add(
+                    Task(
+                        case_id=case.id,
+                        item_id=item.id,
+                        kind="confirm",
+                        title=f"Confirm it was processed: {RequestType(item.request_type).label}",
+                        due_on=None,
+                    )
+                )
+            return new
+
+        return self._apply(  # the audit entry is written after the step: it carries what the step found
+            reference,
+            "case.processed",
+            step,
+            item_types=[item_type],
+            expected_version=expected_version,
+            details=details,
         )
 
     def deny(
@@ -491,7 +552,7 @@ class WorkflowService:
         self, reference: str, on: dt.date, note: str = "", *, expected_version: int | None = None
     ) -> CaseDTO:
         def step(s: Session, case: Case, item: RequestItem, st: workflow.ItemState) -> workflow.ItemState:
-            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond"], on)
+            self._done_tasks(s, item, ["acknowledge", "decide_extension", "respond", "confirm"], on)
             return workflow.withdraw(st, on)
 
         def keep_note(s: Session, case: Case) -> None:

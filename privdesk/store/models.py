@@ -288,6 +288,9 @@ class RequestItem(Base):
     # A California know request reaching back before the usual 12 months: the first day it covers
     # (2022-01-01 for "everything"), None for the usual 12 months.
     know_since: Mapped[dt.date | None] = mapped_column(Date)
+    # An opt-out or limit request carried out (the business stopped selling, sharing, using): the day,
+    # which is what its deadline measures; the confirmation to the consumer follows.
+    processed_on: Mapped[dt.date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     __mapper_args__ = {"version_id_col": version}
 
@@ -403,6 +406,8 @@ class Letter(Base):
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
     method: Mapped[str | None] = mapped_column(String(30))
     tracking_number: Mapped[str | None] = mapped_column(String(80))
+    # The Message-ID of the email the letter was sent in (method "email"): replies name it.
+    message_id: Mapped[str | None] = mapped_column(String(500), index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     # When the claim was taken: a claim older than the claim timeout may be taken over (services/claims.py).
     claimed_at: Mapped[dt.datetime | None] = mapped_column()

@@ -232,4 +232,5 @@ def test_uk_relevant_time_and_pause_in_the_engine() -> None:
     )
     assert before_the_act.respond_by == date(2026, 2, 20)  # receipt still starts the clock
     ack = RULEBOOK.deadlines("GB", "complaint", date(2026, 7, 1), today=TODAY)
-    assert ack.acknowledge_by == date(2026, 7, 31) and ack.respond_by is None
+    # 30 days beginning when the complaint is received (s.164A(3)): 2026-07-01 is the first of them.
+    assert ack.acknowledge_by == date(2026, 7, 30) and ack.respond_by is None

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from PySide6.QtCore import Qt
+
 from privdesk.services.cases import NewCase
 from privdesk.ui.main_window import MainWindow
 
@@ -50,3 +52,101 @@ def test_paused_uk_clock_and_unconfirmed_values(qtbot: Any, window: MainWindow) 
     text = _clock_text(view, name)
     assert text.startswith("[U] ") and "Respond by 2026-10-15" in text
     assert "unconfirmed" in view.findChild(type(view.title), "clock_know_specific_respond_by").toolTip()
+
+
+def test_opt_out_processed_through_the_case_view(qtbot: Any, window: MainWindow, monkeypatch: Any) -> None:
+    from privdesk.ui.dialogs import steps
+
+    services = window.services
+    assert services is not None
+    case = services.cases.create(
+        NewCase(
+            organization="mstis",
+            jurisdiction="US-CA",
+            types=["opt_out_sale_share", "delete"],
+            channel="web",
+            received=dt.date(2026, 11, 2),
+            name="Dana Whitcomb",
+            email="dana.whitcomb@example.org",
+        )
+    )
+    window.open_case(case.reference)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    button = view.step_buttons["processed"]
+    assert not button.isHidden()
+    offered: list[list[str]] = []
+
+    def ask(cls: Any, parent: Any, items: Any, today: dt.date) -> Any:
+        dialog = cls(parent, items, today)  # the real dialog, filled in as the officer would
+        offered.append([dialog.item.itemData(i) for i in range(dialog.item.count())])
+        dialog.on.setDate(dt.date(2026, 11, 16))
+        dialog.confirm.setChecked(False)
+        return dialog.result_processed()
+
+    monkeypatch.setattr(steps.ProcessedDialog, "ask", classmethod(ask))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    name = "clock_opt_out_sale_share_respond_by"
+    qtbot.waitUntil(lambda: "processed 2026-11-16" in _clock_text(view, name), timeout=10_000)
+    assert offered == [["opt_out_sale_share"]]  # the deletion is answered, not processed
+    # [U]: California's business-day calendar rests on an unconfirmed reading (Civ. Code §9).
+    assert _clock_text(view, name) == (
+        "[U] Respond by 2026-11-24: processed 2026-11-16 (in time; confirmation owed)"
+    )
+    qtbot.waitUntil(lambda: button.isHidden(), timeout=10_000)
+    stored = services.cases.show(case.reference).items[0]
+    assert stored.processed_on == dt.date(2026, 11, 16)
+
+
+def test_a_date_moved_by_an_unconfirmed_pause_says_so(qtbot: Any, window: MainWindow) -> None:
+    services = window.services
+    assert services is not None
+    case = services.cases.create(
+        NewCase(
+            organization="coverys",
+            jurisdiction="US-IA",
+            types=["delete"],
+            channel="email",
+            received=dt.date(2026, 10, 1),
+            name="Harriet Lane",
+            email="harriet.lane@example.org",
+        )
+    )
+    name = "clock_delete_respond_by"
+    window.open_case(case.reference)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    assert _clock_text(view, name) == "Respond by 2026-12-30 (40 days left)"  # Iowa's 90 days rest on [S]
+    services.clock.pause(case.reference, "delete", dt.date(2026, 10, 5))
+    services.clock.resume(case.reference, "delete", dt.date(2026, 10, 19))
+    view.reload()
+    qtbot.waitUntil(lambda: "2027-01-13" in _clock_text(view, name), timeout=10_000)
+    assert _clock_text(view, name) == "[U] Respond by 2027-01-13 (54 days left)"
+    tip = view.findChild(type(view.title), name).toolTip()
+    assert "715D.3(2)(d)" in tip and "unconfirmed" in tip
+
+
+def test_an_unconfirmed_appeal_period_is_marked_on_the_clock(qtbot: Any, window: MainWindow) -> None:
+    """New Jersey's appeal decision period (45 days) was not read in the statute: [U] where it shows."""
+    services = window.services
+    assert services is not None
+    case = services.cases.create(
+        NewCase(
+            organization="coverys",
+            jurisdiction="US-NJ",
+            types=["appeal"],
+            channel="email",
+            received=dt.date(2026, 11, 10),
+            name="Harriet Lane",
+            email="harriet.lane@example.org",
+        )
+    )
+    window.open_case(case.reference)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    name = "clock_appeal_respond_by"
+    assert _clock_text(view, name) == "[U] Respond by 2026-12-25 (35 days left)"
+    assert "unconfirmed in the law's text" in view.findChild(type(view.title), name).toolTip()

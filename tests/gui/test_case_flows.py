@@ -88,8 +88,9 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
         email="vera@example.net",
     )
 
-    def verify(cls: Any, parent: Any, level: str) -> Any:
-        dialog = cls(parent, level)
+    def verify(cls: Any, parent: Any, level: str, prefilled: Any = ()) -> Any:
+        assert prefilled == []  # a case made in the new-case form has no call note behind it
+        dialog = cls(parent, level, prefilled)
         qtbot.addWidget(dialog)
         for row in range(3):  # name, email, postal address: asked, received and matched
             dialog.set_point(row, True, True, True)
@@ -333,3 +334,22 @@ def test_record_a_power_of_attorney_for_an_agent(
 
     qtbot.waitUntil(recorded, timeout=10_000)
     qtbot.waitUntil(lambda: "the authorization holds" in view.agent_label.text(), timeout=10_000)
+
+
+def test_new_case_records_the_period_a_know_request_covers(qtbot: Any, demo_services: Services) -> None:
+    dialog = NewCaseDialog(
+        None, demo_services.organizations.list(), demo_services.ctx.rulebook.jurisdictions(), TODAY
+    )
+    qtbot.addWidget(dialog)
+    dialog.organization.setCurrentIndex(dialog.organization.findData("mstis"))
+    dialog.jurisdiction.setCurrentIndex(dialog.jurisdiction.findData("US-CA"))
+    dialog.check_type("know_categories")
+    dialog.name.setText("Dana Whitcomb")
+    assert not dialog.know_since.isEnabled()
+    dialog.know_period.setCurrentIndex(dialog.know_period.findData("from"))
+    assert dialog.know_since.isEnabled()
+    dialog.know_since.setDate(dt.date(2023, 6, 1))
+    case = demo_services.cases.create(dialog.result_case())
+    assert case.items[0].know_since == dt.date(2023, 6, 1)
+    dialog.know_period.setCurrentIndex(dialog.know_period.findData("all"))
+    assert demo_services.cases.create(dialog.result_case()).items[0].know_since == dt.date(2022, 1, 1)

@@ -145,3 +145,60 @@ def test_bundled_rules_load() -> None:
     rules = load_detection_rules()
     assert len(rules.rules) > 80
     assert {r.source for r in rules.rules} == {"en.toml", "es.toml"}
+
+
+def _texts() -> list[str]:
+    from privdesk.intake.folding import fold
+
+    folders = (DATA, EXTRA, DATA / "labelled")
+    texts = []
+    for path in sorted(p for folder in folders for p in folder.glob("*.eml")):
+        parsed = parse_intake_file(path)
+        texts += [fold(parsed.subject).folded, fold(parsed.body_text).folded]
+    return texts
+
+
+def test_rule_prefilter_never_hides_a_match() -> None:
+    """Detection skips a rule when none of its trigger strings is in the text, and matches folded
+    text without IGNORECASE when a pattern has no capital letter: neither may change what a rule
+    finds. Checked against every labelled message and against texts built to start each match."""
+    import re
+
+    from privdesk.intake.rules import triggers
+
+    rules = load_detection_rules()
+    assert sum(1 for r in rules.rules if r.triggers) > len(rules.rules) * 0.8
+    texts = _texts()
+    matched = 0
+    for rule in rules.rules:
+        loose = re.compile(rule.pattern.pattern, re.IGNORECASE)
+        assert triggers(loose) == rule.triggers
+        for text in texts:
+            found = [m.group() for m in loose.finditer(text)]
+            assert found == [m.group() for m in rule.pattern.finditer(text)], rule.id
+            if found and rule.triggers:
+                matched += 1
+                assert any(word in text for word in rule.triggers), (rule.id, found[0])
+                for match in found:
+                    assert match.startswith(rule.triggers), (rule.id, match)
+    assert matched > 100
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"\bdelete\b", ("dele",)),
+        (r"\b(?:we|i) represent\b", ("i re", "we r")),
+        (r"\b(?:tx|texas),? 7[5-9]\d{3}\b", ("texa", "tx 7", "tx, ")),
+        (r"\b(?:cop(?:y|ies)|export) of", ("copi", "copy", "expo")),
+        (r"(?:my )?data\b", ("data", "my d")),
+        (r"\bx+y", ()),  # a prefix of one letter filters nothing: the rule always runs
+        (r"\w+ data", ()),
+    ],
+)
+def test_triggers_start_every_match(pattern: str, expected: tuple[str, ...]) -> None:
+    import re
+
+    from privdesk.intake.rules import triggers
+
+    assert triggers(re.compile(pattern)) == expected

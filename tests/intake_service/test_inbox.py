@@ -396,6 +396,41 @@ def test_a_file_refused_while_storing_costs_only_itself(
     with inbox.db.read() as s:
         assert s.scalars(select(Document).where(Document.sha256 == refused)).all() == []
         assert len(s.scalars(select(Document)).all()) == 2 * (len(paths) - 1)
+    assert len(_audit(inbox, "intake.imported")) == len(paths) - 1
+    assert inbox.audit.verify().ok  # the refused file's event went with its savepoint, the chain holds
+
+
+def test_copies_inside_one_batch_are_stored_once(inbox: Services, tmp_path: Path) -> None:
+    """Within one chunk: a second copy (same Message-ID, or same bytes without one) is a duplicate of
+    the first, and an attachment two emails share is stored once; each email keeps its documents."""
+    proof = attachment_part("proof.txt", "cHJvb2Y=")
+    no_id = email_bytes(41).replace(b"Message-ID: <req-41@example.com>\r\n", b"")
+    files = {
+        "a.eml": email_bytes(40, extra_parts=proof),
+        "a-again.eml": email_bytes(40, "Same message, another client's copy.", extra_parts=proof),
+        "b.eml": no_id,
+        "b-again.eml": no_id,
+        "c.eml": email_bytes(42, extra_parts=proof),
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    outcomes = {o.file: _only_result(o) for o in inbox.intake.import_files([tmp_path / n for n in files])}
+    assert outcomes["a-again.eml"].duplicate_of == outcomes["a.eml"].intake_id
+    assert outcomes["b-again.eml"].duplicate_of == outcomes["b.eml"].intake_id
+    assert outcomes["c.eml"].duplicate_of is None and outcomes["c.eml"].documents == 2
+    assert len(inbox.intake.pending()) == 3
+    shared = hashlib.sha256(b"proof").hexdigest()
+    with inbox.db.read() as s:
+        assert len(s.scalars(select(Document).where(Document.sha256 == shared)).all()) == 2
+    for name in ("a.eml", "c.eml"):
+        documents = inbox.intake.show(outcomes[name].intake_id).documents
+        attached = [d for d in documents if d.kind == "attachment"]
+        assert [d.sha256 for d in attached] == [shared]
+        assert inbox.intake.original_bytes(attached[0].id) == b"proof"
+    # Imported again in a later batch: every one is a duplicate of the first import.
+    again = inbox.intake.import_files([tmp_path / n for n in files])
+    assert all(_only_result(o).duplicate_of is not None for o in again)
+    assert len(inbox.intake.pending()) == 3
 
 
 def test_limits_are_kept_for_every_workstation_and_checked(inbox: Services, tmp_path: Path) -> None:

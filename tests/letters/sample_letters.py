@@ -351,7 +351,12 @@ def sample(kind: LetterKind) -> LetterData:
             ),
         )
     if kind is K.STL_ALTERNATIVE:
-        return base(kind, family="stl", opt_out_how="Call 844-347-3374 or write to privacy@mstis.example.")
+        return base(
+            kind,
+            family="stl",
+            opt_out_how="Call 844-347-3374 or write to privacy@mstis.example.",
+            stl_alternative_policy=True,
+        )
     if kind is K.DELETION_NOTHING_HELD:
         return base(kind, items=(item(RequestType.DELETE, outcome=Outcome.NOT_APPLICABLE),))
     if kind is K.REQUEST_DENIED:
@@ -370,5 +375,26 @@ def sample(kind: LetterKind) -> LetterData:
                     reason_text="The request came from an address used in 40 requests in one hour.",
                 ),
             ),
+        )
+    if kind is K.ADMT_ACCESS_RESPONSE:
+        return base(
+            kind,
+            items=(item(RequestType.ADMT_ACCESS, outcome=Outcome.FULFILLED),),
+            enclosures=("Explanation of the underwriting model's decision (3 pages)",),
+        )
+    if kind is K.ADMT_OPT_OUT_CONFIRMED:
+        return base(
+            kind,
+            items=(
+                item(RequestType.ADMT_OPT_OUT, outcome=Outcome.FULFILLED, processed_on=date(2026, 11, 23)),
+            ),
+        )
+    if kind is K.COMPLAINT_ACKNOWLEDGEMENT:
+        return base(
+            kind,
+            LOSSEXPRESS_EU,
+            family="uk_gdpr",
+            jurisdiction="GB",
+            items=(item(RequestType.COMPLAINT, respond_by=None, extended_respond_by=None),),
         )
     raise AssertionError(kind)

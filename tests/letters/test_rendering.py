@@ -9,7 +9,7 @@ import pytest
 
 from privdesk.domain.letterdata import LetterKind, PostalAddress
 from privdesk.letters import LETTER_KINDS, LetterRenderer
-from privdesk.letters.templating import default_template_name
+from privdesk.letters.templating import date_style_for, default_template_name, format_date
 from tests.letters.pdftext import flat_text, page_texts, tables, whole_tables
 from tests.letters.sample_letters import LOSSEXPRESS_EU, sample
 
@@ -138,6 +138,25 @@ EXPECTED: dict[LetterKind, tuple[str, ...]] = {
         "Attorney General of Virginia",
     ),
     LetterKind.STL_ALTERNATIVE: ("1798.83(c)(2)", "How to opt out, free of charge", "844-347-3374"),
+    LetterKind.ADMT_ACCESS_RESPONSE: (
+        "section 7222",
+        "the specific purpose for which we used automated decisionmaking technology",
+        "how it processed your personal information to produce its output",
+        "the outcome of the decisionmaking process for you",
+        "Explanation of the underwriting model's decision (3 pages)",
+    ),
+    LetterKind.ADMT_OPT_OUT_CONFIRMED: (
+        "Opt-Out of Automated Decisionmaking Honored",
+        "We processed your opt-out on November 23, 2026.",
+        "section 7221",
+    ),
+    LetterKind.COMPLAINT_ACKNOWLEDGEMENT: (
+        "received your complaint about our use of your personal data on 20 November 2026",
+        "without undue delay",
+        "tell you the outcome",
+        "section 164A",
+        "Information Commissioner's Office",
+    ),
 }
 
 
@@ -158,7 +177,8 @@ def test_every_kind_renders_its_content(kind: LetterKind) -> None:
     text = flat_text(pdf)
     assert data.recipient.name in text
     assert "PD-2026-000123" in text
-    assert "November 24, 2026" in text  # the letter date, long US form
+    # the letter date, long form: US style, or day first for the GDPR families
+    assert format_date(date(2026, 11, 24), date_style_for(data.jurisdiction_family)) in text
     assert data.letterhead.signatory_name in text
     for expected in EXPECTED[kind]:
         assert expected in text, f"{kind}: {expected!r} missing"

@@ -186,3 +186,49 @@ def test_a_right_not_yet_in_force_gets_no_dates_and_a_warning(org_services: Serv
         "no statutory dates"
     )
     assert "[S]" in warning.basis
+
+
+def _case(services: Services, org: str, jurisdiction: str, types: list[str], received: dt.date) -> str:
+    return services.cases.create(
+        NewCase(
+            organization=org,
+            jurisdiction=jurisdiction,
+            types=types,
+            channel="email",
+            received=received,
+            name="Harriet Lane",
+            email="harriet.lane@example.org",
+        )
+    ).reference
+
+
+def test_iowa_authentication_pause_worked_example(org_services: Services) -> None:
+    """Iowa deletion received 2026-03-02: 90 days to 2026-05-31, extended 135 to 2026-07-15. Information
+    to authenticate the request is asked for on 2026-03-10 and arrives 2026-03-24 (Iowa Code
+    §715D.3(2)(d)): 14 days later, 2026-06-14 and 2026-07-29, marked as resting on a [U] reading."""
+    ref = _case(org_services, "coverys", "US-IA", ["delete"], dt.date(2026, 3, 2))
+    first = org_services.cases.show(ref).items[0]
+    assert (first.respond_by, first.extended_respond_by) == (dt.date(2026, 5, 31), dt.date(2026, 7, 15))
+    paused = org_services.clock.pause(ref, "delete", dt.date(2026, 3, 10)).items[0]  # the law's only pause
+    assert paused.clock_pauses[0].reason == "authentication"
+    resumed = org_services.clock.resume(ref, "delete", dt.date(2026, 3, 24)).items[0]
+    assert (resumed.respond_by, resumed.extended_respond_by) == (dt.date(2026, 6, 14), dt.date(2026, 7, 29))
+    assert "715D.3(2)(d)" in resumed.basis["clock_pauses"] and "[U]" in resumed.basis["clock_pauses"]
+    entry = [e for e in org_services.audit.entries(ref) if e.action == "case.clock_paused"][-1]
+    assert entry.after is not None and "715D.3(2)(d)" in str(entry.after["basis"])
+    with pytest.raises(ValidationError, match="unknown pause reason 'clarification'"):
+        org_services.clock.pause(ref, "delete", dt.date(2026, 4, 1), reason="clarification")
+
+
+def test_gdpr_identity_pause_worked_example(org_services: Services) -> None:
+    """EU access received Tue 2026-03-10: one month to 2026-04-10, three to 2026-06-10. Information to
+    confirm identity (art. 12(6)) is asked for on 2026-03-12 and arrives 2026-03-19: 7 days later."""
+    ref = _case(org_services, "coverys", "EU", ["know_specific"], dt.date(2026, 3, 10))
+    org_services.clock.pause(ref, "know_specific", dt.date(2026, 3, 12), reason="identity")
+    resumed = org_services.clock.resume(ref, "know_specific", dt.date(2026, 3, 19)).items[0]
+    assert (resumed.respond_by, resumed.extended_respond_by) == (dt.date(2026, 4, 17), dt.date(2026, 6, 17))
+    assert "art. 12(6)" in resumed.basis["clock_pauses"] and "[S]" in resumed.basis["clock_pauses"]
+    # California's clock runs whatever verification takes (§7021(b)): no pause there.
+    ca = _case(org_services, "mstis", "US-CA", ["know_specific"], dt.date(2026, 3, 10))
+    with pytest.raises(TransitionRefused, match="keeps running"):
+        org_services.clock.pause(ca, "know_specific", dt.date(2026, 3, 12), reason="identity")

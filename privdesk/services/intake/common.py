@@ -87,16 +87,23 @@ def _add_document(
     data: bytes,
     digest: str | None = None,
 ) -> Document:
-    doc = Document(
+    doc = _document(item, kind, filename, content_type, data, _put_bytes(s, data, digest))
+    s.add(doc)
+    return doc
+
+
+def _document(
+    item: IntakeItem, kind: str, filename: str, content_type: str, data: bytes, digest: str
+) -> Document:
+    """A document row of ``item`` for content already stored (or added to the session) as ``digest``."""
+    return Document(
         intake_item_id=item.id,
         kind=kind,
         filename=filename[:255],
         content_type=content_type[:120],
         size=len(data),
-        sha256=_put_bytes(s, data, digest),
+        sha256=digest,
     )
-    s.add(doc)
-    return doc
 
 
 def _parse_any(data: bytes, filename: str, limits: IntakeLimits) -> ParsedEmail:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import DomainError, ValidationError
 from privdesk.domain.matching import normalize_email
+from privdesk.domain.threads import normalize_message_id, thread_ids
 from privdesk.domain.types import OPEN_STATUSES, Channel
 from privdesk.intake import (
     IntakeLimits,
@@ -26,7 +28,7 @@ from privdesk.intake.model import MB
 from privdesk.services import audit
 from privdesk.services.intake.common import (
     IntakeBase,
-    _add_document,
+    _document,
     _parse_any,
     _sha256,
     _slug,
@@ -49,7 +51,9 @@ from privdesk.store.models import (
     Case,
     Consumer,
     Document,
+    DocumentContent,
     IntakeItem,
+    Letter,
     Organization,
 )
 
@@ -98,7 +102,10 @@ class EmailImport(IntakeBase):
         email: _PreparedEmail,
         organization: str | None,
         on_stored: Callable[[Session, IntakeItem], None] | None = None,
+        lookups: _Lookups | None = None,
     ) -> IntakeResultDTO:
+        """Store one prepared email. ``lookups`` holds what a chunk of emails needs from the store, read
+        once for the chunk; without it, it is read for this email alone."""
         data, name, parsed, digest, found, detection = (
             email.data,
             email.name,
@@ -107,7 +114,8 @@ class EmailImport(IntakeBase):
             email.found,
             email.detection,
         )
-        existing = self._existing_email(s, parsed.message_id, digest)
+        known = lookups or _Lookups.load(s, [email])
+        existing = known.existing(s, parsed.message_id, digest)
         if existing is not None:
             return self._result(
                 existing,
@@ -118,10 +126,10 @@ class EmailImport(IntakeBase):
                 duplicate_of=existing.id,
                 organization=_slug(s, existing.organization_id),
             )
-        chosen = get_organization(s, organization) if organization else None
+        chosen = known.organization(s, organization) if organization else None
         org = chosen
         if org is None and found.organization:
-            org = s.scalar(select(Organization).where(Organization.slug == found.organization))
+            org = known.organizations.get(found.organization)
         warnings = [*parsed.warnings, *detection["warnings"]]
         if chosen is not None and found.organization and found.organization != chosen.slug:
             warnings.append(
@@ -129,7 +137,7 @@ class EmailImport(IntakeBase):
             )
         received_at, more = self._email_received_at(parsed, org)
         warnings += more
-        reply = _reply_case(s, parsed)
+        reply = _reply_case(parsed, known.references, known.open_cases, known.threads)
         if reply is not None:
             warnings.append(
                 f"looks like a reply about {reply['reference']} ({reply['why']}): attach it to that case "
@@ -159,14 +167,20 @@ class EmailImport(IntakeBase):
             warnings=warnings,
             status=PENDING,
         )
+        # The item and any content not stored yet go in one flush; the documents, which refer to both,
+        # go with the audit event's.
+        files = [(digest, data), *((att.sha256, att.data) for att in parsed.attachments)]
+        for content_digest, content in dict(files).items():
+            if content_digest not in known.contents:
+                s.add(DocumentContent(sha256=content_digest, data=content))
         s.add(item)
         s.flush()
         suffix = "msg" if parsed.source_format == "msg" else "eml"
         original_type = "application/vnd.ms-outlook" if suffix == "msg" else "message/rfc822"
         stored_name = sanitize_filename(name, f"message.{suffix}") if name else f"message-{item.id}.{suffix}"
-        _add_document(s, item, "original", stored_name, original_type, data, digest)
+        s.add(_document(item, "original", stored_name, original_type, data, digest))
         for att in parsed.attachments:
-            _add_document(s, item, "attachment", att.filename, att.content_type, att.data, att.sha256)
+            s.add(_document(item, "attachment", att.filename, att.content_type, att.data, att.sha256))
         if on_stored is not None:
             on_stored(s, item)
         audit.record(
@@ -191,17 +205,6 @@ class EmailImport(IntakeBase):
             digest,
             documents=1 + len(parsed.attachments),
             organization=org.slug if org else None,
-        )
-
-    def _existing_email(self, s: Session, message_id: str, digest: str) -> IntakeItem | None:
-        if message_id:
-            return s.scalar(select(IntakeItem).where(IntakeItem.message_id == message_id[:500]))
-        # Without a Message-ID, the same bytes imported twice are still the same message.
-        return s.scalar(
-            select(IntakeItem)
-            .join(Document, Document.intake_item_id == IntakeItem.id)
-            .where(Document.sha256 == digest, Document.kind == "original")
-            .limit(1)
         )
 
     def _email_received_at(
@@ -274,13 +277,18 @@ class EmailImport(IntakeBase):
         organization: str | None,
     ) -> list[ImportOutcome]:
         stored: list[ImportOutcome] = []
+        emails = [entry for entry in prepared if isinstance(entry, _PreparedEmail)]
         try:
             with self.ctx.db.write() as s:
+                lookups = _Lookups.load(s, emails)
+                audit.lock_head(s)  # once for the chunk, outside the savepoints
                 for entry in prepared:
                     if isinstance(entry, _PreparedEmail):
                         try:
                             with s.begin_nested():
-                                stored.append(self._store_email(s, entry, organization))
+                                result = self._store_email(s, entry, organization, lookups=lookups)
+                            stored.append(result)
+                            lookups.remember(entry, result)
                         except (DomainError, IntegrityError) as exc:
                             reason = (
                                 str(exc) if isinstance(exc, DomainError) else "it conflicts with stored data"
@@ -299,26 +307,149 @@ class EmailImport(IntakeBase):
 _REFERENCE_IN_TEXT = re.compile(r"\bPD-\d{4}-\d{6,9}\b", re.IGNORECASE)
 
 
-def _reply_case(s: Session, parsed: ParsedEmail) -> dict[str, str] | None:
-    """The case a message answers: our reference in its subject or in the text it quotes, else the one
-    open case of a consumer with the sender's address. Only a suggestion: the officer attaches."""
+def _references(parsed: ParsedEmail) -> list[tuple[str, str]]:
+    """(place, reference) of our references in the subject, then in the text."""
     places = (("subject", parsed.subject), ("text", parsed.body_text[:65536]))
-    for place, text in places:
-        for match in _REFERENCE_IN_TEXT.finditer(text):
-            reference = match.group().upper()
-            if s.scalar(select(Case.id).where(Case.reference == reference)) is not None:
-                why = "our reference in the subject" if place == "subject" else "it quotes our reference"
-                return {"reference": reference, "why": why}
+    return [
+        (place, match.group().upper())
+        for place, text in places
+        for match in _REFERENCE_IN_TEXT.finditer(text)
+    ]
+
+
+def _thread_ids(parsed: ParsedEmail) -> list[tuple[str, str]]:
+    """(header, Message-ID) of the messages a reply names, nearest first."""
+    in_reply_to = parsed.headers.get("in-reply-to", "")
+    named = thread_ids(in_reply_to, parsed.headers.get("references", ""))
+    direct = set(thread_ids(in_reply_to, ""))
+    return [("In-Reply-To" if i in direct else "References", i) for i in named]
+
+
+def _reply_case(
+    parsed: ParsedEmail,
+    references: set[str],
+    open_cases: dict[str, list[str]],
+    threads: dict[str, tuple[str, str]] | None = None,
+) -> dict[str, str] | None:
+    """The case a message answers: a message of the case named in its In-Reply-To or References (our
+    email, or an earlier message attached to the case), our reference in its subject or in the text it
+    quotes, else the one open case of a consumer with the sender's address. Only a suggestion: the
+    officer attaches. ``references`` are the stored ones among those the message names; ``open_cases``
+    the open cases' references by consumer email (at most two each); ``threads`` the case reference
+    and kind ("letter" or "intake") of each stored Message-ID the message names."""
+    for header, message_id in _thread_ids(parsed):
+        stored = (threads or {}).get(message_id)
+        if stored is not None:
+            reference, kind = stored
+            what = "our email" if kind == "letter" else "an earlier message of the case"
+            return {"reference": reference, "why": f"it answers {what} ({header})"}
+    for place, reference in _references(parsed):
+        if reference in references:
+            why = "our reference in the subject" if place == "subject" else "it quotes our reference"
+            return {"reference": reference, "why": why}
     address = normalize_email(parsed.from_address) if parsed.from_address else ""
-    if not address:
-        return None
-    open_cases = s.scalars(
-        select(Case.reference)
-        .join(Consumer, Consumer.id == Case.consumer_id)
-        .where(Consumer.email_key == address, Case.status.in_([v.value for v in OPEN_STATUSES]))
-        .order_by(Case.received_on.desc(), Case.id.desc())
-        .limit(2)
-    ).all()
-    if len(open_cases) == 1:
-        return {"reference": open_cases[0], "why": "from the address of the consumer of this open case"}
+    found = open_cases.get(address, []) if address else []
+    if len(found) == 1:
+        return {"reference": found[0], "why": "from the address of the consumer of this open case"}
     return None
+
+
+@dataclass
+class _Lookups:
+    """What storing a chunk of emails needs from the store, read once for the chunk (a handful of
+    queries instead of several per email) and kept up to date as its emails are stored."""
+
+    organizations: dict[str, Organization]
+    by_message_id: dict[str, int]
+    by_digest: dict[str, int]  # originals of items stored without a Message-ID
+    contents: set[str]
+    references: set[str]
+    open_cases: dict[str, list[str]]
+    threads: dict[str, tuple[str, str]]
+
+    @classmethod
+    def load(cls, s: Session, emails: Sequence[_PreparedEmail]) -> _Lookups:
+        message_ids = {e.parsed.message_id[:500] for e in emails if e.parsed.message_id}
+        digests = {e.digest for e in emails if not e.parsed.message_id}
+        contents = {e.digest for e in emails} | {a.sha256 for e in emails for a in e.parsed.attachments}
+        named = {reference for e in emails for _, reference in _references(e.parsed)}
+        addresses = {normalize_email(e.parsed.from_address) for e in emails if e.parsed.from_address}
+        addresses.discard("")
+        open_cases: dict[str, list[str]] = {}
+        if addresses:
+            rows = s.execute(
+                select(Consumer.email_key, Case.reference)
+                .join(Consumer, Consumer.id == Case.consumer_id)
+                .where(Consumer.email_key.in_(addresses), Case.status.in_([v.value for v in OPEN_STATUSES]))
+                .order_by(Case.received_on.desc(), Case.id.desc())
+            )
+            for key, reference in rows:
+                found = open_cases.setdefault(str(key), [])
+                if len(found) < 2:
+                    found.append(reference)
+        by_message_id: dict[str, int] = {}
+        if message_ids:
+            query = select(IntakeItem.message_id, IntakeItem.id).where(IntakeItem.message_id.in_(message_ids))
+            by_message_id = {str(key): item_id for key, item_id in s.execute(query)}
+        by_digest: dict[str, int] = {}
+        if digests:
+            query_digest = select(Document.sha256, Document.intake_item_id).where(
+                Document.sha256.in_(digests),
+                Document.kind == "original",
+                Document.intake_item_id.is_not(None),
+            )
+            by_digest = {key: int(item_id) for key, item_id in s.execute(query_digest) if item_id is not None}
+        stored = DocumentContent.sha256
+        return cls(
+            threads=_threads(s, {i for e in emails for _, i in _thread_ids(e.parsed)}),
+            organizations={o.slug: o for o in s.scalars(select(Organization))},
+            by_message_id=by_message_id,
+            by_digest=by_digest,
+            contents=set(s.scalars(select(stored).where(stored.in_(contents)))) if contents else set(),
+            references=set(s.scalars(select(Case.reference).where(Case.reference.in_(named))))
+            if named
+            else set(),
+            open_cases=open_cases,
+        )
+
+    def existing(self, s: Session, message_id: str, digest: str) -> IntakeItem | None:
+        """The item already holding this email: same Message-ID, or without one the same bytes."""
+        found = self.by_message_id.get(message_id[:500]) if message_id else self.by_digest.get(digest)
+        return s.get(IntakeItem, found) if found is not None else None
+
+    def organization(self, s: Session, slug: str) -> Organization:
+        return self.organizations.get(slug) or get_organization(s, slug)
+
+    def remember(self, email: _PreparedEmail, result: IntakeResultDTO) -> None:
+        """After an email's savepoint is released: later emails of the chunk see it."""
+        if result.duplicate_of is not None:
+            return
+        if email.parsed.message_id:
+            self.by_message_id[email.parsed.message_id[:500]] = result.intake_id
+        else:
+            self.by_digest[email.digest] = result.intake_id
+        self.contents.add(email.digest)
+        self.contents.update(a.sha256 for a in email.parsed.attachments)
+
+
+def _threads(s: Session, message_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Case reference and kind of the stored messages among ``message_ids``: our emailed letters, and
+    intake items made into or attached to a case (stored Message-IDs may lack their angle brackets)."""
+    if not message_ids:
+        return {}
+    forms = message_ids | {i.strip("<>") for i in message_ids}
+    found: dict[str, tuple[str, str]] = {}
+    intake = (
+        select(IntakeItem.message_id, Case.reference)
+        .join(Case, Case.id == IntakeItem.case_id)
+        .where(IntakeItem.message_id.in_(forms))
+    )
+    letters = (
+        select(Letter.message_id, Case.reference)
+        .join(Case, Case.id == Letter.case_id)
+        .where(Letter.message_id.in_(forms))
+    )
+    for kind, query in (("intake", intake), ("letter", letters)):
+        for message_id, reference in s.execute(query):
+            found[normalize_message_id(str(message_id)) or str(message_id)] = (reference, kind)
+    return found

@@ -120,6 +120,21 @@ class NewCaseDialog(FormDialog):
         )
         self.ca_resident = QCheckBox("States California residency")
         self.ca_resident.setObjectName("ca_residency_attested")
+        # A California request to know may name its period, back to 2022-01-01 (§7024(h)).
+        self.know_period = QComboBox()
+        self.know_period.setObjectName("know_period")
+        self.know_period.setAccessibleName("Period a request to know covers")
+        for code, label in (
+            ("usual", "The 12 months before receipt"),
+            ("all", "Everything since 2022-01-01 (California)"),
+            ("from", "From the date below (California, 2022-01-01 at the earliest)"),
+        ):
+            self.know_period.addItem(label, code)
+        self.know_since = date_edit(dt.date(2022, 1, 1), "know_since", latest=today)
+        self.know_since.setEnabled(False)
+        self.know_period.currentIndexChanged.connect(
+            lambda _: self.know_since.setEnabled(self.know_period.currentData() == "from")
+        )
 
         self.form.addRow("Organization:", self.organization)
         self.form.addRow("Jurisdiction:", self.jurisdiction)
@@ -136,6 +151,8 @@ class NewCaseDialog(FormDialog):
         self.form.addRow("Who is asking:", self.relation)
         self.form.addRow("Agent's name:", self.agent)
         self.form.addRow("", self.ca_resident)
+        self.form.addRow("Request to know covers:", self.know_period)
+        self.form.addRow("From:", self.know_since)
         self.name.setFocus()
         self.resize(560, 680)
 
@@ -168,6 +185,8 @@ class NewCaseDialog(FormDialog):
         received_time = self.time.time().toPython()
         assert isinstance(received_time, dt.time)
         relation = self.relation.currentData()
+        knows = any(t in ("know_categories", "know_specific", "portability") for t in self.checked_types())
+        period = self.know_period.currentData() if knows else "usual"
         return NewCase(
             organization=self.organization.currentData(),
             jurisdiction=self.jurisdiction.currentData(),
@@ -184,6 +203,8 @@ class NewCaseDialog(FormDialog):
             requester_relation=relation,
             agent_name=self.agent.text().strip() or None if relation == "agent" else None,
             ca_residency_attested=self.ca_resident.isChecked(),
+            know_since=to_date(self.know_since) if period == "from" else None,
+            know_everything=period == "all",
         )
 
     @classmethod

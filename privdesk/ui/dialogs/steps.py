@@ -100,7 +100,7 @@ class AcknowledgeDialog(FormDialog):
 class VerificationDialog(FormDialog):
     """Data points asked, received and matched; declaration; account re-authentication."""
 
-    def __init__(self, parent: QWidget | None, level_required: str) -> None:
+    def __init__(self, parent: QWidget | None, level_required: str, prefilled: Sequence[str] = ()) -> None:
         super().__init__(
             parent,
             "Verify identity",
@@ -114,6 +114,9 @@ class VerificationDialog(FormDialog):
         self.table.setHorizontalHeaderLabels(["Data point", "Asked", "Received", "Matched"])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # What the caller gave on the phone comes first, asked and received: tick what matched.
+        for name in prefilled:
+            self.set_point(self.add_point(name), asked=True, received=True, matched=False)
         for name in DEFAULT_DATA_POINTS:
             self.add_point(name)
         add = QPushButton("Add data point")
@@ -184,8 +187,10 @@ class VerificationDialog(FormDialog):
         return ""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, level_required: str) -> VerificationInput | None:
-        d = cls(parent, level_required)
+    def ask(
+        cls, parent: QWidget | None, level_required: str, prefilled: Sequence[str] = ()
+    ) -> VerificationInput | None:
+        d = cls(parent, level_required, prefilled)
         return d.result_input() if d.exec() else None
 
 
@@ -334,6 +339,48 @@ class RespondDialog(FormDialog):
     def ask(cls, parent: QWidget | None, items: Sequence[ItemDTO], today: dt.date) -> Response | None:
         d = cls(parent, items, today)
         return d.result_response() if d.exec() else None
+
+
+@dataclass(frozen=True)
+class Processed:
+    item_type: str
+    on: dt.date
+    confirm: bool
+
+
+class ProcessedDialog(FormDialog):
+    """The day an opt-out or limit request was carried out; it meets the request's deadline."""
+
+    def __init__(self, parent: QWidget | None, items: Sequence[ItemDTO], today: dt.date) -> None:
+        super().__init__(
+            parent,
+            "Record the opt-out as processed",
+            "The day the business stopped selling or sharing (or limited the use) meets the deadline "
+            "(15 business days in California, Cal. Code Regs. tit. 11 §7026(f)). The consumer is then "
+            "told it was honored (§7026(g)).",
+            ok_text="Record as processed",
+        )
+        self.item = QComboBox()
+        self.item.setObjectName("item_type")
+        self.item.setAccessibleName("Request")
+        for item in items:
+            due = f" (due {item.respond_by.isoformat()})" if item.respond_by else ""
+            self.item.addItem(RequestType(item.type).label + due, item.type)
+        self.on = date_edit(today, "processed_on", latest=today)
+        self.confirm = QCheckBox("Confirm to the consumer now (queues the “Opt-Out Request Honored” letter)")
+        self.confirm.setObjectName("confirm_now")
+        self.confirm.setChecked(True)
+        self.form.addRow("Request:", self.item)
+        self.form.addRow("Processed on:", self.on)
+        self.form.addRow("", self.confirm)
+
+    def result_processed(self) -> Processed:
+        return Processed(self.item.currentData(), to_date(self.on), self.confirm.isChecked())
+
+    @classmethod
+    def ask(cls, parent: QWidget | None, items: Sequence[ItemDTO], today: dt.date) -> Processed | None:
+        d = cls(parent, items, today)
+        return d.result_processed() if d.exec() else None
 
 
 class AuthorizationDialog(FormDialog):

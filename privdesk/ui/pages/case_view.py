@@ -27,8 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.errors import ConflictError, NotFound
+from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
+from privdesk.domain.workflow import CEASE_TYPES
+from privdesk.services.casefile import PREFILLED
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.conflict import ChangedBy, Choice, FieldDifference
@@ -38,6 +40,7 @@ from privdesk.ui.dialogs.steps import (
     AuthorizationDialog,
     ExtensionDialog,
     NoteDialog,
+    ProcessedDialog,
     RespondDialog,
     VerificationDialog,
 )
@@ -55,6 +58,7 @@ from privdesk.ui.widgets.preview import PreviewPane, print_widget
 
 if TYPE_CHECKING:
     from privdesk.services.casefile import CaseFileDTO
+    from privdesk.services.letters import LetterCheckDTO
     from privdesk.ui.pages.cases import CasesPage
 
 LETTER_STATUS_WORDS = {
@@ -244,6 +248,7 @@ class CaseView(QWidget):
             ("verify", "Verify…", self.verify),
             ("extend", "Extend…", self.extend),
             ("respond", "Respond or deny…", self.respond),
+            ("processed", "Opt-out processed…", self.processed),
             ("add_note", "Add note…", self.add_note),
             ("edit_address", "Edit address…", self.edit_address),
             ("close_case", "Close case…", self.close_case),
@@ -452,6 +457,8 @@ class CaseView(QWidget):
         # A closed case is read-only: every step is off, Reopen is the one thing offered.
         for key in ("acknowledge", "verify", "extend", "respond", "add_note", "close_case"):
             self.step_buttons[key].setEnabled(not closed)
+        # Only an open opt-out or limit request not yet processed has this step.
+        self.step_buttons["processed"].setVisible(bool(_unprocessed(case)))
         self.step_buttons["reopen"].setVisible(closed)
         self.read_only_note.setVisible(closed)
         if closed:
@@ -532,6 +539,7 @@ class CaseView(QWidget):
     ) -> ElidedLabel:
         due: dt.date | None = getattr(item, field)
         done: dt.date | None = getattr(item, done_field) if done_field else None
+        processed = item.processed_on if field in ("respond_by", "extended_respond_by") else None
         if field == "extended_respond_by" and item.extended_on is not None:
             caption = "Extended: respond by"
         pause = next((p for p in item.clock_pauses if p.end is None), None)
@@ -541,6 +549,17 @@ class CaseView(QWidget):
             label = ElidedLabel(f"{caption}: clock paused since {pause.start.isoformat()}{left}")
         elif due is None:
             label = ElidedLabel(f"{caption}: —")
+        elif processed is not None and (field == "respond_by") == (item.extended_on is None):
+            # An opt-out or limit request: the day it was processed is what the deadline measures.
+            late = processed > due
+            verdict = "late" if late else "in time"
+            confirmed = f"; confirmed {done.isoformat()}" if done is not None else "; confirmation owed"
+            label = ElidedLabel(
+                f"{'⚠ ' if late else ''}{caption} {due.isoformat()}: processed {processed.isoformat()} "
+                f"({verdict}{confirmed})"
+            )
+            if late:
+                emphasize(label, tone=Tone.OVERDUE)
         elif done is not None:
             label = ElidedLabel(f"{caption} {due.isoformat()}: done {done.isoformat()}")
         elif field == "respond_by" and item.extended_on is not None:
@@ -570,6 +589,9 @@ class CaseView(QWidget):
             if late:
                 emphasize(label, tone=Tone.OVERDUE)
         basis = item.basis.get(field) or ""
+        if field in ("respond_by", "extended_respond_by") and "[U]" in (item.basis.get("clock_pauses") or ""):
+            # A pause resting on an unconfirmed reading moves this date: it is unconfirmed too.
+            basis = f"{basis}; pause: {item.basis['clock_pauses']}"
         extra = item.basis.get("clock_start")
         if "[U]" in basis and due is not None and not paused:
             # An unconfirmed value in the rule files: say so on the clock itself, not only on hover.
@@ -626,7 +648,7 @@ class CaseView(QWidget):
             self.verification.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        display(v.decided_at),
+                        "from the call, not yet checked" if v.result == PREFILLED else display(v.decided_at),
                         v.method.replace("_", " "),
                         label_of(v.level_required, VerificationLevel),
                         points,
@@ -838,9 +860,17 @@ class CaseView(QWidget):
 
         self.page.call(work, lambda path: self.page.window_.statusBar().showMessage(f"Saved {path}", 8000))
 
-    def print_shown(self, what: str) -> None:
+    def print_shown(self, what: str, checked: bool = False) -> None:
         pane = self.previews[what]
         if not pane.data:
+            return
+        shown_letter = getattr(pane, "letter_id", None)
+        if what == "letter" and shown_letter is not None and not checked:
+            # The batch's pre-flight first: a letter it would hold back is not printed from here either.
+            checker = self.page.services.letters
+            self.page.call(
+                lambda: checker.check(int(shown_letter)), lambda c: self._print_if_printable(what, c)
+            )
             return
         # The print dialogs live with the Outbox; imported when first wanted, not with every case.
         from privdesk.ui.pages.outbox import PagesCameOut, PrintLetter, print_pdf
@@ -883,6 +913,14 @@ class CaseView(QWidget):
             return
         recorded()
 
+    def _print_if_printable(self, what: str, check: LetterCheckDTO) -> None:
+        if not check.printable:
+            self.page.window_.statusBar().showMessage(f"Not printed: {check.summary}", 15_000)
+            return
+        if check.warnings:
+            self.page.window_.statusBar().showMessage(check.summary, 15_000)
+        self.print_shown(what, checked=True)
+
     def _printed(self) -> None:
         self.page.window_.statusBar().showMessage(
             f"{self.reference}: letter printed; mark it sent in the Outbox once it is in the post.", 10_000
@@ -898,9 +936,17 @@ class CaseView(QWidget):
         pane.clear(f"Generating {title}…")
 
         def work() -> bytes:
+            check = letters.check(number)  # the batch's pre-flight: held back here as in the batch
+            if check.problems or check.no_address:
+                raise ValidationError(check.summary)
             if letters.show(number).status == "queued":
                 letters.generate(number)
             return letters.render(number)
+
+        def refused(exc: BaseException) -> None:
+            reason = explain(exc)[1]
+            pane.clear(f"Not printed: {reason}")
+            self.page.window_.statusBar().showMessage(f"Not printed: {reason}", 15_000)
 
         def shown(data: bytes) -> None:
             pane.show_file(f"{self.reference}-{title}.pdf".replace(" ", "-"), "application/pdf", data, title)
@@ -908,7 +954,7 @@ class CaseView(QWidget):
             self.reload()
             self.page.call(lambda: None, lambda _: self.print_shown("letter"))  # once the reload is asked
 
-        self.page.call(work, shown, write=True)
+        self.page.call(work, shown, write=True, failed=refused)
 
     # -- steps --------------------------------------------------------------------------------
     def apply_step(self, label: str, step: Callable[[int | None], CaseDTO]) -> None:
@@ -981,7 +1027,7 @@ class CaseView(QWidget):
         if case is None:
             return
         level = strictest_level([i.verification_level for i in case.items])
-        data = VerificationDialog.ask(self, level)
+        data = VerificationDialog.ask(self, level, prefilled_points(self.file))
         if data is not None:
             wf = self.page.services.workflow
             self.apply_step("verification", lambda v: wf.verify(self.reference, data, expected_version=v))
@@ -1038,6 +1084,27 @@ class CaseView(QWidget):
                     expected_version=v,
                 ),
             )
+
+    def processed(self) -> None:
+        case = self.case
+        if case is None:
+            return
+        items = _unprocessed(case)
+        if not items:
+            QMessageBox.information(
+                self, "Nothing to process", "This case has no open opt-out or limit request to process."
+            )
+            return
+        answer = ProcessedDialog.ask(self, items, self._today())
+        if answer is None:
+            return
+        wf = self.page.services.workflow
+        self.apply_step(
+            "processed",
+            lambda v: wf.record_processed(
+                self.reference, answer.item_type, answer.on, confirm=answer.confirm, expected_version=v
+            ),
+        )
 
     def authorize(self) -> None:
         case = self.case
@@ -1163,6 +1230,16 @@ class CaseView(QWidget):
         ui_settings.save_splitter(self.tasks_splitter, "case_tasks_notes")
 
 
+def _unprocessed(case: CaseDTO) -> list[ItemDTO]:
+    """Open opt-out and limit requests not yet recorded as processed."""
+    cease = {t.value for t in CEASE_TYPES}
+    return [
+        i
+        for i in case.items
+        if i.type in cease and i.processed_on is None and i.status not in ("responded", "closed", "withdrawn")
+    ]
+
+
 def verification_summary(case: CaseDTO) -> str:
     """The level the law asks for this case and whether the checks recorded meet it, in words."""
     needed = [i for i in case.items if i.verification_level not in (None, "none")]
@@ -1182,6 +1259,12 @@ def verification_summary(case: CaseDTO) -> str:
 
 
 _REFERENCE_IN_TEXT = re.compile(r"PD-[0-9]{4}-[0-9]{6,9}")
+
+
+def prefilled_points(file: CaseFileDTO | None) -> list[str]:
+    """The data points a caller gave, from the newest prefilled check (cases made from a call)."""
+    rows = [v for v in file.verifications if v.result == PREFILLED] if file else []
+    return [str(p.get("name")) for p in rows[-1].checks if p.get("name")] if rows else []
 
 
 def linked_references(text: str) -> str:
