@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -264,6 +265,7 @@ class OutboxMixin(RenderingMixin):
                 after={"lines": len(lines), "sha256": sha256_hex("\n".join(lines).encode())[:16]},
             )
             name = consumer.full_name
+            page_size = case.organization.page_size  # the window the address must fit: #10 or DL
         if not lines:
             return ["no postal address: letters to this consumer go to the email-or-find-an-address list"]
         from privdesk.domain.letterdata import PostalAddress
@@ -273,7 +275,9 @@ class OutboxMixin(RenderingMixin):
 
         probe = sample_letter("acknowledgement", "ccpa")
         try:
-            address_fit(replace(probe, recipient=PostalAddress(name, lines)))
+            paper: Literal["letter", "a4"] = "a4" if page_size == "a4" else "letter"
+            letterhead = replace(probe.letterhead, page_size=paper)
+            address_fit(replace(probe, recipient=PostalAddress(name, lines), letterhead=letterhead))
         except AddressFitError as err:
             return [f"{err.field}: {err.reason}"]
         return []
