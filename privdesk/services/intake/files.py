@@ -36,6 +36,7 @@ from privdesk.services.intake.common import (
 )
 from privdesk.services.intake.dto import (
     _FUTURE_SLACK,
+    BATCH_BYTES,
     BATCH_CHUNK,
     PENDING,
     Cancelled,
@@ -229,26 +230,30 @@ class EmailImport(IntakeBase):
         cancelled: Cancelled | None = None,
     ) -> list[ImportOutcome]:
         """Import a batch; a bad file gives an ImportFailureDTO and the batch goes on. Files are parsed
-        and analysed outside any transaction, then stored ``BATCH_CHUNK`` at a time in one transaction,
+        and analysed outside any transaction, then stored ``BATCH_CHUNK`` at a time in one transaction
+        (fewer when the files read so far hold ``BATCH_BYTES``: large emails are not all held at once),
         each inside its own savepoint so that a file refused while storing costs only itself.
         When cancelled, the files not yet started are left out of the list."""
         outcomes: list[ImportOutcome] = []
         total = len(paths)
         addressing = self._all_addressing()
         limits = self.limits
-        stop = False
-        for first in range(0, total, BATCH_CHUNK):
-            prepared: list[ImportOutcome | _PreparedEmail] = []
-            for raw_path in paths[first : first + BATCH_CHUNK]:
-                if cancelled is not None and cancelled():
-                    stop = True
-                    break
-                prepared.append(self._prepare_file(Path(raw_path), addressing, limits))
-                if progress is not None:  # a file counts as done once read; the chunk's commit follows
-                    progress(len(outcomes) + len(prepared), total)
-            outcomes += self._store_chunk(prepared, organization)
-            if stop:
+        prepared: list[ImportOutcome | _PreparedEmail] = []
+        held = 0
+        for raw_path in paths:
+            if cancelled is not None and cancelled():
                 break
+            entry = self._prepare_file(Path(raw_path), addressing, limits)
+            prepared.append(entry)
+            if isinstance(entry, _PreparedEmail):
+                held += len(entry.data) + len(entry.parsed.body_text)
+            if progress is not None:  # a file counts as done once read; the chunk's commit follows
+                progress(len(outcomes) + len(prepared), total)
+            if len(prepared) >= BATCH_CHUNK or held >= BATCH_BYTES:
+                outcomes += self._store_chunk(prepared, organization)
+                prepared, held = [], 0
+        if prepared:
+            outcomes += self._store_chunk(prepared, organization)
         return outcomes
 
     def _prepare_file(
