@@ -28,7 +28,7 @@ def fill_phone_call(
     dialog.phone_number.setText(number)
     dialog.email.setText(email)
     dialog.summary.setPlainText(asked)
-    dialog.data_points.setPlainText("date of birth, ZIP code 95818")
+    dialog.data_points.setPlainText("date of birth\nZIP code 95818")
     dialog.ca_resident.setChecked(True)
 
 
@@ -90,10 +90,11 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
     )
 
     def verify(cls: Any, parent: Any, level: str, prefilled: Any = ()) -> Any:
-        assert prefilled == []  # a case made in the new-case form has no call note behind it
+        # What the caller gave, typed in the new-case form, comes first, asked and received.
+        assert prefilled == ["Full name: Vera Fied", "Phone: +19165550142", "date of birth", "ZIP code 95818"]
         dialog = cls(parent, level, prefilled)
         qtbot.addWidget(dialog)
-        for row in range(3):  # name, email, postal address: asked, received and matched
+        for row in range(4):  # compared with the records: all matched
             dialog.set_point(row, True, True, True)
         dialog.declaration.setChecked(True)
         assert dialog.problem() == ""
@@ -111,10 +112,11 @@ def test_verify_then_extend(qtbot: Any, window: MainWindow, monkeypatch: pytest.
         ),
         timeout=10_000,
     )
-    assert view.verification.topLevelItemCount() == 1
+    assert view.verification.topLevelItemCount() == 2  # what the call gave, then the check recorded
     events = [view.timeline.topLevelItem(i).text(2) for i in range(view.timeline.topLevelItemCount())]
     assert "Created — Right to know (specific pieces)" in events, events  # types in words, not code
-    assert "Full name: matched" in view.verification.topLevelItem(0).text(3)
+    assert view.verification.topLevelItem(0).text(0) == "from the call, not yet checked"
+    assert "Full name: Vera Fied: matched" in view.verification.topLevelItem(1).text(3)
 
     def extend(cls: Any, parent: Any, today: dt.date, extended_to: Any) -> Any:
         dialog = cls(parent, today, extended_to)

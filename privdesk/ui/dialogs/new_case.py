@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.domain.types import Channel, RequestType
+from privdesk.services.call_check import split_data_points
 from privdesk.services.cases import NewCase
 from privdesk.services.dto import OrganizationDTO
 from privdesk.ui.dialogs.common import FormDialog, date_edit, fit_checklist, to_date
@@ -118,7 +119,8 @@ class NewCaseDialog(FormDialog):
         self.data_points.setObjectName("data_points")
         self.data_points.setAccessibleName("Data points given")
         self.data_points.setPlaceholderText(
-            "e.g. date of birth, last four digits of the policy number, ZIP code"
+            "one per line or separated by ';', e.g. date of birth 1980-02-14; last four of the policy "
+            "4471 (they prefill the identity check)"
         )
         self.data_points.setMaximumHeight(56)
         self.relation = QComboBox()
@@ -233,6 +235,7 @@ class NewCaseDialog(FormDialog):
             agent_name=self.agent.text().strip() or None if relation == "agent" else None,
             ca_residency_attested=self.ca_resident.isChecked(),
             know_since=to_date(self.know_since) if period == "from" else None,
+            data_points_given=split_data_points(self.data_points.toPlainText()) if self.phone else (),
             know_everything=period == "all",
         )
 

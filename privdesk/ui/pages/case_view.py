@@ -30,7 +30,8 @@ from PySide6.QtWidgets import (
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
 from privdesk.domain.workflow import CEASE_TYPES
-from privdesk.services.casefile import PREFILLED, CaseFileDTO
+from privdesk.services.call_check import PREFILLED
+from privdesk.services.casefile import CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.services.letters import LetterCheckDTO
 from privdesk.ui import settings as ui_settings
