@@ -1,7 +1,7 @@
 """The identity check a phone call starts: when the officer noted details the caller gave to be
-identified, those details, the caller's name and the number they called from are prefilled as data
-points asked and received on the call, not yet compared with the records (the officer ticks what
-matched when recording the check)."""
+identified (the call note's "Given to verify"), those details, the caller's name and the number they
+called from are prefilled as data points asked and received on the call, not yet compared with the
+records (the officer ticks what matched when recording the check)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain.matching import normalize_phone
 from privdesk.domain.types import strictest_level
+from privdesk.domain.verification import PREFILLED
 from privdesk.services import audit
 from privdesk.services.context import ServiceContext
 from privdesk.store.models import Case, Verification
-
-# The result of a verification row holding what a caller gave, before the officer compares it.
-PREFILLED = "prefilled"
 
 
 def call_data_points(name: str, number: str, given: Sequence[str]) -> list[str]:
@@ -29,11 +27,6 @@ def call_data_points(name: str, number: str, given: Sequence[str]) -> list[str]:
     ]
     points += [g.strip() for g in given]
     return list(dict.fromkeys(p for p in points if p))
-
-
-def split_data_points(text: str) -> list[str]:
-    """Details typed in one box, one per line or separated by semicolons."""
-    return [p.strip() for line in text.splitlines() for p in line.split(";") if p.strip()]
 
 
 def prefill_call_check(

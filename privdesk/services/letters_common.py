@@ -191,3 +191,12 @@ def _item_of(case: Case, item_type: str | None) -> RequestItem | None:
             return item
     have = ", ".join(i.request_type for i in case.items)
     raise ValidationError(f"{case.reference} has no {item_type} request (it has: {have})")
+
+
+def load_ahead() -> None:
+    """Load the letter machinery now (ReportLab, the embedded fonts and their glyph table), so that the
+    first letter, preview or template screen does not wait for it. Safe from any thread, and to repeat."""
+    from privdesk.letters import fonts
+
+    fonts.register_fonts()
+    fonts.printable_codepoints()

@@ -70,7 +70,7 @@ def test_generate_preview_and_print_in_one_flow(
     printed: list[int] = []
     monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(lambda cls, parent: object()))
     monkeypatch.setattr(
-        case_view_module,
+        outbox_module,  # the case view prints through the Outbox's print path
         "print_pdf",
         lambda data, printer: printed.append(len(PdfReader(io.BytesIO(data)).pages)),
     )
@@ -221,7 +221,7 @@ def test_generate_and_print_holds_back_what_the_batch_would(
     view = open_view(qtbot, window, letter.case_reference)
     printed: list[bytes] = []
     monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(lambda cls, parent: object()))
-    monkeypatch.setattr(case_view_module, "print_pdf", lambda data, printer: printed.append(data))
+    monkeypatch.setattr(outbox_module, "print_pdf", lambda data, printer: printed.append(data))
     row = next(
         view.letters.topLevelItem(i)
         for i in range(view.letters.topLevelItemCount())

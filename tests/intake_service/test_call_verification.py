@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from privdesk.services.call_check import PREFILLED
+from privdesk.domain.verification import PREFILLED
 from privdesk.services.hub import Services
 from privdesk.services.intake import CallNote
 from privdesk.services.workflow import DataPoint, VerificationInput
@@ -82,7 +82,7 @@ def test_an_email_case_has_no_prefilled_check(inbox: Services) -> None:
     assert inbox.casefile.load(case.reference).verifications == []
 
 
-def test_a_phone_case_typed_in_directly_prefills_too_and_only_with_details(inbox: Services) -> None:
+def test_a_phone_case_made_through_the_service_prefills_only_with_details(inbox: Services) -> None:
     from privdesk.services.cases import NewCase
 
     def phone_case(points: list[str], channel: str = "phone") -> str:

@@ -29,11 +29,9 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
+from privdesk.domain.verification import PREFILLED
 from privdesk.domain.workflow import CEASE_TYPES
-from privdesk.services.call_check import PREFILLED
-from privdesk.services.casefile import CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
-from privdesk.services.letters import LetterCheckDTO
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.conflict import ChangedBy, Choice, FieldDifference
 from privdesk.ui.dialogs.conflict import ConflictDialog as FieldConflictDialog
@@ -50,7 +48,6 @@ from privdesk.ui.errors import explain
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import status_label
 from privdesk.ui.models.records import display
-from privdesk.ui.pages.outbox import PagesCameOut, PrintLetter, print_pdf
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
 from privdesk.ui.widgets.elided import ElidedLabel
@@ -60,6 +57,8 @@ from privdesk.ui.widgets.open_box import remember
 from privdesk.ui.widgets.preview import PreviewPane, print_widget
 
 if TYPE_CHECKING:
+    from privdesk.services.casefile import CaseFileDTO
+    from privdesk.services.letters import LetterCheckDTO
     from privdesk.ui.pages.cases import CasesPage
 
 LETTER_STATUS_WORDS = {
@@ -873,6 +872,9 @@ class CaseView(QWidget):
                 lambda: checker.check(int(shown_letter)), lambda c: self._print_if_printable(what, c)
             )
             return
+        # The print dialogs live with the Outbox; imported when first wanted, not with every case.
+        from privdesk.ui.pages.outbox import PagesCameOut, PrintLetter, print_pdf
+
         printer = PrintLetter.ask(self)
         if printer is None:
             return

@@ -413,7 +413,7 @@ class InboxPage(Page):
         self.outcome_label = MessageLine("import_outcome")
         self.mail_status = MessageLine("mailbox_status")
         self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
-        self.call_button = self._button("call_note_button", "Log a call…", self.log_call, "phone")
+        self.call_button = self._button("call_note_button", "Log a phone call…", self.log_call, "phone")
         self.letter_button = self._button("letter_button", "Log a letter…", self.log_letter)
         self.web_form_button = self._button("web_form_button", "Web form (CSV)…", self.import_web_form)
         self.web_form_button.setToolTip(
