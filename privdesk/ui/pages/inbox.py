@@ -623,7 +623,7 @@ class InboxPage(Page):
 
     def import_web_form(self) -> None:
         """A web form's CSV export: map its columns (remembered), then each row becomes an item."""
-        from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns, guess_mapping
+        from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns
         from privdesk.ui.dialogs.web_form import WebFormDialog
         from privdesk.ui.widgets.files import open_file
 
@@ -632,19 +632,24 @@ class InboxPage(Page):
             return
         services = self.services
 
-        def read() -> tuple[str, list[str], list[tuple[str, str]]]:
+        Found = tuple[str, list[str], dict[str, str], list[tuple[str, str]]]
+
+        def read() -> Found:
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 text = handle.read(20_000_000)
             organizations = [(o.slug, o.display_name) for o in services.organizations.list()]
-            return text, csv_columns(text), organizations
+            columns = csv_columns(text)
+            # Remembered in the database (from this desk, another, or the command line), else a guess.
+            mapping = services.intake.web_form_mapping(columns)[0] if any(columns) else {}
+            return text, columns, mapping, organizations
 
-        def chosen(found: tuple[str, list[str], list[tuple[str, str]]]) -> None:
-            text, columns, organizations = found
+        def chosen(found: Found) -> None:
+            text, columns, mapping, organizations = found
             if not columns:
                 self.outcome_label.setText(f"{Path(path).name} has no header row: nothing was imported.")
                 return
             choice = WebFormDialog.ask(
-                self, Path(path).name, columns, FIELDS, REQUIRED, guess_mapping(columns), organizations
+                self, Path(path).name, columns, FIELDS, REQUIRED, mapping, organizations
             )
             if choice is None:
                 return
