@@ -73,11 +73,6 @@ class DocumentRowDTO:
     created_at: dt.datetime
 
 
-# The result of a verification row that holds what a caller gave (a case made from a call note), before
-# the officer compares it with the records.
-PREFILLED = "prefilled"
-
-
 @dataclass(frozen=True)
 class VerificationRowDTO:
     id: int

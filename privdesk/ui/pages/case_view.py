@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
+from privdesk.domain.verification import PREFILLED
 from privdesk.domain.workflow import CEASE_TYPES
-from privdesk.services.casefile import PREFILLED
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.conflict import ChangedBy, Choice, FieldDifference
