@@ -1,5 +1,8 @@
 """Intake commands: import email files, the inbox, call notes, and fetching a mailbox.
 
+``privdesk inbox import-csv FILE --org SLUG --map FIELD=COLUMN...`` imports a web form's CSV export; the
+mapping is remembered for files with the same columns, so later exports need only ``--org``.
+
 ``privdesk import FILE... --json`` prints a list with one object per file: the intake item
 (``intake_id``, ``file``, ``sender``, ``subject``, ``received``, ``types``, ``jurisdiction``, ``agent``,
 ``is_request``, ``organization``, ``warnings``, ``duplicate_of``) or ``file`` and ``error``. A duplicate
@@ -181,6 +184,74 @@ def cmd_call_note(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _mapping_option(text: str) -> tuple[str, str]:
+    from privdesk.services.intake.webform import FIELDS
+
+    field, sep, column = text.partition("=")
+    field = field.strip()
+    if not sep or field not in FIELDS or not column.strip():
+        raise argparse.ArgumentTypeError(
+            f"expected FIELD=COLUMN with FIELD one of {', '.join(FIELDS)} (got {text!r})"
+        )
+    return field, column.strip()
+
+
+def _mapping_words(mapping: dict[str, str]) -> str:
+    return " ".join(f"--map {key}={column!r}" for key, column in mapping.items())
+
+
+def cmd_inbox_import_csv(services: Services, args: argparse.Namespace) -> int:
+    """A web form's CSV export: each row an intake item. The columns are mapped once (``--map``) and
+    remembered for files with the same columns."""
+    from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns
+
+    try:
+        with open(args.file, encoding="utf-8-sig", newline="") as handle:
+            text = handle.read(20_000_000)
+    except OSError as exc:
+        raise ValidationError(f"{args.file} cannot be read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError(f"{args.file} is not UTF-8 text: export the form as CSV (UTF-8)") from exc
+    columns = csv_columns(text)
+    if not any(columns):
+        raise ValidationError(f"{args.file} has no header row: nothing was imported")
+    mapping, remembered = services.intake.web_form_mapping(columns)
+    given = dict(args.map or [])
+    unknown = [column for column in given.values() if column not in columns]
+    if unknown:
+        raise ValidationError(
+            f"the file has no column named {unknown[0]!r}; its columns are: " + ", ".join(columns)
+        )
+    if not remembered and not given:
+        # A new form: the officer says once which column holds what; a guess is only offered.
+        raise ValidationError(
+            "these columns have not been mapped yet: give the mapping once, e.g. "
+            + (_mapping_words(mapping) or "--map received=COLUMN --map name=COLUMN --map request=COLUMN")
+            + "; the file's columns are: "
+            + ", ".join(columns)
+        )
+    mapping = {**mapping, **given} if remembered else given
+    missing = [k for k in REQUIRED if not mapping.get(k)]
+    if missing:
+        raise ValidationError(
+            "choose the columns for: " + ", ".join(f"{FIELDS[k]} (--map {k}=COLUMN)" for k in missing)
+        )
+    result = services.intake.import_web_form(args.org, text, mapping)
+    payload = {
+        "file": args.file,
+        "rows": result.rows,
+        "imported": result.imported,
+        "problems": result.problems,
+        "mapping": mapping,
+        "mapping_remembered": remembered and not given,
+    }
+    lines = [f"Imported {len(result.imported)} of {result.rows} rows from {args.file} as inbox items."]
+    lines += [f"  not imported: {problem}" for problem in result.problems]
+    lines.append("Columns: " + ", ".join(f"{FIELDS[k]} <- {v!r}" for k, v in mapping.items()))
+    emit(args, payload, "\n".join(lines))
+    return EXIT_OK if result.imported or not result.rows else EXIT_ERROR
+
+
 def cmd_mailbox_fetch(services: Services, args: argparse.Namespace) -> int:
     report = services.intake.fetch_mailbox(args.id, limit=args.limit)
     failed = [result_json(f) for f in report.failed]
@@ -300,6 +371,22 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("--received", type=iso_date)
     p.add_argument("--ca-resident", action="store_true")
     p.set_defaults(handler=cmd_inbox_make_case)
+    p = inbox.add_parser(
+        "import-csv",
+        parents=[common],
+        help="requests from a web form's CSV export, each row an inbox item (columns mapped once)",
+    )
+    p.add_argument("file", metavar="FILE")
+    p.add_argument("--org", required=True, help="the organization the form belongs to")
+    p.add_argument(
+        "--map",
+        action="append",
+        type=_mapping_option,
+        metavar="FIELD=COLUMN",
+        help="which column holds a field (received, name, email, phone, address, request, types); "
+        "given once, remembered for files with the same columns",
+    )
+    p.set_defaults(handler=cmd_inbox_import_csv)
 
     p = sub.add_parser("call-note", parents=[common], help="record a phone call as an intake item")
     p.add_argument("--org", required=True)

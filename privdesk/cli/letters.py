@@ -11,7 +11,13 @@ from privdesk.cli.core import EXIT_OK, emit, iso_date, output_file, record_id
 from privdesk.domain.errors import ValidationError
 from privdesk.services.dto import to_json
 from privdesk.services.hub import Services
-from privdesk.services.letters import SEND_METHODS, HeldLetter, OutboxLetterDTO, write_file
+from privdesk.services.letters import (
+    SEND_METHODS,
+    HeldLetter,
+    LetterCheckDTO,
+    OutboxLetterDTO,
+    write_file,
+)
 
 
 def _letter_text(letter: OutboxLetterDTO) -> str:
@@ -113,11 +119,26 @@ def cmd_letters_list(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_json(check: LetterCheckDTO) -> dict[str, Any]:
+    return {
+        "letter_id": check.letter_id,
+        "reference": check.reference,
+        "kind": check.kind,
+        "printable": check.printable,
+        "no_address": check.no_address,
+        "problems": check.problems,
+        "warnings": check.warnings,
+    }
+
+
 def cmd_letter_render(services: Services, args: argparse.Namespace) -> int:
+    """One letter, checked as the batch checks it: a letter the pre-flight refuses writes no file."""
+    check: LetterCheckDTO | None = None
     if args.id is not None:
         pdf = services.letters.render(args.id)
         letter = services.letters.show(args.id)
         reference, kind = letter.case_reference, letter.kind
+        check = services.letters.check(args.id)
     elif args.reference and args.kind:
         pdf = services.letters.render_case_letter(args.reference, args.kind)
         reference, kind = args.reference.upper(), args.kind
@@ -125,11 +146,28 @@ def cmd_letter_render(services: Services, args: argparse.Namespace) -> int:
         raise ValidationError("give a letter id (--id N), or a case reference with --kind")
     target = Path(args.out)
     write_file(target, pdf)
+    notes = []
+    if check is not None and check.no_address:
+        notes.append("no postal address: email the letter or find an address")
+    if check is not None and check.warnings:
+        notes.append("check before sealing: " + "; ".join(check.warnings))
     emit(
         args,
-        {"reference": reference, "kind": kind, "out": str(target), "size": len(pdf)},
-        f"wrote {target} ({len(pdf)} bytes)",
+        {
+            "reference": reference,
+            "kind": kind,
+            "out": str(target),
+            "size": len(pdf),
+            **({"check": _check_json(check)} if check is not None else {}),
+        },
+        "\n".join([f"wrote {target} ({len(pdf)} bytes)", *notes]),
     )
+    return EXIT_OK
+
+
+def cmd_letter_check(services: Services, args: argparse.Namespace) -> int:
+    check = services.letters.check(args.id)
+    emit(args, _check_json(check), check.summary)
     return EXIT_OK
 
 
@@ -149,9 +187,29 @@ def cmd_letter_address(services: Services, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_letter_enclose(services: Services, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValidationError(f"{path.name} cannot be read: {exc.strerror or exc}") from None
+    name = args.name or path.name
+    document_id = services.letters.attach_enclosure(args.reference, name, data)
+    emit(
+        args,
+        {"reference": args.reference.upper(), "document_id": document_id, "filename": name},
+        f"{name} attached to {args.reference.upper()}; its answer lists it under Enclosures",
+    )
+    return EXIT_OK
+
+
 def cmd_letter_mark_sent(services: Services, args: argparse.Namespace) -> int:
     letter = services.letters.mark_sent(
-        args.id, args.on or services.ctx.today(), args.method, tracking_number=args.tracking
+        args.id,
+        args.on or services.ctx.today(),
+        args.method,
+        tracking_number=args.tracking,
+        message_id=args.message_id,
     )
     emit(args, to_json(letter), _letter_text(letter))
     return EXIT_OK
@@ -193,16 +251,32 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: dict[str, Any]) 
     p.add_argument("--kind")
     p.add_argument("--out", required=True, metavar="FILE", type=output_file)
     p.set_defaults(handler=cmd_letter_render)
+    p = letter.add_parser(
+        "check", parents=[common], help="the batch's pre-flight for one letter: can it print, and why not"
+    )
+    p.add_argument("id", type=record_id)
+    p.set_defaults(handler=cmd_letter_check)
     p = letter.add_parser("mark-sent", parents=[common], help="record that a letter was mailed or emailed")
     p.add_argument("id", type=record_id)
     p.add_argument("--method", required=True, choices=SEND_METHODS)
     p.add_argument("--tracking", help="tracking number (certified mail)")
+    p.add_argument(
+        "--message-id",
+        help="Message-ID of the email it went out in (email): a reply naming it finds the case",
+    )
     p.add_argument("--on", type=iso_date, help="day it was mailed (default: today)")
     p.set_defaults(handler=cmd_letter_mark_sent)
     p = letter.add_parser("void", parents=[common], help="void a letter that was not sent")
     p.add_argument("id", type=int)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=cmd_letter_void)
+    p = letter.add_parser(
+        "enclose", parents=[common], help="attach a file to go out with the case's answer (an enclosure)"
+    )
+    p.add_argument("reference")
+    p.add_argument("--file", required=True, metavar="FILE")
+    p.add_argument("--name", help="the name the letter lists (default: the file's name)")
+    p.set_defaults(handler=cmd_letter_enclose)
     p = letter.add_parser("address", parents=[common], help="correct the postal address of a case's consumer")
     p.add_argument("reference")
     p.add_argument("--address", required=True, help='the lines under the name, separated by "|" or newlines')

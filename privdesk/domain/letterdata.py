@@ -212,6 +212,9 @@ class LetterData(_Frozen):
     stl_year: int | None = None
     stl_recipients: tuple[StlRecipient, ...] = ()
     stl_categories: tuple[str, ...] = ()
+    stl_alternative_policy: bool = (
+        False  # the organization honours a Shine-the-Light opt-out (§1798.83(c)(2))
+    )
     earlier_answer_date: date | None = None
     earlier_reference: str = ""
     # enclosures listed under the signature

@@ -11,6 +11,7 @@ ValidationError, with the true reason.
 
 from __future__ import annotations
 
+import binascii
 import email
 import email.errors
 import email.parser
@@ -69,10 +70,50 @@ def parse_email(data: bytes, filename: str = "", limits: IntakeLimits = DEFAULT_
             f"{label} is {size_text(len(data))}, over the {size_text(limits.max_file_bytes)} limit"
         )
     start, warnings = _check_looks_like_email(data, label)
-    msg = _read_message(data, start, label)
+    large = _large_single_part(data, start, label)
+    msg = large[0] if large else _read_message(data, start, label)
     if not any(name.lower() in _KEY_HEADERS for name in _safe(msg.keys, [])):
         raise ValidationError(f"{label} is not an email: it has no From, To, Subject or Date header")
-    return _build(msg, limits, warnings, depth=0)
+    return _build(msg, limits, warnings, depth=0, raw_body=large[1] if large else None)
+
+
+# A body beyond this, in a message of one text part, is decoded straight from the file's bytes.
+STREAM_BODY = 1024 * 1024
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+
+
+def _large_single_part(data: bytes, start: int, label: str) -> tuple[Message, memoryview | bytes] | None:
+    """For a large message of one text part (a request with a log or a long thread pasted below):
+    its headers, read by the parser, and its body's bytes decoded from their transfer encoding
+    straight from ``data``. The parser would hold the body three times over (its lines, the joined
+    payload, the decoded bytes); this holds it once, and 7-bit or 8-bit text not even that (a view
+    into ``data``). None when the message is anything else: the parser reads it whole."""
+    end = _BLANK_LINE.search(data, start, start + 1024 * 1024)
+    if end is None or len(data) - end.end() < STREAM_BODY:
+        return None
+    first_blank = _HEADER_END.search(data, start, end.end())
+    if first_blank is None or first_blank.start() != end.start():
+        return None  # a whitespace-only line first: the parser decides where the headers end
+    msg = _read_message(data[: end.end()], start, label)
+    ctype = _safe(msg.get_content_type, "")
+    has_payload: bool = _safe(lambda: bool(msg.get_payload()), True)
+    if (
+        bool(msg.defects)
+        or has_payload
+        or ctype not in ("text/plain", "text/html")
+        or _safe(msg.get_content_disposition, None) == "attachment"
+    ):
+        return None
+    body = memoryview(data)[end.end() :]
+    encoding = str(msg.get("content-transfer-encoding", "7bit")).strip().lower()
+    try:
+        if encoding == "base64":
+            return msg, binascii.a2b_base64(body)
+        if encoding == "quoted-printable":
+            return msg, binascii.a2b_qp(body)
+    except (binascii.Error, ValueError):
+        return None  # damaged: the parser's own decoding and its warnings
+    return msg, body
 
 
 class _UnfoldingPolicy(email.policy.Compat32):
@@ -108,7 +149,7 @@ def _read_message(data: bytes, start: int, label: str) -> Message:
 
 def _check_looks_like_email(data: bytes, label: str) -> tuple[int, list[str]]:
     """Where the headers start, and warnings; ValidationError with the true reason otherwise."""
-    if not data.strip():
+    if not data or data.isspace():  # (``strip`` would copy a large file to find out)
         raise ValidationError(f"{label} is empty" if not data else f"{label} is empty (blank lines only)")
     warnings: list[str] = []
     start = _LEADING_JUNK.match(data)
@@ -146,16 +187,40 @@ class _Parts:
     count: int = 0
 
 
-def _build(msg: Message, limits: IntakeLimits, warnings: list[str], depth: int) -> ParsedEmail:
+def _build(
+    msg: Message,
+    limits: IntakeLimits,
+    warnings: list[str],
+    depth: int,
+    raw_body: memoryview | bytes | None = None,
+) -> ParsedEmail:
+    """``raw_body``: the decoded bytes of a single-part message's body, read outside the parser."""
     from_name, from_address = hd.first_address(msg, "from", warnings)
     if not from_address:
         sender_name, sender_address = hd.first_address(msg, "sender", warnings)
         if sender_address:
             from_name, from_address = sender_name or from_name, sender_address
     parts = _Parts()
-    _walk(msg, parts, limits, warnings, depth)
+    body: str | None = None
+    if raw_body is None:
+        _walk(msg, parts, limits, warnings, depth)
+    else:
+        ctype = msg.get_content_type()
+        text = decode_text(raw_body, _safe(msg.get_content_charset, None), f"the {ctype} body", warnings)
+        del raw_body
+        if ctype == "text/plain":
+            # What the join and the line-end replacement below do, one copy alive at a time.
+            body = text.strip("\n")
+            del text
+            if "\r" in body:
+                body = body.replace("\r\n", "\n")
+                body = body.replace("\r", "\n") if "\r" in body else body
+        else:
+            parts.html.append(text)
     links: list[Link] = []
-    if parts.plain:
+    if body is not None:
+        pass
+    elif parts.plain:
         body = "\n\n".join(p.strip("\n") for p in parts.plain)
     else:
         texts = []

@@ -5,8 +5,11 @@ from __future__ import annotations
 from privdesk.intake.headers import codec_for
 
 
-def decode_text(payload: bytes, charset: str | int | None, what: str, warnings: list[str]) -> str:
+def decode_text(
+    payload: bytes | memoryview, charset: str | int | None, what: str, warnings: list[str]
+) -> str:
     """Decode ``payload`` as ``charset``; fall back to UTF-8 then Windows-1252, noting each fallback.
+    A memoryview (a large body in the file's bytes) is decoded where it lies, without a copy.
 
     ``charset`` is a MIME label or a Windows code page number. Labels that name no text encoding
     (``zlib``, ``idna``, ``undefined``...) are treated as unknown, never raised on."""
@@ -17,16 +20,16 @@ def decode_text(payload: bytes, charset: str | int | None, what: str, warnings: 
             f"charset '{_printable(str(label))}' of {what} not recognised; decoded as UTF-8 with replacement"
         )
         try:
-            return payload.decode("utf-8")
+            return str(payload, "utf-8")
         except UnicodeDecodeError:
-            return payload.decode("utf-8", errors="replace")
+            return str(payload, "utf-8", errors="replace")
     try:
-        return payload.decode(codec)
+        return str(payload, codec)
     except Exception:
         pass
     # Declared ASCII or Latin text that is really UTF-8 is common; so is UTF-8 that is really Windows-1252.
     try:
-        text = payload.decode("utf-8")
+        text = str(payload, "utf-8")
         if codec not in {"ascii", "utf-8"}:
             warnings.append(f"{what} was not valid {codec}; decoded as UTF-8")
         return text
@@ -34,12 +37,12 @@ def decode_text(payload: bytes, charset: str | int | None, what: str, warnings: 
         pass
     if codec in {"ascii", "utf-8"}:
         warnings.append(f"{what} was not valid {codec}; decoded as Windows-1252")
-        return payload.decode("cp1252", errors="replace")
+        return str(payload, "cp1252", errors="replace")
     warnings.append(f"{what} was not valid {codec}; decoded with replacement characters")
     try:
-        return payload.decode(codec, errors="replace")
+        return str(payload, codec, errors="replace")
     except Exception:
-        return payload.decode("cp1252", errors="replace")
+        return str(payload, "cp1252", errors="replace")
 
 
 def _printable(text: str) -> str:

@@ -28,8 +28,24 @@ window as it is with the sheet resting at the bottom (2.042-3.167 in), and the l
 the officer taps the sheet down before sealing. The return address, likewise, sits in the upper
 window's always-visible area (0.875-3.375 in, 0.438-0.979 in).
 
-A4, DIN 5008 Form B window envelope (DL/C6-5): window 85 x 45 mm, 20 mm from the left, 45 mm from the
-top; the top 17.7 mm of the field hold the return line, the lower 27.3 mm the address.
+A4 in a DL window envelope (DIN 5008 Form B)
+--------------------------------------------
+The DL envelope is 220 x 110 mm; its window (DIN 680, EN ISO 269) is 90 x 45 mm, 20 mm from the left
+edge and 15 mm from the bottom edge, so 50 mm from the top. An A4 sheet folded for Form B (folds at 105
+and 210 mm) puts a 210 x 105 mm panel behind the window: it slides 5 mm up and down and 10 mm sideways.
+``ENVELOPE_DL`` models that travel the same way as ``ENVELOPE_10``:
+
+- always visible: 20-100 mm from the page's left edge, 50-90 mm from its top (80 x 40 mm);
+- ever visible:   10-110 mm from the left, 45-95 mm from the top.
+
+DIN 5008 Form B puts the address field at 20 mm from the left and 45 mm from the top (85 x 45 mm): its
+top 17.7 mm hold the return line (the lowest 5 mm, 57.7-62.7 mm) and notes, its lower 27.3 mm the
+address (62.7-90 mm). Both lie inside the always-visible area, so on A4 the address shows at every
+position of the sheet and no address needs the sheet tapped down: the address is set in the address
+zone cut to the always-visible width (20-100 mm), with the same clearances as on US Letter (which
+leaves 3.6 mm of the 27.3 mm above and below a four-line address at 8 pt, more than the 5.5 pt kept),
+and up to six lines. Letterhead (from 115 mm), the date and reference block (from 125 mm) and the
+body (from 98.5 mm down) stay outside the ever-visible area.
 """
 
 from __future__ import annotations
@@ -204,8 +220,21 @@ US_LETTER = PageGeometry(
 )
 
 _A4_W, _A4_H = A4
-# The DIN window itself (return line and address together), for tests and debugging overlays.
+ENVELOPE_DL = Envelope(
+    width=220 * mm,
+    height=110 * mm,
+    window=Box(20 * mm, (110 - 15 - 45) * mm, 90 * mm, 45 * mm),
+    return_window=None,  # one window: the return line shows through it, above the address
+    sheet_width=210 * mm,
+    folded_height=105 * mm,  # Form B's first fold
+)
+_DL_ALWAYS = ENVELOPE_DL.always_visible(ENVELOPE_DL.window)
+_DL_REACH = ENVELOPE_DL.ever_visible(ENVELOPE_DL.window)
+# The DIN address field itself (return line, notes and address together), for tests and overlays.
 A4_DIN_WINDOW = Box(20 * mm, 45 * mm, 85 * mm, 45 * mm)
+_DIN_ADDRESS_TOP = 45 * mm + 17.7 * mm
+# Its lower edge, 90 mm from the top, is where the always-visible area ends.
+_DIN_ADDRESS = Box(_DL_ALWAYS.left, _DIN_ADDRESS_TOP, _DL_ALWAYS.width, _DL_ALWAYS.bottom - _DIN_ADDRESS_TOP)
 A4_DIN_B = PageGeometry(
     name="a4",
     width=_A4_W,
@@ -219,13 +248,18 @@ A4_DIN_B = PageGeometry(
     letterhead=Box(115 * mm, 12 * mm, 75 * mm, 30 * mm),
     return_box=Box(25 * mm, 45 * mm + 12.7 * mm, 75 * mm, 5 * mm),
     return_single_line=True,
-    address_box=Box(20 * mm, 45 * mm + 17.7 * mm, 85 * mm, 27.3 * mm),
-    address_rest_box=Box(20 * mm, 45 * mm + 17.7 * mm, 85 * mm, 27.3 * mm),
+    address_box=_DIN_ADDRESS,
+    address_rest_box=_DIN_ADDRESS,  # always visible already: nothing to gain by tapping the sheet down
     info_box=Box(125 * mm, 50 * mm, 65 * mm, 40 * mm),
     fold_marks=(105 * mm, 210 * mm),
     punch_mark=_A4_H / 2,
-    keep_clear=(A4_DIN_WINDOW,),
+    keep_clear=(_DL_REACH,),
 )
+
+
+def envelope_for(page_size: str) -> Envelope:
+    """The window envelope a page size is folded into: #10 for US Letter, DL for A4."""
+    return ENVELOPE_DL if page_size == "a4" else ENVELOPE_10
 
 
 def geometry_for(page_size: str) -> PageGeometry:

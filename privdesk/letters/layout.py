@@ -280,7 +280,12 @@ def _return_line(sender: Sequence[str], width: float, height: float) -> tuple[st
             return text, _fit_lines([text], fonts.REGULAR, 7, 5.5, width, height, 1.0)
         except ValidationError:
             continue
-    return text, 5.5  # a very long organization name: printed small, the line is not read by the post
+    # A very long organization name: the shortest line, cut at a word to the window's width at 5.5 pt
+    # (the return line is not read by the post's machines; it must only stay inside the window).
+    words = text.split(" ")
+    while len(words) > 1 and stringWidth(" ".join(words) + " …", fonts.REGULAR, 5.5) > width:
+        words.pop()
+    return " ".join(words) + " …", 5.5
 
 
 def line_box(font: str) -> float:

@@ -4,7 +4,8 @@ with its reason (which field, what to do) and the rest still print.
 A check never prints anything. It answers three questions for one letter: can it be printed at all
 (``problems``: the address fits the window, the fonts have every character, the template renders,
 the facts the letter states exist), is there a postal address to print (``no_address``: such letters
-go to an "email or find an address" list), and is there something the officer should look at before
+go to an "email or find an address" list; their facts are still checked and the letter prepared, so
+it can be emailed), and is there something the officer should look at before
 sealing it (``warnings``: a notice printed after its deadline, an address that shows only with the
 sheet tapped down).
 """
@@ -74,7 +75,9 @@ def _facts(data: LetterData, c: _Collector) -> None:
     kind = data.kind
     allowed = _FAMILIES_ALLOWED.get(kind)
     if allowed is not None and data.jurisdiction_family not in allowed:
-        c.problem("kind", f"a {kind.replace('_', ' ')} letter does not apply to a {data.jurisdiction} case")
+        words = kind.replace("_", " ")
+        article = "an" if words[0] in "aeiou" else "a"
+        c.problem("kind", f"{article} {words} letter does not apply to a {data.jurisdiction} case")
     if kind == LetterKind.EXTENSION_NOTICE:
         if not any(i.extended_respond_by for i in data.items) or data.new_due_date is None:
             c.problem("extension", "the case was never extended: record the extension first")
@@ -107,6 +110,12 @@ def _facts(data: LetterData, c: _Collector) -> None:
                     "organization disclosures",
                     f"{row.category!r} has no {' or '.join(missing)}; California requires both",
                 )
+    if kind == LetterKind.STL_ALTERNATIVE and not data.stl_alternative_policy:
+        c.problem(
+            "organization profile",
+            "the organization has no policy of honouring an opt-out of direct-marketing disclosures "
+            "(profile stl_alternative), so this letter would not be true: send the Shine-the-Light response",
+        )
     if kind == LetterKind.VERIFICATION_REQUEST and data.verify_by is None:
         c.problem("reply-by date", "the letter gives no date to reply by")
     if kind == LetterKind.APPEAL_DECISION and not data.complaint_route.strip():
@@ -140,18 +149,20 @@ def _deadlines(data: LetterData, c: _Collector) -> None:
 def check(data: LetterData, template_source: str | None = None) -> Preflight:
     """Check one letter; never raises for a problem with the letter itself."""
     c = _Collector()
-    if not data.recipient.lines:
-        return Preflight(data, None, (), (), no_address=True)
-    try:
-        fit = address_fit(data)
-        if fit.tap_down:
-            c.warn(
-                "recipient address",
-                f"{len(data.recipient.all_lines())} lines show only with the sheet tapped down to the "
-                "bottom of the envelope: check the window before sealing",
-            )
-    except AddressFitError as err:
-        c.problem(err.field, err.reason)
+    no_address = not any(line.strip() for line in data.recipient.lines)
+    if not no_address:  # with no address there is nothing to fit: it can be emailed, not mailed
+        try:
+            fit = address_fit(data)
+            if fit.tap_down:
+                c.warn(
+                    "recipient address",
+                    f"{len(data.recipient.all_lines())} lines show only with the sheet tapped down to "
+                    "the bottom of the envelope: check the window before sealing",
+                )
+        except AddressFitError as err:
+            c.problem(err.field, err.reason)
+    if not data.recipient.name.strip():
+        c.problem("recipient name", "the letter names no recipient")
     _facts(data, c)
     _deadlines(data, c)
     prepared = None
@@ -166,7 +177,7 @@ def check(data: LetterData, template_source: str | None = None) -> Preflight:
             c.problem("template", str(err))
         except DomainError as err:
             c.problem("letter", str(err))
-    return Preflight(data, prepared, tuple(c.problems), tuple(c.warnings))
+    return Preflight(data, prepared, tuple(c.problems), tuple(c.warnings), no_address)
 
 
 def describe(findings: Sequence[Finding]) -> str:

@@ -118,12 +118,54 @@ def seed_demo(
         except DomainError as exc:
             skipped.append(f"{case.reference}: {exc}")
             log.warning("demo case %s stopped early: %s", case.reference, type(exc).__name__)
+        _enclose(services, case.reference, spec)
+        if spec.get("history"):
+            _history_letters_went_out_before(services, case.reference)
         if spec.get("note"):
             services.workflow.add_note(case.reference, spec["note"])
         if progress is not None:
             progress(created, total)
     mark_seeded(services, today)
     return {"organizations": len(DEMO_ORGANIZATIONS), "cases": created, "skipped_steps": skipped}
+
+
+HISTORY_LETTER_NOTE = "Demo history: this answer went out before the demo's records begin."
+
+
+def _history_letters_went_out_before(services: Services, ref: str) -> None:
+    """A finished case of the past year answered long ago: its letters are not today's mail. They are
+    voided with that reason (a letter is dated the day it is printed, so none can be dated back)."""
+    for letter in services.letters.queued_for_case(ref):
+        if letter.status == "queued":
+            services.letters.void(letter.id, HISTORY_LETTER_NOTE)
+
+
+def _enclose(services: Services, ref: str, spec: dict[str, Any]) -> None:
+    """An access request answered in full or in part goes out with the copy of the data: the demo
+    attaches a small fictional export, so the access response lists a real enclosure."""
+    case = services.cases.show(ref)
+    answered = [
+        i
+        for i in case.items
+        if i.type in ("know_specific", "portability")
+        and i.outcome in (Outcome.FULFILLED.value, Outcome.PARTLY_FULFILLED.value)
+    ]
+    if not answered:
+        return
+    name = spec.get("enclosure", "Copy of your personal information.csv")
+    rows = [
+        "category,item,value",
+        f"Identifiers,name,{spec['name']}",
+        *([f"Identifiers,email address,{spec['email']}"] if spec.get("email") else []),
+        *([f"Identifiers,telephone number,{spec['phone']}"] if spec.get("phone") else []),
+        *(
+            [f'Identifiers,postal address,"{" ".join(spec["address"].split())}"']
+            if spec.get("address")
+            else []
+        ),
+        f"Request,received,{case.received_on.isoformat()}",
+    ]
+    services.letters.attach_enclosure(ref, name, ("\n".join(rows) + "\n").encode("utf-8"), "text/csv")
 
 
 PROGRESS = [

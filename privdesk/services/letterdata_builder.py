@@ -77,6 +77,8 @@ def family_for(rulebook: Rulebook, jurisdiction: str, kind: str, request_type: s
         return JurisdictionFamily.GDPR.value
     if jurisdiction == "GB":
         return JurisdictionFamily.UK_GDPR.value
+    if request_type == RequestType.APPEAL.value:  # an appeal exists only where the state grants one
+        return JurisdictionFamily.US_STATE_WITH_APPEAL.value
     try:
         rule = rulebook.rule(jurisdiction, request_type or RequestType.KNOW_SPECIFIC.value)
     except Exception:  # a type the state's law does not grant: the general state wording
@@ -311,6 +313,7 @@ def build_letter_data(
     fields["sells"] = bool(profile.get("sells", org.sells_or_shares and bool(sold_rows)))
     fields["shares"] = bool(profile.get("shares", org.sells_or_shares and bool(sold_rows)))
     fields["sells_or_shares"] = fields["sells"] or fields["shares"]
+    fields["stl_alternative_policy"] = bool(profile.get("stl_alternative", False))
     fields["opted_out"] = _opted_out(session, case)
     fields["email_only"] = not recipient.lines
     if not fields["enclosures"]:

@@ -11,6 +11,7 @@ from privdesk.letters import TemplateError
 from privdesk.letters.batch import Cancelled
 from privdesk.services.letters_batch import BatchMixin, BatchSummary, HeldLetter
 from privdesk.services.letters_common import SEND_METHODS, OutboxLetterDTO, sha256_hex, write_file
+from privdesk.services.letters_render import LetterCheckDTO, LetterHeld
 from privdesk.services.letters_samples import sample_letter
 from privdesk.services.letters_templates import TemplateInfoDTO, TemplateVersionDTO
 
@@ -32,6 +33,8 @@ __all__ = [
     "BatchSummary",
     "Cancelled",
     "HeldLetter",
+    "LetterCheckDTO",
+    "LetterHeld",
     "LetterService",
     "OutboxLetterDTO",
     "TemplateError",

@@ -54,6 +54,7 @@ class OutboxLetterDTO:
     document_id: int | None
     claimed_by: str | None
     version: int
+    message_id: str | None = None  # of the email it was sent in (method "email")
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class LetterBase:
             document_id=letter.document_id,
             claimed_by=letter.claimed_by,
             version=letter.version,
+            message_id=letter.message_id,
         )
 
     @staticmethod
@@ -189,3 +191,12 @@ def _item_of(case: Case, item_type: str | None) -> RequestItem | None:
             return item
     have = ", ".join(i.request_type for i in case.items)
     raise ValidationError(f"{case.reference} has no {item_type} request (it has: {have})")
+
+
+def load_ahead() -> None:
+    """Load the letter machinery now (ReportLab, the embedded fonts and their glyph table), so that the
+    first letter, preview or template screen does not wait for it. Safe from any thread, and to repeat."""
+    from privdesk.letters import fonts
+
+    fonts.register_fonts()
+    fonts.printable_codepoints()

@@ -6,11 +6,14 @@ import builtins
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import TransitionRefused, ValidationError
+from privdesk.domain.threads import normalize_message_id
 from privdesk.domain.types import LetterStatus
 from privdesk.letters import LETTER_KINDS
 from privdesk.services import audit
@@ -25,7 +28,9 @@ from privdesk.services.letters_common import (
     sha256_hex,
 )
 from privdesk.services.letters_render import RenderingMixin
-from privdesk.store.models import Case, Letter
+from privdesk.store.models import Case, Document, DocumentContent, Letter
+
+MAX_ENCLOSURE_BYTES = 50 * 1024 * 1024
 
 # The step a letter reports, as the request item column that records it.
 STEP_OF_KIND = {"acknowledgement": "acknowledged_on", "extension_notice": "extended_on"}
@@ -119,10 +124,24 @@ class OutboxMixin(RenderingMixin):
             self._audit(s, letter, "letter.step_dated", after={"step": column, "items": moved})
 
     def mark_sent(
-        self, letter_id: int, on: dt.date, method: str, tracking_number: str | None = None
+        self,
+        letter_id: int,
+        on: dt.date,
+        method: str,
+        tracking_number: str | None = None,
+        message_id: str | None = None,
     ) -> OutboxLetterDTO:
+        """Record the mailing. For an emailed letter, ``message_id`` is the Message-ID of the email it
+        went out in (the mail program shows it): a reply naming it finds the case."""
         if method not in SEND_METHODS:
             raise ValidationError(f"unknown mailing method {method!r} ({', '.join(SEND_METHODS)})")
+        sent_id = None
+        if (message_id or "").strip():
+            if method != "email":
+                raise ValidationError("a Message-ID belongs to a letter sent by email")
+            sent_id = normalize_message_id(message_id or "")
+            if sent_id is None:
+                raise ValidationError("the Message-ID is not one: it looks like <text@host>")
         tracking = (tracking_number or "").strip() or None
         if method == "certified" and tracking is None:
             raise ValidationError("certified mail needs its tracking number")
@@ -155,6 +174,7 @@ class OutboxMixin(RenderingMixin):
             letter.sent_on = on
             letter.method = method
             letter.tracking_number = tracking
+            letter.message_id = sent_id
             letter.claimed_by = None
             s.flush()
             self._audit(
@@ -167,6 +187,7 @@ class OutboxMixin(RenderingMixin):
                     "method": method,
                     "sha256": letter.sha256,
                     "tracked": bool(tracking),
+                    "message_id": sent_id is not None,
                 },
             )
             return self._dto(letter, s.get_one(Case, letter.case_id))
@@ -244,6 +265,7 @@ class OutboxMixin(RenderingMixin):
                 after={"lines": len(lines), "sha256": sha256_hex("\n".join(lines).encode())[:16]},
             )
             name = consumer.full_name
+            page_size = case.organization.page_size  # the window the address must fit: #10 or DL
         if not lines:
             return ["no postal address: letters to this consumer go to the email-or-find-an-address list"]
         from privdesk.domain.letterdata import PostalAddress
@@ -253,10 +275,55 @@ class OutboxMixin(RenderingMixin):
 
         probe = sample_letter("acknowledgement", "ccpa")
         try:
-            address_fit(replace(probe, recipient=PostalAddress(name, lines)))
+            paper: Literal["letter", "a4"] = "a4" if page_size == "a4" else "letter"
+            letterhead = replace(probe.letterhead, page_size=paper)
+            address_fit(replace(probe, recipient=PostalAddress(name, lines), letterhead=letterhead))
         except AddressFitError as err:
             return [f"{err.field}: {err.reason}"]
         return []
+
+    def attach_enclosure(
+        self, reference: str, filename: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> int:
+        """Attach a document to go out with the case's answer (an access response lists it under
+        "Enclosures" and is held back until one is attached); audited by size and hash, not content.
+        Returns the document's id."""
+        name = Path(filename).name.strip()
+        if not name:
+            raise ValidationError("an enclosure needs a file name (it is listed in the letter)")
+        if not data:
+            raise ValidationError(f"{name} is empty; attach the file the consumer is to receive")
+        if len(data) > MAX_ENCLOSURE_BYTES:
+            raise ValidationError(
+                f"{name} is {len(data) // (1024 * 1024)} MB; enclosures are kept in the database, "
+                f"at most {MAX_ENCLOSURE_BYTES // (1024 * 1024)} MB each"
+            )
+        digest = sha256_hex(data)
+        with self.ctx.db.write() as s:
+            case = load_case(s, reference)
+            if s.get(DocumentContent, digest) is None:
+                s.add(DocumentContent(sha256=digest, data=data))
+                s.flush()  # no relationship orders the two inserts: the content row goes first
+            document = Document(
+                case_id=case.id,
+                kind="enclosure",
+                filename=name[:255],
+                content_type=content_type[:120],
+                size=len(data),
+                sha256=digest,
+            )
+            s.add(document)
+            s.flush()
+            audit.record(
+                s,
+                self.ctx,
+                "case.enclosure_attached",
+                "document",
+                document.id,
+                case_reference=case.reference,
+                after={"size": len(data), "sha256": digest[:16]},
+            )
+            return document.id
 
     def queued_for_case(self, reference: str) -> builtins.list[OutboxLetterDTO]:
         """The case's letters, newest first (for the case view's void and print actions)."""

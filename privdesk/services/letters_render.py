@@ -1,8 +1,19 @@
-"""Rendering and storage: a letter's facts from its case, its PDF, and the stored record."""
+"""Rendering and storage: a letter's facts from its case, its PDF, and the stored record.
+
+Every path that renders one letter to be printed, saved or mailed (``render``, ``generate``,
+``render_case_letter``) runs the same pre-flight as the morning batch (``privdesk.letters.preflight``):
+the address fits the window, the fonts cover every character, the letter applies to the case's
+jurisdiction, and the facts it states exist. A letter that fails is refused with one line naming the
+case, the field and the reason (``LetterHeld``). A letter without a postal address is still rendered
+(it can be emailed); printing it is refused by the print flows, which ask ``check`` first. Only the
+template editor's ``preview`` skips the check: it shows an edited template, is not stored and cannot
+be printed from there.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,8 +23,8 @@ from privdesk.domain.letterdata import (
     LetterData,
 )
 from privdesk.domain.types import LetterStatus, Role
-from privdesk.letters import LETTER_KINDS
-from privdesk.letters.batch import letter_filename
+from privdesk.letters import LETTER_KINDS, pdfa, preflight
+from privdesk.letters.batch import letter_filename, letter_title
 from privdesk.services.access import require_role
 from privdesk.services.cases import load_case
 from privdesk.services.content import read_verified
@@ -29,6 +40,59 @@ from privdesk.services.letters_common import (
 )
 from privdesk.services.letters_templates import TemplatesMixin
 from privdesk.store.models import Case, Document, DocumentContent, Letter, RequestItem
+
+
+class LetterHeld(ValidationError):
+    """A letter the pre-flight refuses; ``str(err)`` is one line: case, kind, field and reason."""
+
+    def __init__(
+        self, reference: str, kind: str, letter_id: int | None, findings: tuple[preflight.Finding, ...]
+    ) -> None:
+        self.reference = reference
+        self.kind = kind
+        self.letter_id = letter_id
+        self.field = findings[0].field if findings else "letter"
+        self.reason = (
+            "; ".join(f.reason if f.field == self.field else str(f) for f in findings) or "not printable"
+        )
+        which = f" (letter {letter_id})" if letter_id is not None else ""
+        super().__init__(f"{reference} {kind}{which} held back: {self.field}: {self.reason}")
+
+
+@dataclass(frozen=True)
+class LetterCheckDTO:
+    """What the pre-flight says about one letter as it would print today."""
+
+    letter_id: int | None
+    reference: str
+    kind: str
+    printable: bool  # it can be printed and mailed
+    no_address: bool  # no postal address: email it or find an address
+    problems: list[str]  # "field: reason", each one stops it
+    warnings: list[str]  # "field: reason", look before sealing (a late notice, a tapped-down address)
+
+    @property
+    def summary(self) -> str:
+        """One line for a status bar or a command's output."""
+        if self.problems:
+            return f"{self.reference} {self.kind} held back: " + "; ".join(self.problems)
+        if self.no_address:
+            return f"{self.reference} {self.kind}: no postal address: email the letter or find an address"
+        if self.warnings:
+            return f"{self.reference} {self.kind}: check before sealing: " + "; ".join(self.warnings)
+        return f"{self.reference} {self.kind}: ready to print"
+
+
+def _check_dto(job: _Job, result: preflight.Preflight) -> LetterCheckDTO:
+    return LetterCheckDTO(
+        letter_id=job.letter_id or None,
+        reference=job.data.reference,
+        kind=job.data.kind,
+        printable=result.printable,
+        no_address=result.no_address,
+        problems=[str(f) for f in result.problems],
+        warnings=[str(f) for f in result.warnings],
+    )
 
 
 class RenderingMixin(TemplatesMixin):
@@ -70,7 +134,33 @@ class RenderingMixin(TemplatesMixin):
             if letter.status == LetterStatus.VOID.value:
                 raise TransitionRefused(f"letter {letter_id} is void and was never generated")
             job = self._job(s, letter)
-        return self.renderer.render(job.data, job.template_source)
+        return self._render_checked(job)
+
+    def _preflight(self, job: _Job) -> preflight.Preflight:
+        """The batch's per-letter check; raises ``LetterHeld`` when the letter cannot be printed."""
+        result = preflight.check(job.data, job.template_source)
+        if result.problems or result.prepared is None:
+            raise LetterHeld(job.data.reference, job.data.kind, job.letter_id or None, result.problems)
+        return result
+
+    def _render_checked(self, job: _Job) -> bytes:
+        """Checked, then laid out once (the check prepared the letter)."""
+        result = self._preflight(job)
+        assert result.prepared is not None
+        return pdfa.archival(self.renderer.render_prepared([result.prepared]), letter_title(job.data))
+
+    def check(self, letter_id: int) -> LetterCheckDTO:
+        """The pre-flight for one letter as it would print today (a stored letter: as it was stored)."""
+        with self.ctx.db.read() as s:
+            letter = self._letter(s, letter_id)
+            if letter.status in KEPT_AS_IS or letter.status == LetterStatus.VOID.value:
+                case = s.get_one(Case, letter.case_id)
+                has_address = len((letter.recipient or "").splitlines()) > 1
+                return LetterCheckDTO(
+                    letter.id, case.reference, letter.kind, has_address, not has_address, [], []
+                )
+            job = self._job(s, letter)
+        return _check_dto(job, preflight.check(job.data, job.template_source))
 
     def stored_pdf(self, letter_id: int) -> bytes:
         """The PDF stored when the letter was generated or printed, checked against its SHA-256."""
@@ -89,7 +179,7 @@ class RenderingMixin(TemplatesMixin):
             self._refuse_unless_renderable(letter)
             job = self._job(s, letter)
             version = letter.version
-        pdf = self.renderer.render(job.data, job.template_source)
+        pdf = self._render_checked(job)
         with self.ctx.db.write() as s:
             letter = self._letter(s, letter_id)
             self._refuse_unless_renderable(letter)
@@ -169,7 +259,10 @@ class RenderingMixin(TemplatesMixin):
         return self.renderer.render(data, template_source)
 
     def render_case_letter(self, reference: str, kind: str) -> bytes:
-        """The case's letter of this kind: the stored record once printed, else rendered now."""
+        """The case's letter of this kind: the stored record once printed, else rendered now, checked
+        as the batch checks it (``LetterHeld`` names what stops it)."""
+        if kind not in LETTER_KINDS:
+            raise ValidationError(f"unknown letter kind {kind!r}")
         with self.ctx.db.read() as s:
             case = load_case(s, reference)
             letter_id = s.scalar(
@@ -180,6 +273,11 @@ class RenderingMixin(TemplatesMixin):
                 .order_by(Letter.id.desc())
                 .limit(1)
             )
+            if letter_id is None:
+                item = case.items[0] if case.items else None
+                data = build_letter_data(s, self.ctx.rulebook, case, kind, item, {}, self.ctx.today())
+                source, ref = self._template_for(s, kind, data.jurisdiction_family)
+                job = _Job(0, data, source, ref, case.consumer.email or "")
         if letter_id is None:
-            return self.preview(reference, kind)
+            return self._render_checked(job)
         return self.render(letter_id)

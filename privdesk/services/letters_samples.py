@@ -69,6 +69,7 @@ def sample_letter(kind: str, family: str) -> LetterData:
         stl_year=2025,
         stl_recipients=(StlRecipient("Sample Partner", "2 Partner Road, Springfield", "Retail", ("Name",)),),
         stl_categories=("Name",),
+        stl_alternative_policy=True,
         earlier_answer_date=day - dt.timedelta(days=60),
         earlier_reference="PD-2026-000001",
         enclosures=("Sample enclosure",),

@@ -115,7 +115,10 @@ def parse_profile(data: dict[str, Any], source: str = "profile") -> dict[str, An
     jurisdictions = data.get("jurisdictions", [])
     if not isinstance(jurisdictions, list) or not all(isinstance(j, str) for j in jurisdictions):
         raise ValidationError(f"{source}: jurisdictions must be a list of codes")
-    page_size = data.get("page_size", "letter")
+    # The paper is the organization's own (what its printer holds), not the consumer's: a profile
+    # that says nothing gets A4 (DL window envelope) when it answers only under the GDPR or UK GDPR.
+    only_europe = bool(jurisdictions) and all(j in ("EU", "GB") for j in jurisdictions)
+    page_size = data.get("page_size", "a4" if only_europe else "letter")
     if page_size not in ("letter", "a4"):
         raise ValidationError(f"{source}: page_size must be 'letter' or 'a4'")
     stl_rows = _rows(data, "stl_disclosures", source)

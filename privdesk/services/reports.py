@@ -26,7 +26,6 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain import reports as rep
 from privdesk.domain.errors import ValidationError
-from privdesk.letters import report_pdf
 from privdesk.services import audit
 from privdesk.services.casefile import describe_event
 from privdesk.services.cases import load_case
@@ -177,6 +176,8 @@ class ReportService:
         if fmt == "json":
             return (json.dumps(rep.log_json(log), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
         if fmt == "pdf":
+            from privdesk.letters import report_pdf  # ReportLab, only when a PDF is asked for
+
             return report_pdf.request_log_pdf(log)
         raise ValidationError(f"unknown format {fmt!r} (use {', '.join(LOG_FORMATS)})")
 
@@ -211,6 +212,8 @@ class ReportService:
         if fmt == "html":
             return rep.metrics_html(metrics).encode("utf-8")
         if fmt == "pdf":
+            from privdesk.letters import report_pdf
+
             return report_pdf.metrics_pdf(metrics)
         raise ValidationError(f"unknown format {fmt!r} (use {', '.join(METRICS_FORMATS)})")
 
@@ -329,6 +332,8 @@ class ReportService:
                 events=tuple(timeline_events),
                 files=tuple(name for name, _ in files),
             )
+        from privdesk.letters import report_pdf
+
         files.insert(0, ("timeline.pdf", report_pdf.case_timeline_pdf(timeline)))
         manifest_files = tuple(
             ExportedFile(name, hashlib.sha256(data).hexdigest(), len(data)) for name, data in files

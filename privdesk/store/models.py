@@ -406,6 +406,8 @@ class Letter(Base):
     sent_on: Mapped[dt.date | None] = mapped_column(Date)
     method: Mapped[str | None] = mapped_column(String(30))
     tracking_number: Mapped[str | None] = mapped_column(String(80))
+    # The Message-ID of the email the letter was sent in (method "email"): replies name it.
+    message_id: Mapped[str | None] = mapped_column(String(500), index=True)
     claimed_by: Mapped[str | None] = mapped_column(String(120))
     # When the claim was taken: a claim older than the claim timeout may be taken over (services/claims.py).
     claimed_at: Mapped[dt.datetime | None] = mapped_column()

@@ -33,15 +33,6 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Log a new request received by mail, email, web or fax",
     ),
     ActionSpec(
-        "new_phone_case",
-        "New case from a &phone call…",
-        "File",
-        "Ctrl+Shift+N",
-        "phone",
-        True,
-        "Log a request taken on the telephone",
-    ),
-    ActionSpec(
         "open_case",
         "&Open a case, person or phone number…",
         "File",
@@ -68,14 +59,17 @@ ACTIONS: tuple[ActionSpec, ...] = (
         False,
         "Import .eml or .msg files into the inbox",
     ),
+    # The one way in for a phone call: the note goes to the inbox, where "Make case…" turns it into a
+    # case as for every other channel (one entry point per action).
     ActionSpec(
         "log_call",
         "&Log a phone call…",
         "File",
         "Ctrl+Shift+L",
         "phone",
-        False,
-        "Write down a call to the privacy line as an inbox item",
+        True,
+        "Write down a call to the privacy line as it happens; it goes to the inbox, where Make case… "
+        "turns it into a case",
     ),
     ActionSpec(
         "log_letter",

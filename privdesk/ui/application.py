@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QWidget
 
 from privdesk import APP_ID, APP_NAME, __version__
 from privdesk.logsafe import log_exception
+from privdesk.ui import errors
 from privdesk.ui.errors import explain, install_excepthook
 
 if TYPE_CHECKING:
@@ -150,6 +151,7 @@ class StartupFlow(QObject):
         self.migration_backup: BackupInfo | None = None
         self.started = started  # perf_counter() at launch, for the start-up time in the log
         self.checked_in_background = False
+        self._checking = False
         self.check_timer = QTimer(self)
         self.check_timer.setSingleShot(True)
         self.check_timer.timeout.connect(self._check_in_background)
@@ -301,26 +303,48 @@ class StartupFlow(QObject):
         path, key, folder = Path(self.location).expanduser(), self.key, self.backup_folder()
         services = self.services
 
+        self._checking = True
+
         def checked(problems: list[StartupProblem]) -> None:
+            self._checking = False
             self.checked_in_background = True
             if not problems or self.window.services is not services or services is None:
                 return  # sound, or the database was closed or replaced meanwhile
             from privdesk.ui.dialogs.recovery import RecoveryDialog
 
             log.warning("the background integrity check found a problem with the database")
+            # Every read of the file fails from here on: the recovery dialog says so once, and the
+            # "database problem" boxes already on screen go (they would outlive the restore).
+            errors.hold(errors.DATABASE_PROBLEM)
+            self._tear_down()
+            self.window.services = None
             self.window.show_opening()
             self.window.statusBar().showMessage("The database is damaged: choose a backup to restore.")
             problem = problems[0]
             dialog = RecoveryDialog(problem.message, problem.latest_backup, self.backup_folder(), self.window)
-            dialog.chosen.connect(self.restore_running)
+            # The damaged file cannot say who may restore it: the dialog's sign-in is checked against
+            # the backup, as at start-up.
+            dialog.chosen.connect(
+                lambda chosen: self._restore_at_start(
+                    chosen, problems, dialog.credentials(), closing=services
+                )
+            )
             dialog.quit_requested.connect(lambda: self.quit(1))
             self._show(dialog)
 
         def failed(exc: BaseException) -> None:
+            self._checking = False
             self.checked_in_background = True
             log_exception(log, "the background integrity check could not run", exc)
 
         self.runner.run(lambda: _find_problems(path, key, folder), checked, failed)
+
+    def _database_problem_seen(self, _exc: BaseException) -> None:
+        """A read failed with a database problem: check the file now rather than in a while, so damage
+        brings up the recovery dialog instead of one error after another."""
+        if self.window.services is not None and not self._checking:
+            self.check_timer.stop()
+            self._check_in_background()
 
     def _checked(self, problems: list[StartupProblem], error: str = "") -> None:
         if not problems:
@@ -338,22 +362,35 @@ class StartupFlow(QObject):
         self._show(dialog)
 
     def _restore_at_start(
-        self, backup: Path, problems: list[StartupProblem], sign_in: tuple[str, str] | None = None
+        self,
+        backup: Path,
+        problems: list[StartupProblem],
+        sign_in: tuple[str, str] | None = None,
+        *,
+        closing: Services | None = None,
     ) -> None:
+        """Restore over a damaged file (at start-up, or found damaged while in use: ``closing`` is then
+        the services still open on it, closed first)."""
         path, key, store = Path(self.location).expanduser(), self.key, self.store
 
         def work() -> Any:
             from privdesk.services.backup import Credentials, restore
 
+            if closing is not None:
+                closing.close()
             credentials = Credentials(*sign_in) if sign_in else None
             return restore(backup, path, key, current_key=key, credentials=credentials, store=store)
+
+        def restored(result: Any) -> None:
+            self.restore_note = _restored_note(backup, result)
+            self._unlock()
 
         def failed(exc: BaseException) -> None:
             _title, what, _todo = explain(exc)
             self._checked(problems, error=f"The restore did not finish, nothing was replaced: {what}")
 
         self.window.statusBar().showMessage(f"Restoring {backup.name} and checking it…")
-        self.runner.run(work, lambda _result: self._unlock(), failed, write=True)
+        self.runner.run(work, restored, failed, write=True)
 
     # -- 3. opening and migrations --------------------------------------------------------------
     def _open(self) -> None:
@@ -454,6 +491,11 @@ class StartupFlow(QObject):
         assert services is not None
         self.dialog = None
         self.user = user
+        # Whatever failed while the database was being replaced is old news; from now on a database
+        # problem makes the file be checked at once.
+        errors.release(errors.DATABASE_PROBLEM)
+        errors.dismiss_errors(errors.DATABASE_PROBLEM)
+        errors.database_problem_seen = self._database_problem_seen
         self.window.set_services(services)
         if user is not None:
             self.lock = LockController(
@@ -514,6 +556,7 @@ class StartupFlow(QObject):
         if services is None or not self.is_file:
             return
         self._tear_down()
+        errors.hold(errors.DATABASE_PROBLEM)  # reads still under way meet a closed database
         self.window.services = None
         self.window.show_opening()
         self.window.statusBar().showMessage(f"Restoring {backup.name} and checking it…")
@@ -525,8 +568,7 @@ class StartupFlow(QObject):
                 services.close()
 
         def restored(result: Any) -> None:
-            kept = f"; the replaced database is kept as {result.previous.name}" if result.previous else ""
-            self.restore_note = f"{backup.name} was checked and restored{kept}."
+            self.restore_note = _restored_note(backup, result)
             self._unlock()
 
         def failed(exc: BaseException) -> None:
@@ -546,6 +588,8 @@ class StartupFlow(QObject):
 
     def _tear_down(self) -> None:
         self.check_timer.stop()
+        if errors.database_problem_seen == self._database_problem_seen:
+            errors.database_problem_seen = None
         if self.lock is not None:
             self.lock.stop()
             self.lock.deleteLater()
@@ -586,6 +630,11 @@ class StartupFlow(QObject):
         if self.services is not None and self.window.services is not self.services:
             self.services.close()
         self.services = None
+
+
+def _restored_note(backup: Path, result: Any) -> str:
+    kept = f"; the replaced database is kept as {result.previous.name}" if result.previous else ""
+    return f"✓ Restored {backup.name} (checked before it replaced anything){kept}."
 
 
 def _remove_database_file(path: Path) -> None:

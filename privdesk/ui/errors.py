@@ -6,8 +6,10 @@ from __future__ import annotations
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from types import TracebackType
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from privdesk.domain.errors import (
@@ -21,6 +23,13 @@ from privdesk.domain.errors import (
 from privdesk.logsafe import log_exception
 
 log = logging.getLogger(__name__)
+
+DATABASE_PROBLEM = "Database problem"
+
+# Errors of these titles are not shown for now (the recovery dialog says it better); see ``hold``.
+_held: set[str] = set()
+# Called with each database problem about to be shown (the start-up flow checks the file at once).
+database_problem_seen: Callable[[BaseException], None] | None = None
 
 
 def explain(exc: BaseException) -> tuple[str, str, str]:
@@ -44,7 +53,7 @@ def explain(exc: BaseException) -> tuple[str, str, str]:
         )
     if isinstance(exc, StoreError):
         return (
-            "Database problem",
+            DATABASE_PROBLEM,
             reason,
             "Check that the database file or server is reachable and writable, then try again. "
             "If it keeps failing, start privdesk with another database (--db) "
@@ -60,23 +69,67 @@ def explain(exc: BaseException) -> tuple[str, str, str]:
     )
 
 
+# Error boxes on screen, by title: a box whose news is out of date (the damaged database was restored) is
+# closed rather than left for the officer to find after the fact.
+_open_boxes: dict[QMessageBox, str] = {}
+
+
 class ErrorDialog:
-    """The one place errors are shown; tests replace ``ask`` to collect them instead."""
+    """The one place errors are shown; tests replace ``ask`` to collect them instead.
+
+    The box is window-modal and returns at once (no nested event loop): the work that failed is over."""
 
     @classmethod
     def ask(cls, parent: QWidget | None, title: str, text: str, informative: str, detail: str = "") -> None:
+        same = next((b for b, t in _open_boxes.items() if t == title and b.text() == text), None)
+        if same is not None:  # several reads failing for one reason: one box says it
+            return
         box = QMessageBox(parent)
+        box.setObjectName("error_box")
         box.setIcon(QMessageBox.Icon.Warning if title != "Unexpected error" else QMessageBox.Icon.Critical)
         box.setWindowTitle(f"privdesk: {title}")
         box.setText(text)
         box.setInformativeText(informative)
         if detail:
             box.setDetailedText(detail)
-        box.exec()
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        _open_boxes[box] = title
+        box.finished.connect(lambda _result: _open_boxes.pop(box, None))
+        box.open()
+
+
+def dismiss_errors(title: str) -> int:
+    """Close the error boxes with ``title`` still on screen (what they said is no longer so)."""
+    boxes = [box for box, shown in _open_boxes.items() if shown == title]
+    for box in boxes:
+        _open_boxes.pop(box, None)
+        box.close()
+    return len(boxes)
+
+
+def open_error_texts() -> list[str]:
+    """The texts of the error boxes on screen (tests look at what the officer sees)."""
+    return [box.text() for box in _open_boxes]
+
+
+def hold(title: str) -> None:
+    """Stop showing errors of ``title`` (and close those on screen) until ``release``: while a damaged
+    database is being restored, every read of it fails, and each failure would be old news."""
+    _held.add(title)
+    dismiss_errors(title)
+
+
+def release(title: str) -> None:
+    _held.discard(title)
 
 
 def show_error(parent: QWidget | None, exc: BaseException) -> None:
     title, what, todo = explain(exc)
+    if title in _held:
+        log.info("not shown (being dealt with): %s", type(exc).__name__)
+        return
+    if title == DATABASE_PROBLEM and database_problem_seen is not None:
+        database_problem_seen(exc)
     detail = ""
     if not isinstance(exc, DomainError):
         log_exception(log, "unexpected error shown to the user", exc)

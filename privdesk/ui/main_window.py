@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from privdesk import __version__
 from privdesk.ui import settings as ui_settings
+from privdesk.ui import warmup
 from privdesk.ui.actions import ACTIONS, MENUS, build_actions, shortcut_rows
 from privdesk.ui.icons import icon
 from privdesk.ui.reminders import Reminders
@@ -257,8 +258,7 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         slots = {
-            "new_case": lambda: self.cases_page.new_case(phone=False),
-            "new_phone_case": lambda: self.cases_page.new_case(phone=True),
+            "new_case": lambda: self.cases_page.new_case(),
             "open_case": self.ask_open_case,
             "import_files": self.choose_import_files,
             "export_calendar": self.export_calendar,
@@ -342,7 +342,14 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.busy)
         status.addPermanentWidget(self.deadline_label)
         self.runner.busy_changed.connect(self._busy_changed)
+        status.messageChanged.connect(self._message_changed)
         self._update_db_label()
+
+    def _message_changed(self, message: str) -> None:
+        """The database line gives way to a message and comes back after it. QStatusBar's own hiding
+        does not hold: a message shown before the window (“Opening the database…”) or
+        replaced by another let Qt show the line again, and the two texts were drawn over each other."""
+        self.db_label.setVisible(not message)
 
     def _busy_changed(self, busy: bool) -> None:
         if self.busy.maximum() == 0:  # a determinate bar (the demo's progress) stays until it is done
@@ -395,6 +402,14 @@ class MainWindow(QMainWindow):
         # Scheduled mailbox fetches belong to the Inbox page: build it once the first screen is up.
         QTimer.singleShot(2000, self, self._start_mail_schedule)
         QTimer.singleShot(1500, self, self.reminders.start)  # after the dashboard has its figures
+        QTimer.singleShot(0, self, self._load_ahead_when_idle)
+
+    def _load_ahead_when_idle(self) -> None:
+        """Once the dashboard has its figures, load what the other screens need in the background."""
+        if self.runner.running:
+            QTimer.singleShot(100, self, self._load_ahead_when_idle)
+            return
+        warmup.start()
 
     def _start_mail_schedule(self) -> None:
         if self.services is not None:

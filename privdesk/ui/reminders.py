@@ -63,6 +63,8 @@ class Reminders(QObject):
         self.tray: QSystemTrayIcon | None = None
         self.last_told: DueSoon | None = None
         self.shown: list[str] = []  # what was said, newest last (tests read it)
+        self._waiting = ""  # a reminder for the status bar, once the message there now has been read
+        window.statusBar().messageChanged.connect(self._status_free)
 
     def start(self) -> None:
         self.timer.start(CHECK_MS)
@@ -96,7 +98,18 @@ class Reminders(QObject):
                 "privdesk: deadlines", message, QSystemTrayIcon.MessageIcon.Information, 15_000
             )
         else:
-            self.window.statusBar().showMessage(f"Reminder: {message}", 30_000)
+            status = self.window.statusBar()
+            current = status.currentMessage()
+            if current and not current.startswith("Reminder:"):
+                # Another message is there (a restore confirmed, a keyring warning): it stays its time.
+                self._waiting = message
+                return
+            status.showMessage(f"Reminder: {message}", 30_000)
+
+    def _status_free(self, message: str) -> None:
+        if not message and self._waiting:
+            waiting, self._waiting = self._waiting, ""
+            self.window.statusBar().showMessage(f"Reminder: {waiting}", 30_000)
 
     def _open_first(self) -> None:
         if self.last_told is not None and self.last_told.first:

@@ -12,7 +12,7 @@ import enum
 import functools
 from collections.abc import Callable
 
-from PySide6.QtCharts import QChart
+from PySide6.QtCharts import QAbstractBarSeries, QBarSet, QChart
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPalette, QPen
 from PySide6.QtWidgets import (
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 
 # WCAG 2 minimum contrast for normal text.
 READABLE_CONTRAST = 4.5
+# WCAG 2.1 minimum contrast for graphical objects (bars, lines).
+GRAPHIC_CONTRAST = 3.0
 
 
 class Tone(enum.Enum):
@@ -115,13 +117,49 @@ def chart_theme(palette: QPalette | None = None) -> QChart.ChartTheme:
     return QChart.ChartTheme.ChartThemeDark if is_dark(palette) else QChart.ChartTheme.ChartThemeLight
 
 
+class Meaning(enum.Enum):
+    """What a chart's bars say. The chart themes colour series by their order, and the light and dark
+    themes use different orders, so "closed" was green in one and another colour in the other: each
+    meaning has its own colour family instead, a shade for each palette."""
+
+    RECEIVED = ("#1f6fb2", "#64b5f6")  # blue: work coming in
+    DONE = ("#2e7d32", "#81c784")  # green: closed, complied with, answered on time
+    DENIED = ("#6d5d8b", "#b39ddb")  # violet: refused (not late, not an error)
+    LATE = ("#b26a00", "#ffb74d")  # amber: answered after the deadline
+
+
+MEANING_PROPERTY = "privdesk_meaning"
+
+
+def meaning_color(meaning: Meaning, palette: QPalette | None = None) -> QColor:
+    """The shade of ``meaning`` for ``palette``, visible on its window background (3:1, as graphics)."""
+    palette = palette or current_palette()
+    shade = QColor(meaning.value[1] if is_dark(palette) else meaning.value[0])
+    return readable_on(shade, palette.color(QPalette.ColorRole.Window), GRAPHIC_CONTRAST)
+
+
+def paint_bars(bar_set: QBarSet, meaning: Meaning, palette: QPalette | None = None) -> None:
+    """Colour ``bar_set`` by what it means; ``style_chart`` colours it again after a theme change."""
+    bar_set.setProperty(MEANING_PROPERTY, meaning.name)
+    color = meaning_color(meaning, palette)
+    bar_set.setColor(color)
+    bar_set.setBorderColor(color)
+
+
 def style_chart(chart: QChart, palette: QPalette) -> None:
     """The chart theme for ``palette``, drawn straight on the window (no box of the theme's own colour).
 
-    ``setTheme`` resets series colours, fonts and label colours: set those again afterwards.
+    ``setTheme`` resets series colours, fonts and label colours: the bars are coloured again by their
+    meaning here; fonts and label colours are the caller's.
     """
     chart.setTheme(chart_theme(palette))
     chart.setBackgroundVisible(False)
+    for series in chart.series():
+        if isinstance(series, QAbstractBarSeries):
+            for bar_set in series.barSets():
+                name = bar_set.property(MEANING_PROPERTY)
+                if isinstance(name, str) and name in Meaning.__members__:
+                    paint_bars(bar_set, Meaning[name], palette)
 
 
 class ThemeWatcher(QObject):

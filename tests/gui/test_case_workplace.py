@@ -70,7 +70,7 @@ def test_generate_preview_and_print_in_one_flow(
     printed: list[int] = []
     monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(lambda cls, parent: object()))
     monkeypatch.setattr(
-        case_view_module,
+        outbox_module,  # the case view prints through the Outbox's print path
         "print_pdf",
         lambda data, printer: printed.append(len(PdfReader(io.BytesIO(data)).pages)),
     )
@@ -208,3 +208,28 @@ def test_the_case_view_edits_the_address_and_voids_a_queued_letter(
     )
     view.void_letter(row)
     qtbot.waitUntil(lambda: services.letters.show(letter.id).status == "void", timeout=10_000)
+
+
+def test_generate_and_print_holds_back_what_the_batch_would(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services = window.services
+    assert services is not None
+    letter = next(x for x in services.letters.outbox(status="queued") if x.has_postal_address)
+    long_street = "Apartment 12B, The Residences at Harbor Point, 4100 Pacific Coast Hwy."
+    services.letters.edit_consumer_address(letter.case_reference, f"{long_street}\nLong Beach, CA")
+    view = open_view(qtbot, window, letter.case_reference)
+    printed: list[bytes] = []
+    monkeypatch.setattr(outbox_module.PrintLetter, "ask", classmethod(lambda cls, parent: object()))
+    monkeypatch.setattr(outbox_module, "print_pdf", lambda data, printer: printed.append(data))
+    row = next(
+        view.letters.topLevelItem(i)
+        for i in range(view.letters.topLevelItemCount())
+        if view.letters.topLevelItem(i).data(0, Qt.ItemDataRole.UserRole) == letter.id
+    )
+    view.generate_and_print(row)
+    qtbot.waitUntil(lambda: "Not printed" in window.statusBar().currentMessage(), timeout=20_000)
+    message = window.statusBar().currentMessage()
+    assert f"{letter.case_reference} {letter.kind} held back: recipient address line 1: " in message
+    assert "70 characters" in view.previews["letter"].other.text()
+    assert not printed and services.letters.show(letter.id).status == "queued"

@@ -18,7 +18,7 @@ from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
 from privdesk.ui.dialogs.intake_steps import SetAsideDialog
 from privdesk.ui.main_window import MainWindow
 from privdesk.ui.pages.inbox import InboxPage, LateIntakeConfirm
-from privdesk.ui.pages.outbox import MarkSentDialog, OutboxPage
+from privdesk.ui.pages.outbox import STATUS_LABELS, MarkSentDialog, OutboxPage
 from tests.conftest import TODAY
 
 INTAKE = Path(__file__).resolve().parents[1] / "data" / "intake"
@@ -268,19 +268,27 @@ def test_todays_batch_runs_in_a_worker(
     outbox = outbox_of(window)
     qtbot.waitUntil(lambda: outbox.letters.rowCount() > 0, timeout=10_000)
     queued = sum(1 for x in outbox.letters.records if x.status in ("queued", "generated"))
+    services = window.services
+    assert services is not None
+    # The demo's letters all print; one with a street line too long for the window is held back.
+    bad = next(x for x in outbox.letters.records if x.status == "queued" and x.has_postal_address)
+    long_street = "Apartment 12B, The Residences at Harbor Point, 4100 Pacific Coast Hwy."
+    services.letters.edit_consumer_address(bad.case_reference, f"{long_street}\nLong Beach, CA 90803")
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: str(tmp_path)))
     outbox.batch_button.click()
     assert outbox.progress.isVisible() and not outbox.batch_button.isEnabled()
     qtbot.waitUntil(lambda: not outbox.progress.running, timeout=20_000)
     idle(qtbot, window)
-    services = window.services
-    assert services is not None
     waiting = services.letters.awaiting_print(TODAY)
     assert waiting and len(waiting) <= queued
     assert outbox.message.text().startswith(f"{len(waiting)} letters (")
     assert (tmp_path / f"{TODAY.isoformat()}-mail.pdf").is_file()
     # What was not printed is listed with its case and reason; nothing is "printed" yet.
     assert outbox.held.isVisible() and "Held back" in outbox.held.toPlainText()
+    assert (
+        f"{bad.case_reference} {bad.kind} (letter {bad.id}): recipient address line 1"
+        in outbox.held.toPlainText()
+    )
     assert all(x.status != "printed" for x in outbox.letters.records)
     outbox.confirm_button.click()
     qtbot.waitUntil(lambda: outbox.message.text().endswith("recorded as printed."), timeout=10_000)
@@ -354,7 +362,8 @@ def test_outbox_list_takes_the_page_height_with_whole_titles_and_a_hint_when_emp
     titles = [x.title for x in outbox.letters.records]
     longest = max(titles, key=view.fontMetrics().horizontalAdvance)
     assert view.columnWidth(1) >= view.fontMetrics().horizontalAdvance(longest)
-    assert outbox.letters.data(outbox.letters.index(0, 3)) == "Queued"  # as the filter says it
+    first = outbox.letters.records[0].status  # the demo's newest letters: its history, voided
+    assert outbox.letters.data(outbox.letters.index(0, 3)) == STATUS_LABELS[first] != first
     assert view.rowHeight(0) < 2 * view.fontMetrics().height()  # one line per letter, not wrapped
     outbox.status.setCurrentIndex(outbox.status.findData("returned"))
     qtbot.waitUntil(lambda: outbox.letters.rowCount() == 0, timeout=10_000)
@@ -394,3 +403,21 @@ def test_inbox_items_show_their_age_and_clock_and_a_late_one_warns_first(
     assert inbox.items.rowCount() == 1  # cancelled at the warning: no case made
     services = window.services
     assert services is not None and len(services.intake.pending()) == 1
+
+
+def test_an_emailed_letter_records_the_message_id_replies_will_name(qtbot: Any) -> None:
+    dialog = MarkSentDialog(None, TODAY)
+    qtbot.addWidget(dialog)
+    dialog.method.setCurrentIndex(dialog.method.findData("first_class"))
+    assert not dialog.message_id.isEnabled()  # only an email has a Message-ID
+    dialog.method.setCurrentIndex(dialog.method.findData("email"))
+    assert dialog.message_id.isEnabled()
+    qtbot.keyClicks(dialog.message_id, "sent from my phone")
+    assert "Message-ID" in dialog.problem()
+    dialog.message_id.clear()
+    qtbot.keyClicks(dialog.message_id, "<DM6PR11MB4107A1B2@outlook.example>")
+    assert dialog.problem() == ""
+    mailing = dialog.result_mailing()
+    assert (mailing.method, mailing.message_id) == ("email", "<DM6PR11MB4107A1B2@outlook.example>")
+    dialog.method.setCurrentIndex(dialog.method.findData("first_class"))
+    assert dialog.result_mailing().message_id is None  # a mailed letter never carries one

@@ -170,3 +170,89 @@ def test_a_letter_with_no_organization_is_not_offered(qtbot: Any, empty_window: 
     inbox.letter_button.click()
     qtbot.waitUntil(lambda: "Add an organization first" in inbox.outcome_label.text(), timeout=10_000)
     idle(qtbot, empty_window)
+
+
+def test_the_call_notes_details_prefill_the_identity_check(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Logged through the call-note form, made into a case through the inbox: the verification dialog
+    opens with the caller's name, number and details asked and received, waiting for "matched"."""
+    from privdesk.domain.verification import PREFILLED
+    from privdesk.ui.dialogs import steps
+    from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
+    from privdesk.ui.pages.inbox import LateIntakeConfirm
+
+    def fill(cls: Any, parent: Any, organizations: Any, now: Any, organization: Any = None) -> CallNote:
+        dialog = cls(parent, organizations, now, organization)
+        qtbot.addWidget(dialog)
+        dialog.organization.setCurrentIndex(dialog.organization.findData("mstis"))
+        qtbot.keyClicks(dialog.caller_number, "(310) 555-0177")
+        qtbot.keyClicks(dialog.caller_name, "Imelda Sorensen")
+        qtbot.keyClicks(dialog.asked, "I live in California. Delete everything you have about me.")
+        for point in ("date of birth 1972-11-30", "ZIP code 90503"):
+            qtbot.keyClicks(dialog.data_point, point)
+            qtbot.mouseClick(dialog.add_point_button, Qt.MouseButton.LeftButton)
+        return dialog.note()
+
+    monkeypatch.setattr(CallNoteDialog, "ask", classmethod(fill))
+    window.actions_by_id["log_call"].trigger()
+    inbox = inbox_of(window)
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 1, timeout=10_000)
+    idle(qtbot, window)
+    inbox.view.selectRow(0)
+    qtbot.waitUntil(lambda: inbox.shown is not None, timeout=10_000)
+
+    def confirm(cls: Any, parent: Any, suggestion: Any, organizations: Any, jurisdictions: Any) -> Any:
+        dialog = cls(parent, suggestion, organizations, jurisdictions)
+        qtbot.addWidget(dialog)
+        given = dialog.findChild(type(dialog.message), "data_points_given")
+        assert given is not None and "date of birth 1972-11-30; ZIP code 90503" in given.text()
+        assert "prefill the identity check" in given.text()
+        return dialog.result_case()
+
+    monkeypatch.setattr(IntakeCaseDialog, "ask", classmethod(confirm))
+    monkeypatch.setattr(LateIntakeConfirm, "ask", classmethod(lambda cls, *a: True))
+    inbox.make_case_button.click()
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 0, timeout=10_000)
+    idle(qtbot, window)
+    reference = inbox.outcome_label.text().split()[1]
+    window.open_case(reference)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None and view.reference == reference, timeout=10_000)
+    assert view.verification.topLevelItem(0).text(0) == "from the call, not yet checked"
+    assert "date of birth 1972-11-30: received" in view.verification.topLevelItem(0).text(3)
+
+    shown: list[list[tuple[str, bool, bool, bool]]] = []
+
+    def verify(cls: Any, parent: Any, level: str, prefilled: Any = ()) -> Any:
+        dialog = cls(parent, level, prefilled)
+        qtbot.addWidget(dialog)
+        rows = [
+            (dialog.table.item(r, 0).text(), *(dialog._checked(r, c) for c in (1, 2, 3)))
+            for r in range(dialog.table.rowCount())
+        ]
+        shown.append(rows)
+        for row in range(4):  # the officer compared them with the records: all four matched
+            dialog.set_point(row, True, True, True)
+        return dialog.result_input()
+
+    monkeypatch.setattr(steps.VerificationDialog, "ask", classmethod(verify))
+    version = view.case.version  # type: ignore[union-attr]
+    view.verify()
+    qtbot.waitUntil(lambda: view.case is not None and view.case.version > version, timeout=10_000)
+    assert shown[0][:4] == [
+        ("Full name: Imelda Sorensen", True, True, False),
+        ("Phone: +13105550177", True, True, False),
+        ("date of birth 1972-11-30", True, True, False),
+        ("ZIP code 90503", True, True, False),
+    ]
+    assert shown[0][4][0] == "Full name" and shown[0][4][1:] == (
+        False,
+        False,
+        False,
+    )  # the usual list follows
+    services = window.services
+    assert services is not None
+    results = [v.result for v in services.casefile.load(reference).verifications]
+    assert results == [PREFILLED, "recorded"]

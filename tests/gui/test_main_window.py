@@ -71,7 +71,7 @@ def test_every_page_opens_without_errors(qtbot: Any, window: MainWindow) -> None
 def test_frequent_actions_have_shortcuts_and_help_lists_them(qtbot: Any, window: MainWindow) -> None:
     frequent = {
         "new_case",
-        "new_phone_case",
+        "log_call",
         "find",
         "refresh",
         "next_action",
@@ -123,3 +123,21 @@ def test_pages_know_the_window_only_through_the_host_interface() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom):
                 assert node.module != "privdesk.ui.main_window", path.name
+
+
+def test_one_entry_point_per_action(qtbot: Any, window: MainWindow) -> None:
+    """One way in for each thing the officer does: one "New case", one phone call (the call note, which
+    goes to the inbox like every other channel), no two menu entries saying the same."""
+    from PySide6.QtWidgets import QToolBar
+
+    toolbar = window.findChild(QToolBar, "main_toolbar")
+    assert toolbar is not None
+    shown = [a.text().replace("&", "") for a in toolbar.actions() if a.isVisible() and a.text()]
+    assert sum("New case" in text for text in shown) == 1, shown
+    assert sum("phone" in text.lower() for text in shown) == 1, shown
+    texts = [window.actions_by_id[spec.id].text().replace("&", "") for spec in ACTIONS]
+    assert len(texts) == len(set(texts)), texts
+    assert not any("case from a phone call" in text for text in texts)
+    window.go("inbox")
+    inbox = window.pages["inbox"]
+    assert inbox.call_button.text() == window.actions_by_id["log_call"].text().replace("&", "")  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCharts import QBarSeries, QHorizontalBarSeries
+from PySide6.QtCharts import QBarSeries, QHorizontalStackedBarSeries
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QFileDialog
 
@@ -190,8 +190,9 @@ def test_workload_chart_shows_the_on_time_rate_per_type(
     assert "answered requests were answered on time" in page.summary.text()
     assert page.officer_model.data(page.officer_model.index(0, 1)) == str(workload.per_officer[0].cases)
     series = page.workload_chart.series()
-    assert len(series) == 1 and isinstance(series[0], QHorizontalBarSeries)
-    bars = series[0].barSets()[0]
+    assert len(series) == 1 and isinstance(series[0], QHorizontalStackedBarSeries)
+    bars, late = series[0].barSets()  # on time, then late: together the answered requests
+    assert all(bars.at(i) + late.at(i) == pytest.approx(100.0, abs=0.1) for i in range(bars.count()))
     values = [bars.at(i) for i in range(bars.count())]
     by_label = {row.label: row for row in page.type_model.rows}
     labels = page.workload_chart.axes(Qt.Orientation.Vertical)[0].categories()  # type: ignore[attr-defined]

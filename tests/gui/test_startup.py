@@ -71,6 +71,52 @@ def test_the_window_is_built_without_importing_the_services() -> None:
     assert out.stdout.strip().splitlines()[-1] == "[]"
 
 
+def test_other_screens_load_ahead_once_the_dashboard_is_up(tmp_path: Path) -> None:
+    """The queue opens without loading the case view or ReportLab; once the dashboard has its figures,
+    the other screens' modules and the letter fonts are loaded in the background, so their first open
+    does not wait for imports."""
+    code = (
+        "import sys, time\n"
+        "from privdesk.services.hub import Services\n"
+        "from privdesk.ui import warmup\n"
+        "from privdesk.ui.application import make_application\n"
+        "from privdesk.ui.main_window import MainWindow\n"
+        "asked = []\n"
+        "real_start, warmup.start = warmup.start, lambda: asked.append(1)\n"
+        "app = make_application()\n"
+        f"services = Services.open({str(tmp_path / 'firm.db')!r})\n"
+        "window = MainWindow(database_label='test')\n"
+        "window.show()\n"
+        "def settle():\n"
+        "    end = time.monotonic() + 60\n"
+        "    while (window.runner.running or not asked) and time.monotonic() < end:\n"
+        "        app.processEvents(); time.sleep(0.01)\n"
+        "window.set_services(services)\n"
+        "settle()\n"
+        "window.go('cases')\n"
+        "settle()\n"
+        "print('asked', bool(asked))\n"
+        "print('queue', 'privdesk.ui.pages.case_view' in sys.modules, 'reportlab' in sys.modules)\n"
+        "real_start()\n"
+        "print('finished', warmup.wait(120))\n"
+        "from reportlab.pdfbase import pdfmetrics\n"
+        "missing = [m for m in warmup.MODULES if m not in sys.modules]\n"
+        "print('missing', missing, 'PrivdeskSans' in pdfmetrics.getRegisteredFontNames())\n"
+        "window.shutdown()\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.strip().splitlines()
+    assert lines[-4:] == ["asked True", "queue False False", "finished True", "missing [] True"], out.stdout
+
+
 def test_the_integrity_check_runs_after_the_window_is_ready(
     qtbot: Any, tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,3 +213,46 @@ def test_a_demo_prepared_on_an_earlier_day_is_prepared_again_for_today(
     window.runner.wait()
     flow._tear_down()
     window.shutdown()
+
+
+def test_a_file_damaged_in_use_is_restored_without_stale_errors(
+    qtbot: Any, tmp_path: Path, demo_template: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads of a file damaged while in use fail: the file is checked at once, the recovery dialog takes
+    the place of the error boxes, and after the restore no "damaged" message is left on screen; the
+    status bar confirms the restore."""
+    from privdesk.ui import errors
+    from tests.gui.test_security_gui import damage
+
+    db = tmp_path / "demo.db"
+    shutil.copy(demo_template, db)
+    folder = tmp_path / "backups"
+    backup_settings.set_backup_folder(folder)
+    backup_settings.set_schedule("off")
+    monkeypatch.setattr(StartupFlow, "BACKGROUND_CHECK_DELAY_MS", 10)
+    started = Started(qtbot, str(db), demo=True)
+    services = started.wait_ready()
+    qtbot.waitUntil(lambda: started.flow.checked_in_background, timeout=TIMEOUT)
+    backup = services.backups.backup(folder)
+    started.window.runner.wait()
+    damage(db)
+    started.window.go("cases")  # its reads fail
+    dialog = started.dialog(RecoveryDialog)
+    assert "damaged" in dialog.findChild(type(dialog.error), "recovery_problem").text()
+    assert errors.open_error_texts() == []  # the recovery dialog says it once
+    assert not started.window.nav.isEnabled()
+    qtbot.mouseClick(dialog.restore_latest, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: started.window.services is not None and started.window.services is not services,
+        timeout=TIMEOUT,
+    )
+    qtbot.waitUntil(lambda: started.flow.dialog is None and started.window.nav.isEnabled(), timeout=TIMEOUT)
+    message = started.window.statusBar().currentMessage()
+    assert message.startswith(f"✓ Restored {backup.path.name}"), message
+    started.window.go("cases")
+    qtbot.waitUntil(lambda: started.window.runner.running == 0, timeout=TIMEOUT)
+    qtbot.wait(200)
+    assert errors.open_error_texts() == []
+    assert started.flow.dialog is None
+    assert list(tmp_path.glob("demo.db.before-restore-*"))  # the damaged file is kept aside
+    started.close()

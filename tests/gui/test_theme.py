@@ -245,3 +245,60 @@ def test_check_boxes_in_lists_stay_visible_on_a_dark_fusion_palette(light: QPale
     # In light, Fusion's pale grey box read as "disabled" in the identity check's table: outlined too.
     day_base = light.color(QPalette.ColorRole.Base)
     assert _best_contrast(_drawn_check_box(outlined, light), day_base) >= GRAPHIC_CONTRAST
+
+
+def _hue_family(color: QColor) -> str:
+    hue = color.hslHue()
+    if 80 <= hue <= 160:
+        return "green"
+    if 180 <= hue <= 230:
+        return "blue"
+    if 20 <= hue <= 50:
+        return "amber"
+    if 240 <= hue <= 290:
+        return "violet"
+    return f"other {hue}"
+
+
+def test_chart_colours_keep_their_meaning_in_both_palettes(light: QPalette) -> None:
+    """The chart themes colour bars by their order, and the dark theme's order differs: "closed" turned
+    from green into another colour. Each meaning keeps its colour family, visible on either background."""
+    from privdesk.ui.theme import GRAPHIC_CONTRAST as GRAPHICS
+    from privdesk.ui.theme import Meaning, meaning_color
+
+    families = {
+        Meaning.RECEIVED: "blue",
+        Meaning.DONE: "green",
+        Meaning.LATE: "amber",
+        Meaning.DENIED: "violet",
+    }
+    assert set(families) == set(Meaning)
+    for palette in (light, dark_palette()):
+        window = palette.color(QPalette.ColorRole.Window)
+        for meaning, family in families.items():
+            color = meaning_color(meaning, palette)
+            assert _hue_family(color) == family, (meaning, color.name())
+            assert contrast_ratio(color, window) >= GRAPHICS, (meaning, color.name())
+
+
+def test_bars_keep_their_colour_through_a_switch_to_dark_and_back(
+    qtbot: Any, light: QPalette, qapp: QApplication
+) -> None:
+    from privdesk.ui.pages.dashboard import DashboardPage
+    from privdesk.ui.theme import Meaning, paint_bars
+
+    stub: Any = SimpleNamespace(services=None, runner=None)
+    dashboard = DashboardPage(stub)
+    qtbot.addWidget(dashboard)
+    dashboard.show()
+    received, closed = QBarSet("Received"), QBarSet("Closed")
+    paint_bars(received, Meaning.RECEIVED)
+    paint_bars(closed, Meaning.DONE)
+    series = QBarSeries()
+    series.append(received)
+    series.append(closed)
+    dashboard.chart.addSeries(series)
+    for palette in (dark_palette(), light):
+        switch(qapp, palette)  # the chart theme is set again, which recolours series by their order
+        assert _hue_family(received.color()) == "blue"
+        assert _hue_family(closed.color()) == "green"

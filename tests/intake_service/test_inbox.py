@@ -515,3 +515,33 @@ def test_a_reply_finds_its_case(inbox: Services) -> None:
     assert inbox.intake.show(again.intake_id).details["reply_to_case"]["reference"] == case.reference
     attached = inbox.intake.attach_to_case(reply.intake_id, case.reference)  # the officer confirms
     assert attached.status == "attached" and attached.case_reference == case.reference
+
+
+def test_large_emails_are_stored_before_many_are_held(
+    inbox: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk is stored once the emails read hold ``BATCH_BYTES`` (their bytes and text), however few
+    they are: a batch of large emails never sits in memory whole. Nothing is lost on the way."""
+    import privdesk.services.intake.files as intake_module
+
+    paths = []
+    for n in range(7):
+        path = tmp_path / f"big{n}.eml"
+        path.write_bytes(
+            email_bytes(500 + n, "Please delete my personal information.\r\n" + "log line\r\n" * 300)
+        )
+        paths.append(path)
+    size = len(paths[0].read_bytes())
+    monkeypatch.setattr(intake_module, "BATCH_BYTES", 3 * size)  # two emails' bytes and text pass it
+    chunks: list[int] = []
+    store = intake_module.EmailImport._store_chunk
+
+    def counted(self: object, prepared: list[object], organization: object) -> object:
+        chunks.append(len(prepared))
+        return store(self, prepared, organization)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake_module.EmailImport, "_store_chunk", counted)
+    outcomes = inbox.intake.import_files(paths)
+    assert chunks == [2, 2, 2, 1]
+    assert all(isinstance(o, IntakeResultDTO) and o.duplicate_of is None for o in outcomes)
+    assert len(inbox.intake.pending()) == 7

@@ -351,7 +351,12 @@ def sample(kind: LetterKind) -> LetterData:
             ),
         )
     if kind is K.STL_ALTERNATIVE:
-        return base(kind, family="stl", opt_out_how="Call 844-347-3374 or write to privacy@mstis.example.")
+        return base(
+            kind,
+            family="stl",
+            opt_out_how="Call 844-347-3374 or write to privacy@mstis.example.",
+            stl_alternative_policy=True,
+        )
     if kind is K.DELETION_NOTHING_HELD:
         return base(kind, items=(item(RequestType.DELETE, outcome=Outcome.NOT_APPLICABLE),))
     if kind is K.REQUEST_DENIED:

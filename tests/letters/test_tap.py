@@ -54,35 +54,56 @@ def _box(word: dict[str, float | str]) -> tuple[float, float, float, float]:
 
 
 def _split(
-    words: list[dict[str, float | str]], address: PostalAddress, sender: PostalAddress
+    words: list[dict[str, float | str]],
+    address: PostalAddress,
+    sender: PostalAddress,
+    g: geometry.PageGeometry = G,
 ) -> tuple[list[dict[str, float | str]], list[dict[str, float | str]], list[dict[str, float | str]]]:
     """The recipient's words, the return address's words and everything else on page 1."""
     wanted = {w for line in address.all_lines() for w in line.split()}
     returned = {w for line in sender.all_lines() for w in line.split()}
+    if g.return_single_line:
+        returned |= {"·", "…"}  # the DIN return line: parts joined by middle dots, cut with an ellipsis
     recipient, sender_words, other = [], [], []
     for word in words:
         top, x0 = float(word["top"]), float(word["x0"])
-        if word["text"] in wanted and G.return_box.bottom < top < G.first_body_top and x0 < G.info_box.left:
+        if word["text"] in wanted and g.return_box.bottom < top < g.first_body_top and x0 < g.info_box.left:
             recipient.append(word)
-        elif word["text"] in returned and top < G.address_rest_box.top and x0 < G.letterhead.left:
+        elif word["text"] in returned and top < g.address_rest_box.top and x0 < g.letterhead.left:
             sender_words.append(word)
         else:
             other.append(word)
     assert {w["text"] for w in recipient} == wanted
-    assert {w["text"] for w in sender_words} == returned
+    assert {w["text"] for w in sender_words} <= returned and sender_words
     return recipient, sender_words, other
 
 
-def _tap(pdf: bytes, address: PostalAddress, sender: PostalAddress, *, tapped_down: bool = False) -> None:
+def _in_return_line(rect: tuple[float, float, float, float], g: geometry.PageGeometry) -> bool:
+    box = g.return_box
+    x0, top, x1, bottom = rect
+    return (
+        box.left - 0.5 <= x0 and x1 <= box.right + 0.5 and box.top - 0.5 <= top and bottom <= box.bottom + 0.5
+    )
+
+
+def _tap(
+    pdf: bytes,
+    address: PostalAddress,
+    sender: PostalAddress,
+    *,
+    tapped_down: bool = False,
+    g: geometry.PageGeometry = G,
+    envelope: geometry.Envelope = ENVELOPE_10,
+) -> None:
     words, ink = _page_objects(pdf)
-    recipient, sender_words, other = _split(words, address, sender)
-    assert ENVELOPE_10.return_window is not None
-    positions = ENVELOPE_10.positions()
+    recipient, sender_words, other = _split(words, address, sender, g)
+    positions = envelope.positions()
     if tapped_down:
-        positions = [(side, down) for side, down in positions if down == ENVELOPE_10.vertical_travel]
+        positions = [(side, down) for side, down in positions if down == envelope.vertical_travel]
     for side, down in positions:
-        lower = ENVELOPE_10.seen(ENVELOPE_10.window, side, down)
-        upper = ENVELOPE_10.seen(ENVELOPE_10.return_window, side, down)
+        lower = envelope.seen(envelope.window, side, down)
+        # A single-window envelope (DL) shows the return line through the address window.
+        upper = lower if envelope.return_window is None else envelope.seen(envelope.return_window, side, down)
         where = f"sheet {side / 72:.3f} in sideways, {down / 72:.3f} in down"
         for word in recipient:
             assert lower.contains(*_box(word)), f"{word['text']!r} hidden with the {where}"
@@ -92,6 +113,8 @@ def _tap(pdf: bytes, address: PostalAddress, sender: PostalAddress, *, tapped_do
             for window in (lower, upper):
                 assert not window.overlaps(*_box(word)), f"{word['text']!r} shows through with the {where}"
         for rect in ink:
+            if g.return_single_line and _in_return_line(rect, g):
+                continue  # the DIN return line's underline belongs to it
             for window in (lower, upper):
                 assert not window.overlaps(*rect), f"a line or image at {rect} shows with the {where}"
 
@@ -159,3 +182,50 @@ def test_the_model_matches_the_envelope_makers_figures() -> None:
     )
     assert G.address_box == always
     assert isinstance(G.address_rest_box, Box) and G.address_rest_box.height == 1.125 * inch
+
+
+# -- A4 in a DL window envelope (DIN 5008 Form B) --------------------------------------------------
+
+A4 = geometry.A4_DIN_B
+DL = geometry.ENVELOPE_DL
+FOREIGN = PostalAddress(
+    "Ms Aoife Ní Bhriain",
+    ("Flat 4, Marine Court", "12 Strand Road", "Sandymount", "Dublin 4 D04 X2Y6", "IRELAND"),
+)
+
+
+def test_the_dl_model_matches_the_envelope_makers_figures() -> None:
+    mm = 72 / 25.4
+    always = DL.always_visible(DL.window)
+    reach = DL.ever_visible(DL.window)
+    assert (DL.vertical_travel, DL.sideways_travel) == pytest.approx((5 * mm, 10 * mm))
+    assert (always.left, always.top, always.right, always.bottom) == pytest.approx(
+        (20 * mm, 50 * mm, 100 * mm, 90 * mm)
+    )
+    assert (reach.left, reach.top, reach.right, reach.bottom) == pytest.approx(
+        (10 * mm, 45 * mm, 110 * mm, 95 * mm)
+    )
+    assert geometry.envelope_for("a4") is DL and geometry.envelope_for("letter") is ENVELOPE_10
+    assert always.contains(
+        A4.address_box.left, A4.address_box.top, A4.address_box.right, A4.address_box.bottom
+    )
+    assert always.contains(A4.return_box.left, A4.return_box.top, A4.return_box.right, A4.return_box.bottom)
+    for other in (A4.letterhead, A4.info_box):
+        assert not reach.overlaps(other.left, other.top, other.right, other.bottom)
+    assert A4.first_body_top > reach.bottom
+
+
+@pytest.mark.parametrize("letterhead", [COVERYS, LONG_ORG], ids=lambda h: h.org_name[:12])
+@pytest.mark.parametrize("address", [*ADDRESSES.values(), FOREIGN], ids=[*ADDRESSES, "six-lines-foreign"])
+def test_on_a4_the_address_shows_and_nothing_else_does_wherever_the_sheet_slides(letterhead, address) -> None:  # type: ignore[no-untyped-def]
+    data = replace(
+        sample(LetterKind.UNVERIFIABLE),
+        jurisdiction="GB",
+        jurisdiction_family="uk_gdpr",
+        letterhead=replace(letterhead, page_size="a4"),
+        recipient=address,
+        return_address=None,
+    )
+    fit = address_fit(data)
+    assert fit.size >= geometry.ADDRESS_MIN_SIZE and not fit.tap_down  # no tapping down on A4
+    _tap(RENDERER.render(data), address, data.sender_address, g=A4, envelope=DL)

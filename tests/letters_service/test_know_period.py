@@ -55,6 +55,7 @@ def test_everything_since_2022_is_printed_in_the_categories_answer(org_services:
 def test_a_named_period_and_the_usual_twelve_months(org_services: Services) -> None:
     ref = _know(org_services, ["know_specific"], know_since=dt.date(2023, 6, 1))
     letter = org_services.letters.create(ref, "know_specific_response", "know_specific")
+    org_services.letters.attach_enclosure(ref, "Copy of your personal information.csv", b"category,value\n")
     text = _text(org_services, letter.id)
     assert (
         "covering the period from June 1, 2023 until we received your request on March 2, 2026 "

@@ -13,10 +13,11 @@ from sqlalchemy import select, update
 
 from privdesk.cli import run
 from privdesk.domain.errors import StoreError, TransitionRefused, ValidationError
-from privdesk.letters import TemplateError, UnprintableTextError
+from privdesk.letters import TemplateError
 from privdesk.letters.batch import Cancelled
 from privdesk.services.cases import NewCase
 from privdesk.services.hub import Services
+from privdesk.services.letters import LetterHeld
 from privdesk.store.models import DocumentContent, Letter, LetterTemplate
 from tests.conftest import TODAY, cli_database, fixed_now
 from tests.letters.pdftext import flat_text
@@ -222,7 +223,7 @@ def test_an_unprintable_name_is_refused_naming_the_field(services: Services) -> 
     services.organizations.import_profile_file(Path("resources/demo/mstis.toml"))
     reference = _new_case(services, "山田 太郎", ["delete"])
     letter = services.letters.create(reference, "acknowledgement")
-    with pytest.raises(UnprintableTextError, match=r"recipient\.name"):
+    with pytest.raises(LetterHeld, match=r"held back: recipient\.name: the letter fonts have no glyph"):
         services.letters.generate(letter.id)
     assert services.letters.show(letter.id).status == "queued"
 

@@ -28,6 +28,7 @@ _CLAIM_MINUTES = 2  # how long an unfinished make_case blocks a second one (see 
 _FUTURE_SLACK = dt.timedelta(days=1)
 FETCH_ATTEMPTS = 3  # fetches that may fail on one IMAP message before it is set aside
 BATCH_CHUNK = 25  # emails stored per transaction in a batch import: fewer commits, short write locks
+BATCH_BYTES = 64 * 1024 * 1024  # or fewer, once the emails read hold this much (their bytes and text)
 # A stated residency (not merely a California postal address) counts as the consumer's attestation.
 _RESIDENCY = re.compile(r"\b(?:resident|reside|live in|residente|vivo en)\b", re.IGNORECASE)
 

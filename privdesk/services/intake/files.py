@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import DomainError, ValidationError
 from privdesk.domain.matching import normalize_email
+from privdesk.domain.threads import normalize_message_id, thread_ids
 from privdesk.domain.types import OPEN_STATUSES, Channel
 from privdesk.intake import (
     IntakeLimits,
@@ -35,6 +36,7 @@ from privdesk.services.intake.common import (
 )
 from privdesk.services.intake.dto import (
     _FUTURE_SLACK,
+    BATCH_BYTES,
     BATCH_CHUNK,
     PENDING,
     Cancelled,
@@ -52,6 +54,7 @@ from privdesk.store.models import (
     Document,
     DocumentContent,
     IntakeItem,
+    Letter,
     Organization,
 )
 
@@ -135,7 +138,7 @@ class EmailImport(IntakeBase):
             )
         received_at, more = self._email_received_at(parsed, org)
         warnings += more
-        reply = _reply_case(parsed, known.references, known.open_cases)
+        reply = _reply_case(parsed, known.references, known.open_cases, known.threads)
         if reply is not None:
             warnings.append(
                 f"looks like a reply about {reply['reference']} ({reply['why']}): attach it to that case "
@@ -227,26 +230,30 @@ class EmailImport(IntakeBase):
         cancelled: Cancelled | None = None,
     ) -> list[ImportOutcome]:
         """Import a batch; a bad file gives an ImportFailureDTO and the batch goes on. Files are parsed
-        and analysed outside any transaction, then stored ``BATCH_CHUNK`` at a time in one transaction,
+        and analysed outside any transaction, then stored ``BATCH_CHUNK`` at a time in one transaction
+        (fewer when the files read so far hold ``BATCH_BYTES``: large emails are not all held at once),
         each inside its own savepoint so that a file refused while storing costs only itself.
         When cancelled, the files not yet started are left out of the list."""
         outcomes: list[ImportOutcome] = []
         total = len(paths)
         addressing = self._all_addressing()
         limits = self.limits
-        stop = False
-        for first in range(0, total, BATCH_CHUNK):
-            prepared: list[ImportOutcome | _PreparedEmail] = []
-            for raw_path in paths[first : first + BATCH_CHUNK]:
-                if cancelled is not None and cancelled():
-                    stop = True
-                    break
-                prepared.append(self._prepare_file(Path(raw_path), addressing, limits))
-                if progress is not None:  # a file counts as done once read; the chunk's commit follows
-                    progress(len(outcomes) + len(prepared), total)
-            outcomes += self._store_chunk(prepared, organization)
-            if stop:
+        prepared: list[ImportOutcome | _PreparedEmail] = []
+        held = 0
+        for raw_path in paths:
+            if cancelled is not None and cancelled():
                 break
+            entry = self._prepare_file(Path(raw_path), addressing, limits)
+            prepared.append(entry)
+            if isinstance(entry, _PreparedEmail):
+                held += len(entry.data) + len(entry.parsed.body_text)
+            if progress is not None:  # a file counts as done once read; the chunk's commit follows
+                progress(len(outcomes) + len(prepared), total)
+            if len(prepared) >= BATCH_CHUNK or held >= BATCH_BYTES:
+                outcomes += self._store_chunk(prepared, organization)
+                prepared, held = [], 0
+        if prepared:
+            outcomes += self._store_chunk(prepared, organization)
         return outcomes
 
     def _prepare_file(
@@ -315,13 +322,32 @@ def _references(parsed: ParsedEmail) -> list[tuple[str, str]]:
     ]
 
 
+def _thread_ids(parsed: ParsedEmail) -> list[tuple[str, str]]:
+    """(header, Message-ID) of the messages a reply names, nearest first."""
+    in_reply_to = parsed.headers.get("in-reply-to", "")
+    named = thread_ids(in_reply_to, parsed.headers.get("references", ""))
+    direct = set(thread_ids(in_reply_to, ""))
+    return [("In-Reply-To" if i in direct else "References", i) for i in named]
+
+
 def _reply_case(
-    parsed: ParsedEmail, references: set[str], open_cases: dict[str, list[str]]
+    parsed: ParsedEmail,
+    references: set[str],
+    open_cases: dict[str, list[str]],
+    threads: dict[str, tuple[str, str]] | None = None,
 ) -> dict[str, str] | None:
-    """The case a message answers: our reference in its subject or in the text it quotes, else the one
-    open case of a consumer with the sender's address. Only a suggestion: the officer attaches.
-    ``references`` are the stored ones among those the message names; ``open_cases`` the open cases'
-    references by consumer email (at most two each)."""
+    """The case a message answers: a message of the case named in its In-Reply-To or References (our
+    email, or an earlier message attached to the case), our reference in its subject or in the text it
+    quotes, else the one open case of a consumer with the sender's address. Only a suggestion: the
+    officer attaches. ``references`` are the stored ones among those the message names; ``open_cases``
+    the open cases' references by consumer email (at most two each); ``threads`` the case reference
+    and kind ("letter" or "intake") of each stored Message-ID the message names."""
+    for header, message_id in _thread_ids(parsed):
+        stored = (threads or {}).get(message_id)
+        if stored is not None:
+            reference, kind = stored
+            what = "our email" if kind == "letter" else "an earlier message of the case"
+            return {"reference": reference, "why": f"it answers {what} ({header})"}
     for place, reference in _references(parsed):
         if reference in references:
             why = "our reference in the subject" if place == "subject" else "it quotes our reference"
@@ -344,6 +370,7 @@ class _Lookups:
     contents: set[str]
     references: set[str]
     open_cases: dict[str, list[str]]
+    threads: dict[str, tuple[str, str]]
 
     @classmethod
     def load(cls, s: Session, emails: Sequence[_PreparedEmail]) -> _Lookups:
@@ -379,6 +406,7 @@ class _Lookups:
             by_digest = {key: int(item_id) for key, item_id in s.execute(query_digest) if item_id is not None}
         stored = DocumentContent.sha256
         return cls(
+            threads=_threads(s, {i for e in emails for _, i in _thread_ids(e.parsed)}),
             organizations={o.slug: o for o in s.scalars(select(Organization))},
             by_message_id=by_message_id,
             by_digest=by_digest,
@@ -407,3 +435,26 @@ class _Lookups:
             self.by_digest[email.digest] = result.intake_id
         self.contents.add(email.digest)
         self.contents.update(a.sha256 for a in email.parsed.attachments)
+
+
+def _threads(s: Session, message_ids: set[str]) -> dict[str, tuple[str, str]]:
+    """Case reference and kind of the stored messages among ``message_ids``: our emailed letters, and
+    intake items made into or attached to a case (stored Message-IDs may lack their angle brackets)."""
+    if not message_ids:
+        return {}
+    forms = message_ids | {i.strip("<>") for i in message_ids}
+    found: dict[str, tuple[str, str]] = {}
+    intake = (
+        select(IntakeItem.message_id, Case.reference)
+        .join(Case, Case.id == IntakeItem.case_id)
+        .where(IntakeItem.message_id.in_(forms))
+    )
+    letters = (
+        select(Letter.message_id, Case.reference)
+        .join(Case, Case.id == Letter.case_id)
+        .where(Letter.message_id.in_(forms))
+    )
+    for kind, query in (("intake", intake), ("letter", letters)):
+        for message_id, reference in s.execute(query):
+            found[normalize_message_id(str(message_id)) or str(message_id)] = (reference, kind)
+    return found

@@ -299,6 +299,7 @@ class Triage(IntakeBase):
             consumer_id=c.consumer_id,
             extra_warnings=tuple(extra),
             intake_item_id=intake_id,
+            data_points_given=tuple(c.data_points_given),
         )
 
     def _link(self, s: Session, item: IntakeItem, case: Case, status: str) -> None:

@@ -1,11 +1,13 @@
 """Requests received through a web form, exported as CSV: each row becomes an intake item (channel web),
 its row kept as the item's original document. The officer maps the file's columns once; the mapping is
-remembered by the desktop for files with the same columns."""
+remembered in the database for files with the same columns, so the next export of the same form (from
+the desktop or the command line, on any workstation) imports without asking again."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,7 +19,7 @@ from privdesk.services import audit
 from privdesk.services.intake.common import IntakeBase, _add_document, _addressing, _zone
 from privdesk.services.intake.dto import PENDING, detection_json
 from privdesk.services.organizations import get_organization
-from privdesk.store.models import IntakeItem
+from privdesk.store.models import IntakeItem, Setting
 
 # What a row can tell, in the order the mapping dialog asks for it.
 FIELDS: dict[str, str] = {
@@ -46,6 +48,12 @@ def csv_columns(text: str) -> list[str]:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, [])
     return [h.strip() for h in header]
+
+
+def mapping_key(columns: list[str]) -> str:
+    """Where the mapping of a file with these columns is kept (the same columns in any order)."""
+    digest = hashlib.sha256("\x1f".join(sorted(columns)).encode("utf-8")).hexdigest()[:24]
+    return f"intake/web_form_mapping/{digest}"
 
 
 def parse_date(raw: str) -> dt.date | None:
@@ -79,6 +87,33 @@ def guess_mapping(columns: list[str]) -> dict[str, str]:
 
 
 class WebFormEntries(IntakeBase):
+    def web_form_mapping(self, columns: list[str]) -> tuple[dict[str, str], bool]:
+        """The mapping for a file with ``columns``: the one remembered (True), else a guess from the
+        column names (False) for the officer to confirm."""
+        with self.ctx.db.read() as s:
+            row = s.get(Setting, mapping_key(columns))
+            stored = row.value.get("mapping") if row is not None else None
+        if isinstance(stored, dict):
+            known = {k: v for k, v in stored.items() if k in FIELDS and v in columns}
+            if all(known.get(k) for k in REQUIRED):
+                return known, True
+        return guess_mapping(columns), False
+
+    def remember_web_form_mapping(self, columns: list[str], mapping: dict[str, str]) -> None:
+        """Keep ``mapping`` for files with these columns (audited: it decides what becomes a request)."""
+        chosen = {k: v for k, v in mapping.items() if k in FIELDS and v in columns}
+        key = mapping_key(columns)
+        with self.ctx.db.write() as s:
+            row = s.get(Setting, key)
+            before = row.value.get("mapping") if row is not None else None
+            if before == chosen:
+                return
+            if row is None:
+                s.add(Setting(key=key, value={"mapping": chosen}))
+            else:
+                row.value = {"mapping": chosen}
+            audit.record(s, self.ctx, "intake.web_form_mapping", "setting", key, before=before, after=chosen)
+
     def import_web_form(self, organization: str, text: str, mapping: dict[str, str]) -> WebFormImport:
         """Each row with a date, a name and a request becomes an intake item; a row lacking one is named
         in ``problems`` and nothing of it is stored. One transaction per row: a bad row loses nothing."""
@@ -115,6 +150,8 @@ class WebFormEntries(IntakeBase):
                 problems.append(f"row {number}: a name and what they asked are needed")
                 continue
             imported.append(self._add_row(organization, number, received, cell, raw))
+        if imported:  # the mapping did its work: the next file with these columns needs no asking
+            self.remember_web_form_mapping(columns, mapping)
         return WebFormImport(imported, problems, count)
 
     def _add_row(

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -97,6 +98,15 @@ class IntakeCaseDialog(FormDialog):
         self.form.addRow("Who is asking:", self.relation)
         self.form.addRow("Agent's name:", self.agent)
         self.form.addRow("", self.ca_resident)
+        if suggestion.data_points_given:
+            given = QLabel(
+                "; ".join(suggestion.data_points_given)
+                + "\n(with the caller's name and number, they prefill the identity check: tick what matched)"
+            )
+            given.setObjectName("data_points_given")
+            given.setAccessibleName("Identifying details the caller gave")
+            given.setWordWrap(True)
+            self.form.addRow("Given on the call:", given)
         self.resize(560, 640)
 
     @staticmethod

@@ -1,4 +1,8 @@
-"""New case: a request received by mail, email, web or fax, or taken on a phone call."""
+"""New case: a request entered by hand, whatever the channel it came by.
+
+A call as it happens is written down with the call note (File › Log a phone call), which goes to the
+inbox like every other channel; this form is for a request already read or heard.
+"""
 
 from __future__ import annotations
 
@@ -45,18 +49,9 @@ class NewCaseDialog(FormDialog):
         organizations: Sequence[OrganizationDTO],
         jurisdictions: Sequence[str],
         today: dt.date,
-        *,
-        phone: bool = False,
     ) -> None:
-        title = "New case from a phone call" if phone else "New case"
-        intro = (
-            "Write down the call as it happens: when it came in, the caller's number, what they asked and "
-            "the identifying details they gave."
-            if phone
-            else "Log the request on the day it was received: the legal clocks start from that date."
-        )
-        super().__init__(parent, title, intro, ok_text="Create the case")
-        self.phone = phone
+        intro = "Log the request on the day it was received: the legal clocks start from that date."
+        super().__init__(parent, "New case", intro, ok_text="Create the case")
         self.today = today
         self.organization = QComboBox()
         self.organization.setObjectName("organization")
@@ -85,21 +80,18 @@ class NewCaseDialog(FormDialog):
         self.channel.setAccessibleName("Channel")
         for channel, label in CHANNEL_LABELS.items():
             self.channel.addItem(label, channel.value)
-        self.channel.setCurrentIndex(
-            self.channel.findData(Channel.PHONE.value if phone else Channel.EMAIL.value)
-        )
-        self.channel.setEnabled(not phone)
+        self.channel.setCurrentIndex(self.channel.findData(Channel.EMAIL.value))
         self.received = date_edit(today, "received_on", latest=today)
         self.time = QTimeEdit(QTime.currentTime())
         self.time.setObjectName("received_time")
-        self.time.setAccessibleName("Time of the call" if phone else "Time received")
+        self.time.setAccessibleName("Time received")
         self.time.setDisplayFormat("HH:mm")
         self.name = QLineEdit()
         self.name.setObjectName("name")
-        self.name.setAccessibleName("Caller's name" if phone else "Consumer's name")
+        self.name.setAccessibleName("Consumer's name")
         self.phone_number = QLineEdit()
         self.phone_number.setObjectName("phone")
-        self.phone_number.setAccessibleName("Caller's number" if phone else "Phone")
+        self.phone_number.setAccessibleName("Phone")
         self.email = QLineEdit()
         self.email.setObjectName("email")
         self.email.setAccessibleName("Email")
@@ -112,15 +104,8 @@ class NewCaseDialog(FormDialog):
         self.subject.setAccessibleName("Subject")
         self.summary = QPlainTextEdit()
         self.summary.setObjectName("summary")
-        self.summary.setAccessibleName("What they asked" if phone else "Summary")
+        self.summary.setAccessibleName("Summary")
         self.summary.setMaximumHeight(80)
-        self.data_points = QPlainTextEdit()
-        self.data_points.setObjectName("data_points")
-        self.data_points.setAccessibleName("Data points given")
-        self.data_points.setPlaceholderText(
-            "e.g. date of birth, last four digits of the policy number, ZIP code"
-        )
-        self.data_points.setMaximumHeight(56)
         self.relation = QComboBox()
         self.relation.setObjectName("requester_relation")
         self.relation.setAccessibleName("Who is asking")
@@ -155,28 +140,21 @@ class NewCaseDialog(FormDialog):
         self.form.addRow("Jurisdiction:", self.jurisdiction)
         self.form.addRow("Request types:", self.types)
         self.form.addRow("Channel:", self.channel)
-        self.form.addRow("Date of the call:" if phone else "Received on:", self.received)
-        self.form.addRow("Time of the call:" if phone else "Time:", self.time)
-        self.form.addRow("Caller's name:" if phone else "Consumer's name:", self.name)
-        if phone:
-            self.form.addRow("Caller's number:", self.phone_number)
-            self.form.addRow("What they asked:", self.summary)
-            self.form.addRow("Data points given:", self.data_points)
-            self.form.addRow("Email:", self.email)
-            self.form.addRow("Postal address:", self.address)
-        else:
-            self.form.addRow("Email:", self.email)
-            self.form.addRow("Phone:", self.phone_number)
-            self.form.addRow("Postal address:", self.address)
-            self.form.addRow("Subject:", self.subject)
-            self.form.addRow("Summary:", self.summary)
+        self.form.addRow("Received on:", self.received)
+        self.form.addRow("Time:", self.time)
+        self.form.addRow("Consumer's name:", self.name)
+        self.form.addRow("Email:", self.email)
+        self.form.addRow("Phone:", self.phone_number)
+        self.form.addRow("Postal address:", self.address)
+        self.form.addRow("Subject:", self.subject)
+        self.form.addRow("Summary:", self.summary)
         self.form.addRow("Who is asking:", self.relation)
         self.form.addRow("Agent's name:", self.agent)
         self.form.addRow("", self.ca_resident)
         self.form.addRow("Request to know covers:", self.know_period)
         self.form.addRow("From:", self.know_since)
         self.name.setFocus()
-        self.resize(560, 720 if phone else 680)
+        self.resize(560, 680)
 
     def checked_types(self) -> list[str]:
         return [
@@ -196,7 +174,7 @@ class NewCaseDialog(FormDialog):
         if not self.checked_types():
             return "Tick at least one request type."
         if not self.name.text().strip():
-            return "Enter the caller's name." if self.phone else "Enter the consumer's name."
+            return "Enter the consumer's name."
         if self.relation.currentData() == "agent" and not self.agent.text().strip():
             return "Enter the agent's name, or choose who is asking."
         return ""
@@ -204,13 +182,6 @@ class NewCaseDialog(FormDialog):
     def result_case(self) -> NewCase:
         summary = self.summary.toPlainText().strip()
         subject = self.subject.text().strip()
-        if self.phone:
-            time = self.time.time().toString("HH:mm")
-            number = self.phone_number.text().strip() or "number not given"
-            subject = f"Phone call at {time} from {number}"
-            given = self.data_points.toPlainText().strip()
-            if given:
-                summary = f"{summary}\n\nData points given on the call: {given}".strip()
         received_time = self.time.time().toPython()
         assert isinstance(received_time, dt.time)
         relation = self.relation.currentData()
@@ -243,8 +214,6 @@ class NewCaseDialog(FormDialog):
         organizations: Sequence[OrganizationDTO],
         jurisdictions: Sequence[str],
         today: dt.date,
-        *,
-        phone: bool = False,
     ) -> NewCase | None:
-        dialog = cls(parent, organizations, jurisdictions, today, phone=phone)
+        dialog = cls(parent, organizations, jurisdictions, today)
         return dialog.result_case() if dialog.exec() == FormDialog.DialogCode.Accepted else None

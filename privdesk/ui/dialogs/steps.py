@@ -100,7 +100,7 @@ class AcknowledgeDialog(FormDialog):
 class VerificationDialog(FormDialog):
     """Data points asked, received and matched; declaration; account re-authentication."""
 
-    def __init__(self, parent: QWidget | None, level_required: str) -> None:
+    def __init__(self, parent: QWidget | None, level_required: str, prefilled: Sequence[str] = ()) -> None:
         super().__init__(
             parent,
             "Verify identity",
@@ -114,6 +114,9 @@ class VerificationDialog(FormDialog):
         self.table.setHorizontalHeaderLabels(["Data point", "Asked", "Received", "Matched"])
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # What the caller gave on the phone comes first, asked and received: tick what matched.
+        for name in prefilled:
+            self.set_point(self.add_point(name), asked=True, received=True, matched=False)
         for name in DEFAULT_DATA_POINTS:
             self.add_point(name)
         add = QPushButton("Add data point")
@@ -184,8 +187,10 @@ class VerificationDialog(FormDialog):
         return ""
 
     @classmethod
-    def ask(cls, parent: QWidget | None, level_required: str) -> VerificationInput | None:
-        d = cls(parent, level_required)
+    def ask(
+        cls, parent: QWidget | None, level_required: str, prefilled: Sequence[str] = ()
+    ) -> VerificationInput | None:
+        d = cls(parent, level_required, prefilled)
         return d.result_input() if d.exec() else None
 
 

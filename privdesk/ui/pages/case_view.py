@@ -27,10 +27,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from privdesk.domain.errors import ConflictError, NotFound
+from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
+from privdesk.domain.verification import PREFILLED
 from privdesk.domain.workflow import CEASE_TYPES
-from privdesk.services.casefile import CaseFileDTO
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.conflict import ChangedBy, Choice, FieldDifference
@@ -48,7 +48,6 @@ from privdesk.ui.errors import explain
 from privdesk.ui.icons import icon
 from privdesk.ui.models.case_table import status_label
 from privdesk.ui.models.records import display
-from privdesk.ui.pages.outbox import PagesCameOut, PrintLetter, print_pdf
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
 from privdesk.ui.widgets.elided import ElidedLabel
@@ -58,6 +57,8 @@ from privdesk.ui.widgets.open_box import remember
 from privdesk.ui.widgets.preview import PreviewPane, print_widget
 
 if TYPE_CHECKING:
+    from privdesk.services.casefile import CaseFileDTO
+    from privdesk.services.letters import LetterCheckDTO
     from privdesk.ui.pages.cases import CasesPage
 
 LETTER_STATUS_WORDS = {
@@ -647,7 +648,7 @@ class CaseView(QWidget):
             self.verification.addTopLevelItem(
                 QTreeWidgetItem(
                     [
-                        display(v.decided_at),
+                        "from the call, not yet checked" if v.result == PREFILLED else display(v.decided_at),
                         v.method.replace("_", " "),
                         label_of(v.level_required, VerificationLevel),
                         points,
@@ -859,10 +860,21 @@ class CaseView(QWidget):
 
         self.page.call(work, lambda path: self.page.window_.statusBar().showMessage(f"Saved {path}", 8000))
 
-    def print_shown(self, what: str) -> None:
+    def print_shown(self, what: str, checked: bool = False) -> None:
         pane = self.previews[what]
         if not pane.data:
             return
+        shown_letter = getattr(pane, "letter_id", None)
+        if what == "letter" and shown_letter is not None and not checked:
+            # The batch's pre-flight first: a letter it would hold back is not printed from here either.
+            checker = self.page.services.letters
+            self.page.call(
+                lambda: checker.check(int(shown_letter)), lambda c: self._print_if_printable(what, c)
+            )
+            return
+        # The print dialogs live with the Outbox; imported when first wanted, not with every case.
+        from privdesk.ui.pages.outbox import PagesCameOut, PrintLetter, print_pdf
+
         printer = PrintLetter.ask(self)
         if printer is None:
             return
@@ -901,6 +913,14 @@ class CaseView(QWidget):
             return
         recorded()
 
+    def _print_if_printable(self, what: str, check: LetterCheckDTO) -> None:
+        if not check.printable:
+            self.page.window_.statusBar().showMessage(f"Not printed: {check.summary}", 15_000)
+            return
+        if check.warnings:
+            self.page.window_.statusBar().showMessage(check.summary, 15_000)
+        self.print_shown(what, checked=True)
+
     def _printed(self) -> None:
         self.page.window_.statusBar().showMessage(
             f"{self.reference}: letter printed; mark it sent in the Outbox once it is in the post.", 10_000
@@ -916,9 +936,17 @@ class CaseView(QWidget):
         pane.clear(f"Generating {title}…")
 
         def work() -> bytes:
+            check = letters.check(number)  # the batch's pre-flight: held back here as in the batch
+            if check.problems or check.no_address:
+                raise ValidationError(check.summary)
             if letters.show(number).status == "queued":
                 letters.generate(number)
             return letters.render(number)
+
+        def refused(exc: BaseException) -> None:
+            reason = explain(exc)[1]
+            pane.clear(f"Not printed: {reason}")
+            self.page.window_.statusBar().showMessage(f"Not printed: {reason}", 15_000)
 
         def shown(data: bytes) -> None:
             pane.show_file(f"{self.reference}-{title}.pdf".replace(" ", "-"), "application/pdf", data, title)
@@ -926,7 +954,7 @@ class CaseView(QWidget):
             self.reload()
             self.page.call(lambda: None, lambda _: self.print_shown("letter"))  # once the reload is asked
 
-        self.page.call(work, shown, write=True)
+        self.page.call(work, shown, write=True, failed=refused)
 
     # -- steps --------------------------------------------------------------------------------
     def apply_step(self, label: str, step: Callable[[int | None], CaseDTO]) -> None:
@@ -999,7 +1027,7 @@ class CaseView(QWidget):
         if case is None:
             return
         level = strictest_level([i.verification_level for i in case.items])
-        data = VerificationDialog.ask(self, level)
+        data = VerificationDialog.ask(self, level, prefilled_points(self.file))
         if data is not None:
             wf = self.page.services.workflow
             self.apply_step("verification", lambda v: wf.verify(self.reference, data, expected_version=v))
@@ -1231,6 +1259,12 @@ def verification_summary(case: CaseDTO) -> str:
 
 
 _REFERENCE_IN_TEXT = re.compile(r"PD-[0-9]{4}-[0-9]{6,9}")
+
+
+def prefilled_points(file: CaseFileDTO | None) -> list[str]:
+    """The data points a caller gave, from the newest prefilled check (cases made from a call)."""
+    rows = [v for v in file.verifications if v.result == PREFILLED] if file else []
+    return [str(p.get("name")) for p in rows[-1].checks if p.get("name")] if rows else []
 
 
 def linked_references(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QModelIndex, QPoint, Qt, QTimer
@@ -384,6 +385,11 @@ def filter_from_json(data: dict[str, Any]) -> CaseFilter:
     return CaseFilter(**values)
 
 
+def _case_view_module() -> object | None:
+    """The case view's module if it was loaded (no case tab can exist before it is)."""
+    return sys.modules.get("privdesk.ui.pages.case_view")
+
+
 class CasesPage(Page):
     title = "Cases"
     icon_name = "cases"
@@ -429,12 +435,16 @@ class CasesPage(Page):
 
     # -- case tabs ----------------------------------------------------------------------------
     def current_case_view(self) -> CaseView | None:
+        if _case_view_module() is None:
+            return None  # no case was ever opened: the queue shows without loading the case view
         from privdesk.ui.pages.case_view import CaseView
 
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, CaseView) else None
 
     def case_views(self) -> list[CaseView]:
+        if _case_view_module() is None:
+            return []
         from privdesk.ui.pages.case_view import CaseView
 
         return [w for i in range(self.tabs.count()) if isinstance(w := self.tabs.widget(i), CaseView)]
@@ -508,7 +518,7 @@ class CasesPage(Page):
         self.window_.update_next_deadline()
 
     # -- new case -----------------------------------------------------------------------------
-    def new_case(self, phone: bool) -> None:
+    def new_case(self) -> None:
         from privdesk.ui.dialogs.new_case import NewCaseDialog
 
         services = self.services
@@ -520,7 +530,7 @@ class CasesPage(Page):
                     self, "No organization yet", "Import an organization profile first (Organizations page)."
                 )
                 return
-            new = NewCaseDialog.ask(self, organizations, jurisdictions, services.ctx.today(), phone=phone)
+            new = NewCaseDialog.ask(self, organizations, jurisdictions, services.ctx.today())
             if new is not None:
                 self.create_case(new)
 

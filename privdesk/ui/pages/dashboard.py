@@ -23,7 +23,7 @@ from privdesk.services.cases import DUE_SOON_DAYS
 from privdesk.services.dashboard import DashboardDTO
 from privdesk.ui.models.case_table import status_label, type_label
 from privdesk.ui.pages.base import Page
-from privdesk.ui.theme import style_chart
+from privdesk.ui.theme import Meaning, paint_bars, style_chart
 
 if TYPE_CHECKING:
     from privdesk.ui.pages.host import PageHost
@@ -197,6 +197,8 @@ class DashboardPage(Page):
             received.append(week.received)
             closed.append(week.closed)
             categories.append(week.week_start.strftime("%d %b"))
+        paint_bars(received, Meaning.RECEIVED, self.palette())
+        paint_bars(closed, Meaning.DONE, self.palette())
         series = QBarSeries()
         series.append(received)
         series.append(closed)

@@ -413,7 +413,7 @@ class InboxPage(Page):
         self.outcome_label = MessageLine("import_outcome")
         self.mail_status = MessageLine("mailbox_status")
         self.import_button = self._button("import_button", "Import files…", self.choose_files, "open")
-        self.call_button = self._button("call_note_button", "Log a call…", self.log_call, "phone")
+        self.call_button = self._button("call_note_button", "Log a phone call…", self.log_call, "phone")
         self.letter_button = self._button("letter_button", "Log a letter…", self.log_letter)
         self.web_form_button = self._button("web_form_button", "Web form (CSV)…", self.import_web_form)
         self.web_form_button.setToolTip(
@@ -623,7 +623,7 @@ class InboxPage(Page):
 
     def import_web_form(self) -> None:
         """A web form's CSV export: map its columns (remembered), then each row becomes an item."""
-        from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns, guess_mapping
+        from privdesk.services.intake.webform import FIELDS, REQUIRED, csv_columns
         from privdesk.ui.dialogs.web_form import WebFormDialog
         from privdesk.ui.widgets.files import open_file
 
@@ -632,19 +632,24 @@ class InboxPage(Page):
             return
         services = self.services
 
-        def read() -> tuple[str, list[str], list[tuple[str, str]]]:
+        Found = tuple[str, list[str], dict[str, str], list[tuple[str, str]]]
+
+        def read() -> Found:
             with open(path, encoding="utf-8-sig", newline="") as handle:
                 text = handle.read(20_000_000)
             organizations = [(o.slug, o.display_name) for o in services.organizations.list()]
-            return text, csv_columns(text), organizations
+            columns = csv_columns(text)
+            # Remembered in the database (from this desk, another, or the command line), else a guess.
+            mapping = services.intake.web_form_mapping(columns)[0] if any(columns) else {}
+            return text, columns, mapping, organizations
 
-        def chosen(found: tuple[str, list[str], list[tuple[str, str]]]) -> None:
-            text, columns, organizations = found
+        def chosen(found: Found) -> None:
+            text, columns, mapping, organizations = found
             if not columns:
                 self.outcome_label.setText(f"{Path(path).name} has no header row: nothing was imported.")
                 return
             choice = WebFormDialog.ask(
-                self, Path(path).name, columns, FIELDS, REQUIRED, guess_mapping(columns), organizations
+                self, Path(path).name, columns, FIELDS, REQUIRED, mapping, organizations
             )
             if choice is None:
                 return

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.domain.display import display_safe
+from privdesk.domain.threads import normalize_message_id
 from privdesk.domain.types import LetterStatus
 from privdesk.letters.batch import Cancelled
 from privdesk.services.letters import BatchSummary, LetterService, OutboxLetterDTO, write_file
@@ -71,6 +72,7 @@ class Mailing:
     on: dt.date
     method: str
     tracking_number: str | None
+    message_id: str | None = None
 
 
 class MarkSentDialog(FormDialog):
@@ -93,14 +95,33 @@ class MarkSentDialog(FormDialog):
         self.form.addRow("Sent on:", self.on)
         self.form.addRow("Method:", self.method)
         self.form.addRow("Tracking number:", self.tracking)
+        self.message_id = QLineEdit()
+        self.message_id.setObjectName("message_id")
+        self.message_id.setAccessibleName("Message-ID of the email")
+        self.message_id.setPlaceholderText("<…@…> from the sent email's headers: replies then find the case")
+        self.form.addRow("Message-ID:", self.message_id)
+        self.method.currentIndexChanged.connect(self._method_changed)
+        self._method_changed()
+
+    def _method_changed(self) -> None:
+        self.message_id.setEnabled(self.method.currentData() == "email")
 
     def problem(self) -> str:
         if self.method.currentData() == "certified" and not self.tracking.text().strip():
             return "Certified mail needs its tracking number."
+        typed = self.message_id.text().strip()
+        if self.method.currentData() == "email" and typed and normalize_message_id(typed) is None:
+            return "The Message-ID is not one: it looks like <text@host>."
         return ""
 
     def result_mailing(self) -> Mailing:
-        return Mailing(to_date(self.on), self.method.currentData(), self.tracking.text().strip() or None)
+        emailed = self.method.currentData() == "email"
+        return Mailing(
+            to_date(self.on),
+            self.method.currentData(),
+            self.tracking.text().strip() or None,
+            (self.message_id.text().strip() or None) if emailed else None,
+        )
 
     @classmethod
     def ask(cls, parent: QWidget | None, today: dt.date) -> Mailing | None:
@@ -485,7 +506,7 @@ class OutboxPage(Page):
         if mailing is not None:
             self.call(
                 lambda: self.services.letters.mark_sent(
-                    letter.id, mailing.on, mailing.method, mailing.tracking_number
+                    letter.id, mailing.on, mailing.method, mailing.tracking_number, mailing.message_id
                 ),
                 self._changed(f"Letter for {letter.case_reference} marked sent."),
                 write=True,

@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QBarSet,
     QChart,
     QChartView,
-    QHorizontalBarSeries,
+    QHorizontalStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QDate, QEvent, QModelIndex, Qt, QTimer
@@ -59,7 +59,7 @@ from privdesk.ui.models.reports import (
     type_workloads,
 )
 from privdesk.ui.pages.base import Page
-from privdesk.ui.theme import style_chart
+from privdesk.ui.theme import Meaning, paint_bars, style_chart
 from privdesk.ui.widgets.files import save_file
 from privdesk.ui.widgets.flow import FlowLayout
 
@@ -646,6 +646,12 @@ class ReportsPage(Page):
             sets["received"].append(row.received)
             sets["complied"].append(row.complied)
             sets["denied"].append(row.denied)
+        for key, meaning in (
+            ("received", Meaning.RECEIVED),
+            ("complied", Meaning.DONE),
+            ("denied", Meaning.DENIED),
+        ):
+            paint_bars(sets[key], meaning, self.palette())
         series = QBarSeries()
         series.setObjectName("metrics_series")
         for bar_set in sets.values():
@@ -680,11 +686,17 @@ class ReportsPage(Page):
         # Horizontal bars are drawn bottom up: reversed, they read top down like the table beside them.
         timed = [t for t in reversed(result.per_type) if t.timed]
         on_time = QBarSet("Answered on time (%)")
+        late = QBarSet("Answered late (%)")
         for row in timed:
-            on_time.append(row.on_time_percent or 0.0)
-        series = QHorizontalBarSeries()
+            share = row.on_time_percent or 0.0
+            on_time.append(share)
+            late.append(round(100.0 - share, 1))
+        paint_bars(on_time, Meaning.DONE, self.palette())
+        paint_bars(late, Meaning.LATE, self.palette())
+        series = QHorizontalStackedBarSeries()
         series.setObjectName("workload_series")
         series.append(on_time)
+        series.append(late)
         series.setLabelsVisible(True)
         series.setLabelsFormat("@value%")
         chart.addSeries(series)
@@ -698,7 +710,7 @@ class ReportsPage(Page):
         chart.addAxis(percent, Qt.AlignmentFlag.AlignBottom)
         series.attachAxis(categories)
         series.attachAxis(percent)
-        chart.legend().setVisible(False)
+        chart.legend().setVisible(True)
 
     # -- retention --------------------------------------------------------------------------------
     def _show_retention(self, result: RetentionResult) -> None:

@@ -34,15 +34,14 @@ from PySide6.QtWidgets import (
 )
 
 from privdesk.domain.errors import DomainError, StoreError
-from privdesk.letters import default_template_source
 from privdesk.services.dto import CaseFilter, CaseRow
-from privdesk.services.letters import TemplateError, TemplateInfoDTO, TemplateVersionDTO
 from privdesk.ui.errors import show_error
 from privdesk.ui.models.records import RECORD_ROLE, Column, RecordTableModel
 from privdesk.ui.theme import Tone, tint, tone_color
 
 if TYPE_CHECKING:
     from privdesk.services.hub import Services
+    from privdesk.services.letters import TemplateInfoDTO, TemplateVersionDTO
     from privdesk.ui.pages.host import PageHost
 
 FAMILY_LABELS = {
@@ -373,8 +372,9 @@ class LetterTemplatesTab(QWidget):
     def refresh(self) -> None:
         if self.window_.services is None:
             return
-        letters, cases = self.services.letters, self.services.cases
-        self.call(letters.templates, self._listed)
+        # ``services.letters`` loads ReportLab and the fonts on first use: on the worker, not here.
+        services, cases = self.services, self.services.cases
+        self.call(lambda: services.letters.templates(), self._listed)
         if not self.cases:
             self.call(lambda: cases.list(CaseFilter(limit=500)), self._cases)
 
@@ -548,8 +548,14 @@ class LetterTemplatesTab(QWidget):
         if number is None:
             kind, family = self._key()
             # The built-in text itself, read from the bundled file on a worker.
+
+            def built_in() -> str:
+                from privdesk.letters import default_template_source
+
+                return default_template_source(kind, family)
+
             self.call(
-                lambda: default_template_source(kind, family),
+                built_in,
                 lambda source: self._copy_of(source, "the built-in text"),
             )
             return
@@ -613,6 +619,8 @@ class LetterTemplatesTab(QWidget):
         """Shows why an action failed: a template error names its line and the cursor goes there."""
 
         def failed(exc: BaseException) -> None:
+            from privdesk.services.letters import TemplateError
+
             if isinstance(exc, TemplateError):
                 where = f"line {exc.line}" if exc.line is not None else "the template"
                 if exc.template:
