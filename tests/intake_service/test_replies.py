@@ -118,3 +118,34 @@ def test_a_message_id_belongs_to_an_emailed_letter_and_must_be_one(inbox: Servic
     with pytest.raises(ValidationError, match="not one"):
         inbox.letters.mark_sent(letter_id, TODAY, "email", message_id="sent from my phone")
     assert inbox.letters.mark_sent(letter_id, TODAY, "email").message_id is None
+
+
+def test_the_message_id_from_the_command_line(inbox: Services, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from privdesk.cli import run
+    from tests.conftest import cli_database
+
+    first = inbox.intake.import_email_bytes(_request(), "request.eml")
+    case = inbox.intake.make_case(first.intake_id, inbox.intake.suggest_case(first.intake_id))
+    letter_id = inbox.letters.create(case.reference, "acknowledgement").id
+    inbox.letters.generate(letter_id)
+    db = cli_database(inbox)
+    common = [
+        "--db",
+        db,
+        "letter",
+        "mark-sent",
+        str(letter_id),
+        "--method",
+        "email",
+        "--on",
+        TODAY.isoformat(),
+    ]
+    assert run([*common, "--message-id", "not one", "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "Message-ID" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert run([*common, "--message-id", OUR_ID, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["message_id"] == OUR_ID
+    _, reply = _import(inbox, _reply(in_reply_to=OUR_ID, references=OUR_ID))
+    assert reply is not None and reply["reference"] == case.reference
