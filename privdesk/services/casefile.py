@@ -120,6 +120,9 @@ def describe_event(entry: AuditEntryDTO | AuditEvent) -> str:
     ]
     if "types" in after:  # the request types, in words: "Created — Shine the Light"
         details.insert(0, _detail_text(after["types"], labels=_type_label))
+    if entry.action == "case.processed" and after.get("due"):  # did the day meet the deadline?
+        verdict = "in time" if after.get("in_time") else "LATE"
+        details.append(f"due {after['due']}, {verdict}")
     return words.capitalize() + (f" — {'; '.join(details)}" if details else "")
 
 
