@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import mimetypes
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -52,7 +53,7 @@ from privdesk.ui.models.records import display
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
 from privdesk.ui.widgets.elided import ElidedLabel
-from privdesk.ui.widgets.files import save_file, write_file
+from privdesk.ui.widgets.files import open_file, save_file, write_file
 from privdesk.ui.widgets.flow import FlowLayout
 from privdesk.ui.widgets.open_box import remember
 from privdesk.ui.widgets.preview import PreviewPane, print_widget
@@ -253,6 +254,7 @@ class CaseView(QWidget):
             ("clock", "Clock…", self.clock_step),
             ("add_note", "Add note…", self.add_note),
             ("edit_address", "Edit address…", self.edit_address),
+            ("enclose", "Attach enclosure…", self.attach_enclosure),
             ("close_case", "Close case…", self.close_case),
             ("export_file", "Export case file…", self.export_file),
             ("reopen", "Reopen…", self.reopen),
@@ -457,7 +459,7 @@ class CaseView(QWidget):
         action = case.next_action
         closed = case.status in ("closed", "withdrawn")
         # A closed case is read-only: every step is off, Reopen is the one thing offered.
-        for key in ("acknowledge", "verify", "extend", "respond", "add_note", "close_case"):
+        for key in ("acknowledge", "verify", "extend", "respond", "add_note", "enclose", "close_case"):
             self.step_buttons[key].setEnabled(not closed)
         # Only an open opt-out or limit request not yet processed has this step.
         self.step_buttons["processed"].setVisible(bool(_unprocessed(case)))
@@ -803,6 +805,34 @@ class CaseView(QWidget):
             self.page.window_.statusBar().showMessage(message, 12000)
 
         self.page.call(lambda: letters.edit_consumer_address(reference, address), done, write=True)
+
+    def attach_enclosure(self) -> None:
+        """A document to go out with the case's answer (an access response lists it and is held back
+        until there is one): chosen here, read and stored in the background."""
+        if self.file is None:
+            return
+        path = open_file(self, "enclosures", "Attach a document to send with the answer", "All files (*)")
+        if not path:
+            return
+        reference = self.reference
+        letters = self.page.services.letters
+        name = Path(path).name
+
+        def work() -> int:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise ValidationError(f"{name} cannot be read: {exc.strerror or exc}") from None
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return letters.attach_enclosure(reference, name, data, kind)
+
+        def done(_: int) -> None:
+            self.page.window_.statusBar().showMessage(
+                f"{reference}: {name} attached; the answer lists it under Enclosures.", 10_000
+            )
+            self.reload()
+
+        self.page.call(work, done, write=True)
 
     def _letter_status(self, row: QTreeWidgetItem) -> str:
         number = row.data(0, Qt.ItemDataRole.UserRole)
