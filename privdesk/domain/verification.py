@@ -15,6 +15,9 @@ from privdesk.domain.types import RequestType, VerificationLevel
 from privdesk.domain.workflow import NO_VERIFICATION_TYPES
 
 VerificationStatus = Literal["verified", "unverifiable", "pending"]
+# The result stored on a check that holds what a caller gave to be identified (a case made from a call),
+# before the officer compares it with the records.
+PREFILLED = "prefilled"
 VERIFICATION_METHODS: frozenset[str] = frozenset(
     {"data_points", "account", "declaration", "verification_service", "in_person"}
 )

@@ -77,13 +77,18 @@ def detect(
     email_or_text: ParsedEmail | str,
     organizations: Sequence[OrgAddressing] = (),
     rules: DetectionRules | None = None,
+    *,
+    read_quoted: bool = True,
 ) -> Detection:
-    """Suggest request types, jurisdiction, agent involvement, organization and whether this is a request."""
+    """Suggest request types, jurisdiction, agent involvement, organization and whether this is a request.
+    ``read_quoted=False`` reads only the new text of a reply (the quoted text is our own letter)."""
     rules = rules or _bundled_rules()
     parsed = email_or_text if isinstance(email_or_text, ParsedEmail) else None
     subject = parsed.subject[:SUBJECT_LIMIT] if parsed else ""
     body = _detection_body(parsed) if parsed else str(email_or_text)[:BODY_LIMIT]
     fresh, quoted = split_quoted(body)
+    if not read_quoted:
+        quoted = ""
     texts = {
         "subject": fold(subject),
         "fresh": fold(fresh),
@@ -162,6 +167,11 @@ def _detection_body(parsed: ParsedEmail) -> str:
     ]
     subjects = [f.subject[:SUBJECT_LIMIT] for f in parsed.forwarded[:20] if f.subject]
     return "\n\n".join([parsed.body_text[:BODY_LIMIT], *extra[:5], *subjects])
+
+
+def quotes_text(parsed: ParsedEmail) -> bool:
+    """Whether the text detection reads quotes an earlier message ("> " lines, "On ... wrote:")."""
+    return bool(split_quoted(_detection_body(parsed))[1].strip())
 
 
 def split_quoted(body: str) -> tuple[str, str]:

@@ -58,6 +58,14 @@ def letter_filename(data: LetterData) -> str:
     return _UNSAFE_FILENAME.sub("_", f"{data.reference}-{data.kind}") + ".pdf"
 
 
+def letter_title(data: LetterData) -> str:
+    """The document title a letter's PDF carries: its reference and what it is (no personal data)."""
+    from privdesk.letters.catalog import LETTER_KINDS
+
+    info = LETTER_KINDS.get(data.kind)
+    return f"{data.reference} {info.title if info else data.kind}"
+
+
 def print_order(letters: Sequence[LetterData]) -> list[LetterData]:
     """By organization, then case reference, then kind: one organization's letters go out together."""
     return sorted(letters, key=lambda d: (d.letterhead.org_name.casefold(), d.reference, d.kind))
@@ -101,25 +109,14 @@ def render_batch(
     return BatchResult(combined, per_letter, address_sheet(addresses, references), labels(addresses))
 
 
-def split_pdf(combined: bytes, page_counts: Sequence[int]) -> list[bytes]:
-    """The combined print file cut back into one PDF per letter, without laying anything out again."""
-    from pypdf import PdfReader, PdfWriter
+def split_pdf(
+    combined: bytes, page_counts: Sequence[int], titles: Sequence[str] | None = None
+) -> list[bytes]:
+    """The combined print file cut back into one PDF per letter, without laying anything out again;
+    each one PDF/A-2b (``privdesk.letters.pdfa``), the form a letter is stored in."""
+    from privdesk.letters import pdfa
 
-    reader = PdfReader(io.BytesIO(combined))
-    if sum(page_counts) != len(reader.pages):
-        raise ValueError(f"{sum(page_counts)} pages expected, the file has {len(reader.pages)}")
-    out: list[bytes] = []
-    start = 0
-    for count in page_counts:
-        writer = PdfWriter()
-        for number in range(start, start + count):
-            writer.add_page(reader.pages[number])
-        writer.add_metadata({"/Producer": "privdesk"})
-        stream = io.BytesIO()
-        writer.write(stream)
-        out.append(stream.getvalue())
-        start += count
-    return out
+    return pdfa.split_archival(combined, page_counts, titles or [""] * len(page_counts))
 
 
 def _new_canvas(stream: io.BytesIO, title: str) -> Canvas:

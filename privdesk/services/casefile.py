@@ -13,6 +13,7 @@ from privdesk.domain.types import Channel, RequestType
 from privdesk.letters.catalog import LETTER_KINDS
 from privdesk.services.audit import AuditEntryDTO
 from privdesk.services.cases import NewCase, case_dto, earlier_requests, load_case, rule_warnings
+from privdesk.services.clock import ClockOptionDTO, clock_options
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO, WarningDTO
 from privdesk.store.models import (
@@ -73,11 +74,6 @@ class DocumentRowDTO:
     created_at: dt.datetime
 
 
-# The result of a verification row that holds what a caller gave (a case made from a call note), before
-# the officer compares it with the records.
-PREFILLED = "prefilled"
-
-
 @dataclass(frozen=True)
 class VerificationRowDTO:
     id: int
@@ -114,6 +110,7 @@ class CaseFileDTO:
     verifications: list[VerificationRowDTO] = field(default_factory=list)
     authorizations: list[AuthorizationRowDTO] = field(default_factory=list)
     authorization_holds: bool = False
+    clock_options: list[ClockOptionDTO] = field(default_factory=list)  # late start, pauses (by law)
 
 
 def describe_event(entry: AuditEntryDTO | AuditEvent) -> str:
@@ -125,6 +122,9 @@ def describe_event(entry: AuditEntryDTO | AuditEvent) -> str:
     ]
     if "types" in after:  # the request types, in words: "Created — Shine the Light"
         details.insert(0, _detail_text(after["types"], labels=_type_label))
+    if entry.action == "case.processed" and after.get("due"):  # did the day meet the deadline?
+        verdict = "in time" if after.get("in_time") else "LATE"
+        details.append(f"due {after['due']}, {verdict}")
     return words.capitalize() + (f" — {'; '.join(details)}" if details else "")
 
 
@@ -220,6 +220,7 @@ class CaseFileService:
                     for a in auths
                 ],
                 authorization_holds=case.authorization_holds,
+                clock_options=clock_options(self.ctx, case),
             )
 
     def _warnings(self, s: Any, case: Any) -> list[WarningDTO]:

@@ -21,6 +21,7 @@ from privdesk.domain.errors import NotFound, ValidationError
 from privdesk.domain.references import format_reference, loose_reference
 from privdesk.domain.types import OPEN_STATUSES, Channel, ItemStatus, RequestType
 from privdesk.services import audit
+from privdesk.services.call_check import call_data_points, prefill_call_check
 from privdesk.services.consumers import ConsumerInput, find_candidates, new_consumer, open_request_warnings
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import (
@@ -79,6 +80,9 @@ class NewCase:
     # everything the law allows; neither for the usual period. Applies to the case's know items.
     know_since: dt.date | None = None
     know_everything: bool = False
+    # What a caller gave to be identified (a phone case): with the name and number, they prefill the
+    # case's identity check (services/call_check.py).
+    data_points_given: Sequence[str] = ()
 
 
 def parse_types(types: Sequence[str]) -> list[RequestType]:
@@ -505,6 +509,9 @@ class CaseService:
                     "warnings": [w.code for w in warnings],
                 },
             )
+            if channel is Channel.PHONE and any(p.strip() for p in new.data_points_given):
+                points = call_data_points(new.name, new.phone or "", new.data_points_given)
+                prefill_call_check(s, self.ctx, case, points, new.intake_item_id)
             return case_dto(case, today, warnings)
 
     def _agent(self, s: Session, new: NewCase) -> Agent | None:

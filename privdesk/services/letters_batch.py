@@ -27,7 +27,14 @@ from sqlalchemy import select
 from privdesk.domain.errors import DomainError, TransitionRefused, ValidationError
 from privdesk.domain.letterdata import LetterData
 from privdesk.letters import preflight
-from privdesk.letters.batch import Cancelled, address_sheet, labels, letter_filename, split_pdf
+from privdesk.letters.batch import (
+    Cancelled,
+    address_sheet,
+    labels,
+    letter_filename,
+    letter_title,
+    split_pdf,
+)
 from privdesk.letters.layout import PreparedLetter, build_pdf
 from privdesk.services import claims as _claims
 from privdesk.services.letters_common import RENDERABLE, IsCancelled, OutboxLetterDTO, Progress, _Job
@@ -131,7 +138,9 @@ class BatchMixin(OutboxMixin):
             combined = build_pdf([r.prepared for r in ready], between=laid_out, page_counts=pages)
             if progress is not None:
                 progress(len(jobs) + len(ready), len(jobs) + len(ready))
-            ready = [replace(r, pdf=pdf) for r, pdf in zip(ready, split_pdf(combined, pages), strict=True)]
+            titles = [letter_title(r.job.data) for r in ready]
+            singles = split_pdf(combined, pages, titles)  # each one PDF/A-2b, as it is stored
+            ready = [replace(r, pdf=pdf) for r, pdf in zip(ready, singles, strict=True)]
             out_dir.mkdir(parents=True, exist_ok=True)
             files, envelopes = _batch_files(on, ready, combined, out_dir)
             for target, data in files:

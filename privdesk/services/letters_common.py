@@ -103,6 +103,21 @@ def write_file(path: Path, data: bytes) -> None:
         raise
 
 
+def print_copy(data: bytes) -> Path:
+    """A private temporary copy of a letter for the system's PDF application to print (the Windows
+    shell's print verb reads the file after the call returns). It is in the ledger of files holding
+    personal data: the next privdesk start removes it once this process has ended."""
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="privdesk-print-"))
+    path = folder / "letter.pdf"
+    scratch.register(path)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+    return path
+
+
 class LetterBase:
     """What every part of the letter service shares: the context, the renderer, finding a letter,
     describing it and auditing a change to it."""

@@ -23,8 +23,8 @@ from privdesk.domain.letterdata import (
     LetterData,
 )
 from privdesk.domain.types import LetterStatus, Role
-from privdesk.letters import LETTER_KINDS, preflight
-from privdesk.letters.batch import letter_filename
+from privdesk.letters import LETTER_KINDS, pdfa, preflight
+from privdesk.letters.batch import letter_filename, letter_title
 from privdesk.services.access import require_role
 from privdesk.services.cases import load_case
 from privdesk.services.content import read_verified
@@ -147,7 +147,7 @@ class RenderingMixin(TemplatesMixin):
         """Checked, then laid out once (the check prepared the letter)."""
         result = self._preflight(job)
         assert result.prepared is not None
-        return self.renderer.render_prepared([result.prepared])
+        return pdfa.archival(self.renderer.render_prepared([result.prepared]), letter_title(job.data))
 
     def check(self, letter_id: int) -> LetterCheckDTO:
         """The pre-flight for one letter as it would print today (a stored letter: as it was stored)."""

@@ -18,6 +18,7 @@ from privdesk.ui.main_window import MainWindow
 from privdesk.ui.pages import case_view as case_view_module
 from privdesk.ui.pages import outbox as outbox_module
 from privdesk.ui.widgets.elided import ElidedLabel
+from tests.letters.pdftext import flat_text
 
 
 def open_view(qtbot: Any, window: MainWindow, reference: str) -> Any:
@@ -233,3 +234,25 @@ def test_generate_and_print_holds_back_what_the_batch_would(
     assert f"{letter.case_reference} {letter.kind} held back: recipient address line 1: " in message
     assert "70 characters" in view.previews["letter"].other.text()
     assert not printed and services.letters.show(letter.id).status == "queued"
+
+
+def test_an_enclosure_attached_in_the_case_view_lets_the_access_response_print(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    services = window.services
+    assert services is not None
+    open_case = next(
+        c for c in services.cases.list(CaseFilter(limit=200)) if c.status not in ("closed", "withdrawn")
+    )
+    letter = services.letters.create(open_case.reference, "know_specific_response")
+    assert "enclosures: no document is attached" in " ".join(services.letters.check(letter.id).problems)
+    export = tmp_path / "Account export 2026.csv"
+    export.write_text("category,value\nIdentifiers,name\n", encoding="utf-8")
+    monkeypatch.setattr(case_view_module, "open_file", lambda *args: str(export))
+    view = open_view(qtbot, window, open_case.reference)
+    view.step_buttons["enclose"].click()
+    qtbot.waitUntil(lambda: "attached" in window.statusBar().currentMessage(), timeout=10_000)
+    assert "Account export 2026.csv attached" in window.statusBar().currentMessage()
+    check = services.letters.check(letter.id)
+    assert not any("enclosures" in p for p in check.problems)
+    assert "Account export 2026.csv" in " ".join(flat_text(services.letters.render(letter.id)).split())

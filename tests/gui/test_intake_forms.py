@@ -177,7 +177,7 @@ def test_the_call_notes_details_prefill_the_identity_check(
 ) -> None:
     """Logged through the call-note form, made into a case through the inbox: the verification dialog
     opens with the caller's name, number and details asked and received, waiting for "matched"."""
-    from privdesk.services.casefile import PREFILLED
+    from privdesk.domain.verification import PREFILLED
     from privdesk.ui.dialogs import steps
     from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
     from privdesk.ui.pages.inbox import LateIntakeConfirm

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from privdesk.services.casefile import PREFILLED
+from privdesk.domain.verification import PREFILLED
 from privdesk.services.hub import Services
 from privdesk.services.intake import CallNote
 from privdesk.services.workflow import DataPoint, VerificationInput
@@ -80,3 +80,33 @@ def test_an_email_case_has_no_prefilled_check(inbox: Services) -> None:
     result = inbox.intake.import_email_bytes(email_bytes(7), "a.eml")
     case = inbox.intake.make_case(result.intake_id, inbox.intake.suggest_case(result.intake_id))
     assert inbox.casefile.load(case.reference).verifications == []
+
+
+def test_a_phone_case_made_through_the_service_prefills_only_with_details(inbox: Services) -> None:
+    from privdesk.services.cases import NewCase
+
+    def phone_case(points: list[str], channel: str = "phone") -> str:
+        return inbox.cases.create(
+            NewCase(
+                organization="mstis",
+                jurisdiction="US-CA",
+                types=["delete"],
+                channel=channel,
+                received=dt.date(2026, 11, 18),
+                name="Ada Phone",
+                phone="916-555-0199",
+                data_points_given=points,
+            )
+        ).reference
+
+    reference = phone_case(["date of birth 1990-01-02"])
+    (check,) = inbox.casefile.load(reference).verifications
+    assert [p["name"] for p in check.checks] == [
+        "Full name: Ada Phone",
+        "Phone: +19165550199",
+        "date of birth 1990-01-02",
+    ]
+    (event,) = [e for e in inbox.audit.entries(reference) if e.action == "case.verification_prefilled"]
+    assert event.after == {"source": "phone_case", "intake_item": None, "data_points": 3}
+    assert inbox.casefile.load(phone_case([" "])).verifications == []  # no detail noted: nothing to check
+    assert inbox.casefile.load(phone_case(["date of birth"], channel="email")).verifications == []

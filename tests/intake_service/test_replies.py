@@ -31,7 +31,13 @@ def _request() -> bytes:
     ).encode()
 
 
-def _reply(*, in_reply_to: str, references: str, sender: str = "d.whitfield@work-mail.example") -> bytes:
+def _reply(
+    *,
+    in_reply_to: str,
+    references: str,
+    sender: str = "d.whitfield@work-mail.example",
+    new_text: str = "Here is the form you asked for, signed. My date of birth is on it.",
+) -> bytes:
     """A reply from another address of hers, subject without our reference, quoting our email."""
     return (
         "MIME-Version: 1.0\r\n"
@@ -44,7 +50,7 @@ def _reply(*, in_reply_to: str, references: str, sender: str = "d.whitfield@work
         "To: MST Insurance Solutions Privacy <privacy@mstis.example>\r\n"
         'Content-Type: text/plain; charset="UTF-8"\r\n'
         "\r\n"
-        "Here is the form you asked for, signed. My date of birth is on it.\r\n"
+        f"{new_text}\r\n"
         "\r\n"
         "On Wed, Nov 18, 2026 at 9:15 AM MST Insurance Solutions Privacy <privacy@mstis.example> wrote:\r\n"
         "> Dear Dana Whitfield,\r\n"
@@ -74,7 +80,8 @@ def test_a_reply_to_our_email_finds_the_case_from_another_address(inbox: Service
     result, reply = _import(inbox, _reply(in_reply_to=OUR_ID, references=folded))
     assert reply == {"reference": reference, "why": "it answers our email (In-Reply-To)"}
     assert any(reference in w for w in result.warnings)  # the inbox says so; the officer attaches
-    assert result.types == []  # only the new text is read: the quoted rights ask for nothing
+    # Only the new text is read: the rights our letter lists ask for nothing, not even a second look.
+    assert result.types == [] and not result.possible
     attached = inbox.intake.attach_to_case(result.intake_id, reference)
     assert attached.status == "attached" and attached.case_reference == reference
 
@@ -118,3 +125,46 @@ def test_a_message_id_belongs_to_an_emailed_letter_and_must_be_one(inbox: Servic
     with pytest.raises(ValidationError, match="not one"):
         inbox.letters.mark_sent(letter_id, TODAY, "email", message_id="sent from my phone")
     assert inbox.letters.mark_sent(letter_id, TODAY, "email").message_id is None
+
+
+def test_the_message_id_from_the_command_line(inbox: Services, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from privdesk.cli import run
+    from tests.conftest import cli_database
+
+    first = inbox.intake.import_email_bytes(_request(), "request.eml")
+    case = inbox.intake.make_case(first.intake_id, inbox.intake.suggest_case(first.intake_id))
+    letter_id = inbox.letters.create(case.reference, "acknowledgement").id
+    inbox.letters.generate(letter_id)
+    db = cli_database(inbox)
+    common = [
+        "--db",
+        db,
+        "letter",
+        "mark-sent",
+        str(letter_id),
+        "--method",
+        "email",
+        "--on",
+        TODAY.isoformat(),
+    ]
+    assert run([*common, "--message-id", "not one", "--json"]) == 1
+    err = capsys.readouterr().err
+    assert "Message-ID" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert run([*common, "--message-id", OUR_ID, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["message_id"] == OUR_ID
+    _, reply = _import(inbox, _reply(in_reply_to=OUR_ID, references=OUR_ID))
+    assert reply is not None and reply["reference"] == case.reference
+
+
+def test_a_reply_asking_for_more_is_read_for_its_new_request(inbox: Services) -> None:
+    reference, _ = _case_with_emailed_letter(inbox)
+    data = _reply(
+        in_reply_to=OUR_ID,
+        references=OUR_ID,
+        new_text="Signed form attached. And please also stop selling my personal information.",
+    )
+    result, reply = _import(inbox, data)
+    assert reply is not None and reply["reference"] == reference
+    assert result.types == ["opt_out_sale_share"]  # her new words; the letter's list of rights is not

@@ -100,3 +100,13 @@ def test_uk_complaint_acknowledged_within_30_days_by_its_own_letter(services_202
     assert "received your complaint about our use of your personal data on 1 March 2027" in text
     assert "keep you informed of our progress" in text and "tell you the outcome" in text
     assert "Information Commissioner" in text
+
+
+def test_admt_opt_out_denied_only_for_documented_fraud_says_what_was_refused(services_2027: Services) -> None:
+    ref = _case(services_2027, "US-CA", "mstis", ["admt_opt_out"], dt.date(2027, 3, 1))
+    services_2027.workflow.deny(
+        ref, "admt_opt_out", dt.date(2027, 3, 5), ["fraud"], "Sent from an address used in 90 requests."
+    )
+    text = _letters(services_2027, ref)["opt_out_denied"]
+    assert "Your request to opt out of automated decisionmaking" in text
+    assert "Sent from an address used in 90 requests." in text

@@ -17,6 +17,7 @@ from privdesk.services.demo import _enclose, _walk
 from privdesk.services.hub import Services
 from tests.conftest import TODAY
 from tests.letters.pdftext import flat_text
+from tests.letters.test_pdfa import assert_pdfa_2b
 
 LONG_STREET = "Apartment 12B, The Residences at Harbor Point, 4100 Pacific Coast Hwy."
 
@@ -328,5 +329,10 @@ def test_every_kind_for_the_demo_organizations_prints_or_is_held_with_its_true_r
             to_agent += 1
             assert "Dear Sir or Madam," in text and "Dear ClearTrail" not in text, what
     assert to_agent >= 1
+    # What the run wrote and what it stored are the same PDF/A-2b files.
+    for letter_id in summary.letter_ids[:3]:
+        stored = letters.stored_pdf(letter_id)
+        assert_pdfa_2b(stored)
+        assert stored in {p.read_bytes() for p in summary.letter_files}
     printed_refs = {by_id[i].case_reference for i in summary.letter_ids}
     assert {hard["vietnamese"], hard["greek"], hard["cyrillic"], agent, again} <= printed_refs

@@ -112,3 +112,25 @@ def test_letter_render_on_the_command_line_writes_nothing_for_a_held_letter(
     code = run(["--db", db, "letter", "check", str(letter.id)])
     out, _ = capsys.readouterr()
     assert code == 0 and "held back: recipient address line 1: " in out
+
+
+def test_letter_enclose_on_the_command_line_lets_the_access_response_print(
+    demo_services: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    reference = _case(demo_services, "Rosa Díaz", "88 Jackson Street\nSan Francisco, CA 94111")
+    letter = demo_services.letters.create(reference, "know_specific_response")
+    db = cli_database(demo_services)
+    demo_services.close()
+    export = tmp_path / "export.csv"
+    export.write_bytes(b"category,value\n")
+    target = tmp_path / "answer.pdf"
+    render = ["--db", db, "letter", "render", "--id", str(letter.id), "--out", str(target)]
+    assert run(render) != 0 and not target.exists()
+    assert "enclosures: no document is attached" in capsys.readouterr().err
+    name = "Copy of your data.csv"
+    assert run(["--db", db, "letter", "enclose", reference, "--file", str(export), "--name", name]) == 0
+    assert f"{name} attached to {reference}" in capsys.readouterr().out
+    assert run(render) == 0
+    assert name in " ".join(flat_text(target.read_bytes()).split())
+    assert run(["--db", db, "letter", "enclose", reference, "--file", str(tmp_path / "missing.csv")]) != 0
+    assert "missing.csv cannot be read" in capsys.readouterr().err

@@ -59,6 +59,9 @@ def test_processed_meets_the_deadline_and_the_confirmation_says_when(org_service
     assert entry.after is not None
     assert entry.after["on"] == "2026-11-16" and entry.after["in_time"] is True
     assert "7026" in str(entry.after["basis"])
+    timeline = [t.text for t in org_services.casefile.load(ref).timeline]
+    said = [t for t in timeline if t.startswith("Processed — on: 2026-11-16")]
+    assert said and "due 2026-11-24, in time" in said[0]
 
     with pytest.raises(TransitionRefused, match="already recorded as processed on 2026-11-16"):
         org_services.workflow.record_processed(ref, "opt_out_sale_share", dt.date(2026, 11, 17))

@@ -218,6 +218,9 @@ class _PreparedEmail:
     digest: str
     found: Detection
     detection: dict[str, Any]
+    # For a message quoting an earlier one: detection of its new text alone, used once it turns out
+    # to be a reply about a case (the quote is then our own letter or the case's earlier mail).
+    fresh: Detection | None = None
 
 
 def _contract_codes(codes: Iterable[str]) -> list[str]:

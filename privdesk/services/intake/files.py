@@ -23,6 +23,7 @@ from privdesk.intake import (
     ParsedEmail,
     detect,
 )
+from privdesk.intake.detection import quotes_text
 from privdesk.intake.filenames import sanitize_filename
 from privdesk.intake.model import MB
 from privdesk.services import audit
@@ -93,9 +94,10 @@ class EmailImport(IntakeBase):
         parsed = _parse_any(data, name, limits)
         try:
             found = detect(parsed, addressing)
+            fresh = detect(parsed, addressing, read_quoted=False) if quotes_text(parsed) else None
         except Exception as exc:
             raise ValidationError(f"'{name}' could not be analysed ({type(exc).__name__})") from exc
-        return _PreparedEmail(data, name, parsed, _sha256(data), found, detection_json(found))
+        return _PreparedEmail(data, name, parsed, _sha256(data), found, detection_json(found), fresh)
 
     def _store_email(
         self,
@@ -127,6 +129,10 @@ class EmailImport(IntakeBase):
                 duplicate_of=existing.id,
                 organization=_slug(s, existing.organization_id),
             )
+        reply = _reply_case(parsed, known.references, known.open_cases, known.threads)
+        if reply is not None and email.fresh is not None:
+            # A reply about a case: only its new text is read for requests, not the letter it quotes.
+            detection = {**detection_json(email.fresh), "organization": found.organization}
         chosen = known.organization(s, organization) if organization else None
         org = chosen
         if org is None and found.organization:
@@ -138,7 +144,6 @@ class EmailImport(IntakeBase):
             )
         received_at, more = self._email_received_at(parsed, org)
         warnings += more
-        reply = _reply_case(parsed, known.references, known.open_cases, known.threads)
         if reply is not None:
             warnings.append(
                 f"looks like a reply about {reply['reference']} ({reply['why']}): attach it to that case "

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
-from privdesk.domain.types import Channel, strictest_level
 from privdesk.intake.contact import contact_from_text, is_email
 from privdesk.services import audit
-from privdesk.services.casefile import PREFILLED
 from privdesk.services.cases import CaseService, NewCase, load_case
 from privdesk.services.content import read_verified
 from privdesk.services.dto import CaseDTO, WarningDTO
@@ -40,19 +37,7 @@ from privdesk.store.models import (
     Document,
     IntakeItem,
     Organization,
-    Verification,
 )
-
-
-def call_data_points(name: str, number: str, given: Sequence[str]) -> list[str]:
-    """The data points of a call, as the verification lists them: the name the caller gave, the number
-    they called from, then each detail the officer typed, once each."""
-    points = [
-        f"Full name: {name.strip()}" if name.strip() else "",
-        f"Phone: {number.strip()}" if number.strip() else "",
-    ]
-    points += [g.strip() for g in given]
-    return list(dict.fromkeys(p for p in points if p))
 
 
 class Triage(IntakeBase):
@@ -236,47 +221,8 @@ class Triage(IntakeBase):
             case_row = s.get(Case, case_id)
             assert case_row is not None
             self._link(s, item, case_row, CASE_CREATED)
-            if item.channel == Channel.PHONE.value:
-                self._prefill_verification(s, item, case_row, confirmed)
             reference = case_row.reference
         return CaseService(self.ctx).show(reference)
-
-    def _prefill_verification(
-        self, s: Session, item: IntakeItem, case: Case, confirmed: NewCaseFromIntake
-    ) -> None:
-        """The details a caller gave to be identified (the name, the number called from, what the
-        officer typed under "Given to verify") become the data points of a prefilled identity check:
-        asked and received on the call, not yet compared with the records. The officer ticks what
-        matched when recording the check. Audited without the details themselves."""
-        points = call_data_points(
-            confirmed.name or item.sender_name,
-            str(item.details.get("caller_number") or ""),
-            confirmed.data_points_given,
-        )
-        if not points:
-            return
-        s.add(
-            Verification(
-                case_id=case.id,
-                level_required=strictest_level([i.verification_level for i in case.items]),
-                method="data_points",
-                checks=[
-                    {"name": p, "asked": True, "received": True, "matched": None, "being_corrected": False}
-                    for p in points
-                ],
-                result=PREFILLED,
-            )
-        )
-        s.flush()
-        audit.record(
-            s,
-            self.ctx,
-            "case.verification_prefilled",
-            "case",
-            case.reference,
-            case_reference=case.reference,
-            after={"source": "call_note", "intake_item": item.id, "data_points": len(points)},
-        )
 
     @dataclass(frozen=True)
     class _Claim:
@@ -353,6 +299,7 @@ class Triage(IntakeBase):
             consumer_id=c.consumer_id,
             extra_warnings=tuple(extra),
             intake_item_id=intake_id,
+            data_points_given=tuple(c.data_points_given),
         )
 
     def _link(self, s: Session, item: IntakeItem, case: Case, status: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import mimetypes
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -29,8 +30,8 @@ from PySide6.QtWidgets import (
 
 from privdesk.domain.errors import ConflictError, NotFound, ValidationError
 from privdesk.domain.types import Outcome, RequestType, VerificationLevel, label_of, strictest_level
+from privdesk.domain.verification import PREFILLED
 from privdesk.domain.workflow import CEASE_TYPES
-from privdesk.services.casefile import PREFILLED
 from privdesk.services.dto import CaseDTO, ItemDTO
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.conflict import ChangedBy, Choice, FieldDifference
@@ -38,6 +39,7 @@ from privdesk.ui.dialogs.conflict import ConflictDialog as FieldConflictDialog
 from privdesk.ui.dialogs.steps import (
     AcknowledgeDialog,
     AuthorizationDialog,
+    ClockDialog,
     ExtensionDialog,
     NoteDialog,
     ProcessedDialog,
@@ -51,7 +53,7 @@ from privdesk.ui.models.records import display
 from privdesk.ui.theme import Tone, emphasize, follow_palette, tone_css
 from privdesk.ui.undo import push_saved
 from privdesk.ui.widgets.elided import ElidedLabel
-from privdesk.ui.widgets.files import save_file, write_file
+from privdesk.ui.widgets.files import open_file, save_file, write_file
 from privdesk.ui.widgets.flow import FlowLayout
 from privdesk.ui.widgets.open_box import remember
 from privdesk.ui.widgets.preview import PreviewPane, print_widget
@@ -249,8 +251,10 @@ class CaseView(QWidget):
             ("extend", "Extend…", self.extend),
             ("respond", "Respond or deny…", self.respond),
             ("processed", "Opt-out processed…", self.processed),
+            ("clock", "Clock…", self.clock_step),
             ("add_note", "Add note…", self.add_note),
             ("edit_address", "Edit address…", self.edit_address),
+            ("enclose", "Attach enclosure…", self.attach_enclosure),
             ("close_case", "Close case…", self.close_case),
             ("export_file", "Export case file…", self.export_file),
             ("reopen", "Reopen…", self.reopen),
@@ -455,10 +459,12 @@ class CaseView(QWidget):
         action = case.next_action
         closed = case.status in ("closed", "withdrawn")
         # A closed case is read-only: every step is off, Reopen is the one thing offered.
-        for key in ("acknowledge", "verify", "extend", "respond", "add_note", "close_case"):
+        for key in ("acknowledge", "verify", "extend", "respond", "add_note", "enclose", "close_case"):
             self.step_buttons[key].setEnabled(not closed)
         # Only an open opt-out or limit request not yet processed has this step.
         self.step_buttons["processed"].setVisible(bool(_unprocessed(case)))
+        # Only where the law lets a clock start late or stop (from the rule files).
+        self.step_buttons["clock"].setVisible(bool(self.file and self.file.clock_options) and not closed)
         self.step_buttons["reopen"].setVisible(closed)
         self.read_only_note.setVisible(closed)
         if closed:
@@ -800,6 +806,34 @@ class CaseView(QWidget):
 
         self.page.call(lambda: letters.edit_consumer_address(reference, address), done, write=True)
 
+    def attach_enclosure(self) -> None:
+        """A document to go out with the case's answer (an access response lists it and is held back
+        until there is one): chosen here, read and stored in the background."""
+        if self.file is None:
+            return
+        path = open_file(self, "enclosures", "Attach a document to send with the answer", "All files (*)")
+        if not path:
+            return
+        reference = self.reference
+        letters = self.page.services.letters
+        name = Path(path).name
+
+        def work() -> int:
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise ValidationError(f"{name} cannot be read: {exc.strerror or exc}") from None
+            kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
+            return letters.attach_enclosure(reference, name, data, kind)
+
+        def done(_: int) -> None:
+            self.page.window_.statusBar().showMessage(
+                f"{reference}: {name} attached; the answer lists it under Enclosures.", 10_000
+            )
+            self.reload()
+
+        self.page.call(work, done, write=True)
+
     def _letter_status(self, row: QTreeWidgetItem) -> str:
         number = row.data(0, Qt.ItemDataRole.UserRole)
         found = next((x for x in self.file.letters if x.id == number), None) if self.file else None
@@ -1105,6 +1139,31 @@ class CaseView(QWidget):
                 self.reference, answer.item_type, answer.on, confirm=answer.confirm, expected_version=v
             ),
         )
+
+    def clock_step(self) -> None:
+        if self.file is None or not self.file.clock_options:
+            return
+        answer = ClockDialog.ask(self, self.file.clock_options, self._today())
+        if answer is None:
+            return
+        clock = self.page.services.clock
+
+        def step(version: int | None) -> CaseDTO:
+            if answer.action == "start":
+                return clock.set_relevant_time(
+                    self.reference, answer.item_type, answer.on, expected_version=version
+                )
+            if answer.action == "pause":
+                return clock.pause(
+                    self.reference,
+                    answer.item_type,
+                    answer.on,
+                    reason=answer.reason,
+                    expected_version=version,
+                )
+            return clock.resume(self.reference, answer.item_type, answer.on, expected_version=version)
+
+        self.apply_step("clock", step)
 
     def authorize(self) -> None:
         case = self.case

@@ -7,8 +7,6 @@ rendered from the case as it stands.
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +35,7 @@ from privdesk.domain.threads import normalize_message_id
 from privdesk.domain.types import LetterStatus
 from privdesk.letters.batch import Cancelled
 from privdesk.services.letters import BatchSummary, LetterService, OutboxLetterDTO, write_file
+from privdesk.ui import print_service
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
 from privdesk.ui.icons import icon
@@ -178,32 +177,23 @@ def print_pdf(
 ) -> str:
     """Print a PDF; runs in a worker thread (QPrinter may be painted there). Returns how it was sent.
 
-    To a real printer on a system with a print spooler (CUPS ``lp``), the PDF itself is handed over:
-    vector pages, the same bytes as the stored record. Otherwise (a PDF file target, no spooler) each
-    page is painted at the printer's resolution, capped at 300 dpi.
+    To a real printer, the PDF itself is handed to the system's print service (``print_service``:
+    CUPS ``lp`` on Linux and macOS, the shell's ``printto`` verb on Windows): vector pages, the same
+    bytes as the stored record. Otherwise (a PDF file target, no spooler, several copies on Windows)
+    each page is painted at the printer's resolution, capped at 300 dpi.
     """
-    spooler = shutil.which("lp")
-    name = printer.printerName()
-    if spooler and name and printer.outputFormat() == QPrinter.OutputFormat.NativeFormat:
-        if report is not None:
-            report(0, 1)
-        args = [
-            spooler,
-            "-d",
-            name,
-            "-n",
-            str(max(1, printer.copyCount())),
-            "-t",
-            printer.docName() or "letter",
-        ]
-        completed = subprocess.run(args, input=data, capture_output=True, timeout=120, check=False)
-        if completed.returncode != 0:
-            raise OSError(
-                completed.stderr.decode("utf-8", "replace").strip() or "the print service refused the job"
-            )
-        if report is not None:
-            report(1, 1)
-        return "sent to the print service"
+    route = print_service.choose_route(
+        print_service.platform_name(),
+        printer.printerName(),
+        printer.outputFormat() == QPrinter.OutputFormat.NativeFormat,
+        printer.copyCount(),
+        printer.docName() or "letter",
+    )
+    if route.way != "qt":
+        try:
+            return print_service.send(route, data, report, cancelled)
+        except print_service.PrintCancelled:
+            raise Cancelled() from None
     document = QPdfDocument()
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
