@@ -112,6 +112,7 @@ def item_facts(session: Session, organization: str | None = None) -> list[rep.It
             RequestItem.extended_on,
             Case.logged_by,
             Case.purged_on,
+            RequestItem.processed_on,
         )
         .join(Case, Case.id == RequestItem.case_id)
         .join(Organization, Organization.id == Case.organization_id)
@@ -137,6 +138,7 @@ def item_facts(session: Session, organization: str | None = None) -> list[rep.It
             extended_on=row.extended_on,
             logged_by=row.logged_by,
             purged=row.purged_on is not None,
+            processed_on=row.processed_on,
         )
         for row in session.execute(query)
     ]
