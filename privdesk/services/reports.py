@@ -236,10 +236,10 @@ class ReportService:
             facts = item_facts(s, organization)
         counts: dict[str, tuple[int, int]] = {}
         for f in facts:
-            if f.responded_on is None or f.due is None:
+            if f.responded_on is None or f.done_on is None or f.due is None:
                 continue
             on_time, answered = counts.get(f.request_type, (0, 0))
-            counts[f.request_type] = (on_time + (f.responded_on <= f.due), answered + 1)
+            counts[f.request_type] = (on_time + (f.done_on <= f.due), answered + 1)
         return dict(sorted(counts.items()))
 
     # -- case file export -----------------------------------------------------------------------

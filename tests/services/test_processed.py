@@ -104,6 +104,7 @@ def test_processed_in_time_is_not_overdue_while_the_confirmation_is_owed(org_ser
     org_services.workflow.respond(ref, "opt_out_sale_share", dt.date(2026, 11, 20), "fulfilled")
     report = org_services.reports.workload()
     assert (report.responded, report.on_time) == (1, 1)
+    assert org_services.reports.on_time_by_type()["opt_out_sale_share"] == (1, 1)
 
 
 def test_processing_late_is_recorded_as_late(org_services: Services) -> None:
