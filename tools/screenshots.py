@@ -23,13 +23,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def open_demo(db: str) -> Any:
-    """Worker thread: a new database with the demo organizations and cases."""
+def open_demo(db: str, report: Any = None) -> Any:
+    """Worker thread: a new database with the demo organizations and cases (``report``: progress)."""
     from privdesk.services.demo import seed_demo
     from privdesk.services.hub import Services
 
     services = Services.open(db)
-    seed_demo(services)
+    seed_demo(services, progress=report)
     return services
 
 
@@ -83,7 +83,21 @@ def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> Non
             widget.grab().save(str(path))
         print(path)
 
-    window.runner.run(lambda: open_demo(db), window.set_services, write=True)
+    # The first start: the window at once, with the demo's progress while it is prepared.
+    window.runner.run(
+        lambda _token, report: open_demo(db, report),
+        window.set_services,
+        write=True,
+        progress=window.show_preparing_demo,
+    )
+    deadline = time.monotonic() + 60
+    while window.busy.value() < 15 and window.services is None and time.monotonic() < deadline:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    if window.services is None and (not only or any("first-start" in part for part in only)):
+        path = out / "00-first-start.png"
+        (window.screen().grabWindow(0) if size else window.grab()).save(str(path))
+        print(path)
     settle(800)
     shoot(window, "01-dashboard")
     from privdesk.ui.models.case_table import column_of
@@ -150,13 +164,9 @@ def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> Non
     dialogs = [
         (
             NewCaseDialog(
-                window,
-                services.organizations.list(),
-                services.ctx.rulebook.jurisdictions(),
-                today,
-                phone=True,
+                window, services.organizations.list(), services.ctx.rulebook.jurisdictions(), today
             ),
-            "10-new-case-phone",
+            "10-new-case",
         ),
         (VerificationDialog(window, "reasonably_high"), "11-verification"),
         (ExtensionDialog(window, today, None), "12-extension"),
@@ -238,8 +248,17 @@ def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: A
     letter.add_files([str(sample_scan(scans))])
     letter.sender_name.setText("Ruth Okafor")
     letter.sender_address.setPlainText("12 Elm Street\nTorrance, CA 90501")
+    call = CallNoteDialog(window, organizations, services.ctx.now(), "mstis")
+    call.caller_number.setText("(310) 555-0177")
+    call.caller_name.setText("Dana Whitfield")
+    call.asked.setPlainText(
+        "I live in California and I want you to delete all the personal information you have on me."
+    )
+    call.data_point.setText("date of birth 1981-04-02")
+    call.add_point_button.click()
+    call_note, scanned = call.note(), letter.letter()  # what the forms would hand over on OK
     dialogs = [
-        (CallNoteDialog(window, organizations, services.ctx.now(), "mstis"), "18-call-note"),
+        (call, "18-call-note"),
         (letter, "19-scanned-letter"),
         (
             AuthorizationDialog(window, services.agents.list(), case.consumer_id, case.consumer_name, today),
@@ -254,7 +273,29 @@ def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: A
         shoot(dialog, name)
         dialog.hide()
         dialog.deleteLater()
+    # What "Add to the inbox" does for each form (the GUI tests press the buttons themselves), then the
+    # call as the officer finds it in the Inbox, and the form that makes it a case.
+    from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
+
+    logged = services.intake.add_call_note(call_note)
+    services.intake.add_scanned_letter(scanned)
     shutil.rmtree(scans, ignore_errors=True)
+    window.go("inbox")
+    settle()
+    inbox = window.pages["inbox"]
+    inbox.refresh(select=logged.intake_id)
+    settle(800)
+    shoot(window, "30-inbox-call-logged")
+    make_case = IntakeCaseDialog(
+        window,
+        services.intake.suggest_case(logged.intake_id),
+        organizations,
+        services.ctx.rulebook.jurisdictions(),
+    )
+    make_case.show()
+    shoot(make_case, "31-make-case-from-call")
+    make_case.hide()
+    make_case.deleteLater()
 
 
 def shoot_desk(window: Any, services: Any, settle: Any, shoot: Any) -> None:

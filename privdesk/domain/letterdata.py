@@ -50,6 +50,7 @@ class LetterKind(StrEnum):
     ADMT_ACCESS_RESPONSE = "admt_access_response"  # §7222: purpose, logic and outcome of ADMT use
     ADMT_OPT_OUT_CONFIRMED = "admt_opt_out_confirmed"  # §7221: the ADMT opt-out honored
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"  # UK DPA 2018 s.164A(3): within 30 days
+    COMPLAINT_OUTCOME = "complaint_outcome"  # UK DPA 2018 s.164A(4)(b): the outcome, in the officer's words
 
 
 class JurisdictionFamily(StrEnum):

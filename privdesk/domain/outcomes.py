@@ -80,9 +80,9 @@ _RULES: dict[RequestType, _TypeRule] = {
     RequestType.APPEAL: _TypeRule(APPEAL_DECISION, APPEAL_DECISION, (_F, _D)),
     RequestType.ADMT_ACCESS: _TypeRule("admt_access_response", REQUEST_DENIED, (_F, _P, _D)),
     RequestType.ADMT_OPT_OUT: _TypeRule("admt_opt_out_confirmed", REQUEST_DENIED, (_F, _D)),
-    # A UK complaint is acknowledged by its own letter (``complaint_acknowledgement``); its outcome is
-    # written by the officer (s.164A(4)), so answering it sends no letter of its own.
-    RequestType.COMPLAINT: _TypeRule(None, REQUEST_DENIED, (_F, _P, _D)),
+    # A UK complaint is acknowledged by its own letter (``complaint_acknowledgement``); its outcome,
+    # in the officer's words, goes in ``complaint_outcome`` (s.164A(4)(b)), whole or partial.
+    RequestType.COMPLAINT: _TypeRule("complaint_outcome", REQUEST_DENIED, (_F, _P, _D)),
 }
 
 
@@ -127,6 +127,8 @@ def response_letters(
     if outcome is Outcome.NOT_APPLICABLE:
         return (DELETION_NOTHING_HELD,) if request_type is RequestType.DELETE else ()
     if outcome is Outcome.PARTLY_FULFILLED:
+        if request_type is RequestType.COMPLAINT:
+            return (rule.done,) if rule.done else ()  # the outcome letter says what was and was not upheld
         if request_type in (RequestType.DELETE, RequestType.CORRECT):
             return (rule.refusal,)  # its letter says what was done and why the rest was not
         refusal = "unverifiable" if DenialReason.UNVERIFIABLE in codes else rule.refusal

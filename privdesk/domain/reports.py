@@ -78,6 +78,12 @@ class ItemFact:
     extended_on: dt.date | None = None
     logged_by: str = ""
     purged: bool = False
+    processed_on: dt.date | None = None  # an opt-out or limit request carried out: meets its deadline
+
+    @property
+    def done_on(self) -> dt.date | None:
+        """The day the deadline is measured against: processed (opt-out, limit) or answered."""
+        return self.processed_on or self.responded_on
 
     @property
     def due(self) -> dt.date | None:
@@ -563,12 +569,11 @@ OPEN_STATUS_CODES = frozenset(status.value for status in OPEN_STATUSES)
 def compute_workload(
     facts: Sequence[ItemFact], today: dt.date, organization: str | None = None
 ) -> WorkloadReport:
-    """On time means responded on or before the item's current due date (the extended one once extended)."""
+    """On time means responded (an opt-out or limit request: processed) on or before the item's current
+    due date (the extended one once extended)."""
     chosen = [f for f in facts if organization is None or f.organization == organization]
     timed = [f for f in chosen if f.responded_on is not None and f.due is not None]
-    on_time = sum(
-        1 for f in timed if f.responded_on is not None and f.due is not None and f.responded_on <= f.due
-    )
+    on_time = sum(1 for f in timed if f.done_on is not None and f.due is not None and f.done_on <= f.due)
     cases: dict[str, set[str]] = {}
     open_cases: dict[str, set[str]] = {}
     for f in chosen:
@@ -594,7 +599,11 @@ def compute_workload(
                     f.reference, f.organization, f.request_type, f.due, (today - f.due).days, f.logged_by
                 )
                 for f in chosen
-                if f.status in OPEN_STATUS_CODES and f.due is not None and f.due < today
+                # an opt-out processed in time owes only its confirmation: not overdue
+                if f.status in OPEN_STATUS_CODES
+                and f.due is not None
+                and f.due < today
+                and not f.processed_on
             ),
             key=lambda o: (o.due, o.reference, o.request_type),
         )

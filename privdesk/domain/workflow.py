@@ -403,6 +403,11 @@ def respond(
     if refusal:
         raise TransitionRefused(refusal)
     fulfils = outcome in (Outcome.FULFILLED, Outcome.PARTLY_FULFILLED)
+    if fulfils and state.request_type is RequestType.COMPLAINT and not explanation:
+        raise TransitionRefused(
+            "tell the complainant the outcome: write what was found and done in the explanation "
+            "(DPA 2018 s.164A(4)(b))"
+        )
     if outcome is Outcome.FULFILLED and reasons:
         raise TransitionRefused("a fully fulfilled request has no denial reasons (use 'partly fulfilled')")
     if outcome in (Outcome.DENIED, Outcome.PARTLY_FULFILLED):

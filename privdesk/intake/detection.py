@@ -39,6 +39,9 @@ _REPLY_HEADER = re.compile(
 _TYPE_ORDER = [t.value for t in RequestType]
 _PLACES = {"any": ("subject", "fresh", "quoted"), "subject": ("subject",), "body": ("fresh", "quoted")}
 
+# Said when neither the recipients nor the text name an organization of the firm.
+NO_ORGANIZATION = "no organization recognised from the recipients or the text"
+
 
 @dataclass(frozen=True)
 class OrgAddressing:
@@ -145,7 +148,7 @@ def detect(
     jurisdiction = _strongest(scores, "jurisdiction:", threshold)
     agent = scores.get("agent", 0.0) >= threshold
     if organization is None and organizations:
-        warnings.append("no organization recognised from the recipients or the text")
+        warnings.append(NO_ORGANIZATION)
     return Detection(
         is_request=True,
         types=types,

@@ -185,4 +185,10 @@ LETTER_KINDS: dict[str, LetterKindInfo] = {
         "(UK DPA 2018 s.164A).",
         ("received_date", "complaint_authority"),
     ),
+    K.COMPLAINT_OUTCOME: LetterKindInfo(
+        "Complaint outcome",
+        "Tells the complainant the outcome of a data protection complaint, in the officer's words, and "
+        "names the Information Commissioner (UK DPA 2018 s.164A(4)(b)).",
+        ("received_date", "items", "complaint_authority"),
+    ),
 }

@@ -13,6 +13,7 @@ from privdesk.domain.types import Channel, RequestType
 from privdesk.letters.catalog import LETTER_KINDS
 from privdesk.services.audit import AuditEntryDTO
 from privdesk.services.cases import NewCase, case_dto, earlier_requests, load_case, rule_warnings
+from privdesk.services.clock import ClockOptionDTO, clock_options
 from privdesk.services.context import ServiceContext
 from privdesk.services.dto import CaseDTO, WarningDTO
 from privdesk.store.models import (
@@ -109,6 +110,7 @@ class CaseFileDTO:
     verifications: list[VerificationRowDTO] = field(default_factory=list)
     authorizations: list[AuthorizationRowDTO] = field(default_factory=list)
     authorization_holds: bool = False
+    clock_options: list[ClockOptionDTO] = field(default_factory=list)  # late start, pauses (by law)
 
 
 def describe_event(entry: AuditEntryDTO | AuditEvent) -> str:
@@ -218,6 +220,7 @@ class CaseFileService:
                     for a in auths
                 ],
                 authorization_holds=case.authorization_holds,
+                clock_options=clock_options(self.ctx, case),
             )
 
     def _warnings(self, s: Any, case: Any) -> list[WarningDTO]:

@@ -11,6 +11,7 @@ change with the old and new dates. A law without such a clock refuses with its r
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -49,9 +50,47 @@ def item_deadlines(ctx: ServiceContext, case: Case, item: RequestItem, today: dt
     )
 
 
+@dataclass(frozen=True)
+class ClockOptionDTO:
+    """What the law lets the officer record on one open item's clock."""
+
+    item_type: str
+    relevant_time: bool  # the clock may start later than receipt (UK art. 12A)
+    pauses: tuple[tuple[str, str], ...]  # (code, label) of the pauses the rule file names
+    paused_since: dt.date | None  # the clock is stopped now
+
+
+def clock_options(ctx: ServiceContext, case: Case) -> list[ClockOptionDTO]:
+    """The open items whose law lets their clock start late or stop, from the rule files."""
+    found: list[ClockOptionDTO] = []
+    for item in case.items:
+        if ItemStatus(item.status) in (ItemStatus.RESPONDED, ItemStatus.CLOSED, ItemStatus.WITHDRAWN):
+            continue
+        try:
+            rule = ctx.rulebook.rule(case.jurisdiction, item.request_type, on=case.received_on)
+        except Exception:  # a type the law does not grant: nothing to record on its clock
+            continue
+        late = rule.clock is ClockStart.RELEVANT_TIME
+        if late or rule.pauses:
+            open_pause = next((p for p in pause_dtos(item.clock_pauses) if p.end is None), None)
+            found.append(
+                ClockOptionDTO(
+                    item.request_type,
+                    late,
+                    tuple((p.code, p.label) for p in rule.pauses),
+                    open_pause.start if open_pause else None,
+                )
+            )
+    return found
+
+
 class ClockService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+
+    def options(self, reference: str) -> list[ClockOptionDTO]:
+        with self.ctx.db.read() as s:
+            return clock_options(self.ctx, load_case(s, reference))
 
     def set_relevant_time(
         self, reference: str, item_type: str, on: dt.date, *, expected_version: int | None = None

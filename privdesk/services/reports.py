@@ -112,6 +112,7 @@ def item_facts(session: Session, organization: str | None = None) -> list[rep.It
             RequestItem.extended_on,
             Case.logged_by,
             Case.purged_on,
+            RequestItem.processed_on,
         )
         .join(Case, Case.id == RequestItem.case_id)
         .join(Organization, Organization.id == Case.organization_id)
@@ -137,6 +138,7 @@ def item_facts(session: Session, organization: str | None = None) -> list[rep.It
             extended_on=row.extended_on,
             logged_by=row.logged_by,
             purged=row.purged_on is not None,
+            processed_on=row.processed_on,
         )
         for row in session.execute(query)
     ]
@@ -234,10 +236,10 @@ class ReportService:
             facts = item_facts(s, organization)
         counts: dict[str, tuple[int, int]] = {}
         for f in facts:
-            if f.responded_on is None or f.due is None:
+            if f.responded_on is None or f.done_on is None or f.due is None:
                 continue
             on_time, answered = counts.get(f.request_type, (0, 0))
-            counts[f.request_type] = (on_time + (f.responded_on <= f.due), answered + 1)
+            counts[f.request_type] = (on_time + (f.done_on <= f.due), answered + 1)
         return dict(sorted(counts.items()))
 
     # -- case file export -----------------------------------------------------------------------

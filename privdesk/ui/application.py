@@ -342,9 +342,12 @@ class StartupFlow(QObject):
     def _database_problem_seen(self, _exc: BaseException) -> None:
         """A read failed with a database problem: check the file now rather than in a while, so damage
         brings up the recovery dialog instead of one error after another."""
-        if self.window.services is not None and not self._checking:
-            self.check_timer.stop()
-            self._check_in_background()
+        try:
+            if self.window.services is not None and not self._checking:
+                self.check_timer.stop()
+                self._check_in_background()
+        except RuntimeError:  # this flow's window was closed without tearing it down
+            errors.database_problem_seen = None
 
     def _checked(self, problems: list[StartupProblem], error: str = "") -> None:
         if not problems:

@@ -95,6 +95,7 @@ class ErrorDialog:
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         _open_boxes[box] = title
         box.finished.connect(lambda _result: _open_boxes.pop(box, None))
+        box.destroyed.connect(lambda *_: _open_boxes.pop(box, None))  # with its window, unanswered
         box.open()
 
 

@@ -126,6 +126,20 @@ def run(cases: int, *, cold: bool = False) -> dict[str, tuple[float, float]]:
             return int(QDialog.DialogCode.Rejected)
 
         QDialog.exec = painted_then_cancelled  # type: ignore[method-assign,assignment]
+        import datetime as dt
+
+        from privdesk.services.intake import CallNote
+
+        call = services.intake.add_call_note(
+            CallNote(
+                organization="mstis",
+                received_at=services.ctx.now() - dt.timedelta(hours=1),
+                caller_number="(310) 555-0177",
+                caller_name="Bench Caller",
+                what_they_asked="I live in California: please delete my personal information.",
+            )
+        )
+        inbox = window.inbox_page
         view = window.cases_page.current_case_view()
         assert view is not None and view.case is not None
         paths: dict[str, Callable[[], Any]] = {
@@ -139,9 +153,17 @@ def run(cases: int, *, cold: bool = False) -> dict[str, tuple[float, float]]:
             "dialog note": view.add_note,
             "dialog authorization": view.authorize,
             "dialog keyboard shortcuts": window.show_shortcuts,
+            "dialog make a case (inbox)": inbox.make_case,
+            "dialog attach to a case (inbox)": inbox.attach_to_case,
+            "dialog set aside (inbox)": inbox.set_aside,
         }
         for name, path in paths.items():
-            if name.startswith("dialog new") or name.startswith("dialog log") or "scanned" in name:
+            if "(inbox)" in name:
+                window.go("inbox")
+                _settle(app, window.runner)
+                inbox.select_item(call.intake_id)
+                _settle(app, window.runner)
+            elif name.startswith("dialog new") or name.startswith("dialog log") or "scanned" in name:
                 window.go("cases" if "new case" in name else "inbox")
                 _settle(app, window.runner)
             else:

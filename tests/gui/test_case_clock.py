@@ -150,3 +150,74 @@ def test_an_unconfirmed_appeal_period_is_marked_on_the_clock(qtbot: Any, window:
     name = "clock_appeal_respond_by"
     assert _clock_text(view, name) == "[U] Respond by 2026-12-25 (35 days left)"
     assert "unconfirmed in the law's text" in view.findChild(type(view.title), name).toolTip()
+
+
+def test_the_clock_dialog_offers_what_the_law_allows_and_records_it(
+    qtbot: Any, window: MainWindow, monkeypatch: Any
+) -> None:
+    from privdesk.ui.dialogs import steps
+
+    services = window.services
+    assert services is not None
+    case = services.cases.create(
+        NewCase(
+            organization="coverys",
+            jurisdiction="US-IA",
+            types=["delete"],
+            channel="email",
+            received=dt.date(2026, 10, 1),
+            name="Harriet Lane",
+            email="harriet.lane@example.org",
+        )
+    )
+    window.open_case(case.reference)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.file is not None, timeout=10_000)
+    button = view.step_buttons["clock"]
+    assert not button.isHidden()
+    offered: list[list[str]] = []
+
+    def ask(cls: Any, parent: Any, options: Any, today: dt.date) -> Any:
+        dialog = cls(parent, options, today)  # the real dialog, filled in as the officer would
+        offered.append([dialog.action.itemText(i) for i in range(dialog.action.count())])
+        if dialog.action.count() == 1 and "runs again" in dialog.action.itemText(0):
+            dialog.set_action("resume")
+            dialog.on.setDate(dt.date(2026, 10, 19))
+        else:
+            dialog.set_action("pause", "authentication")
+            dialog.on.setDate(dt.date(2026, 10, 5))
+        return dialog.result_step()
+
+    monkeypatch.setattr(steps.ClockDialog, "ask", classmethod(ask))
+    name = "clock_delete_respond_by"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "clock paused since 2026-10-05" in _clock_text(view, name), timeout=10_000)
+    # Iowa's clock cannot start late: only its one pause is offered.
+    assert offered == [
+        ["The clock stops: waiting for information reasonably necessary to authenticate the consumer and "
+         "the request"]
+    ]  # fmt: skip
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "2027-01-13" in _clock_text(view, name), timeout=10_000)
+    assert offered[1] == ["What was awaited arrived: the clock runs again (stopped 2026-10-05)"]
+    assert [e.action for e in services.audit.entries(case.reference)][-2:] == [
+        "case.clock_paused",
+        "case.clock_resumed",
+    ]
+    # A California case has no such clock: no button.
+    ca = services.cases.create(
+        NewCase(
+            organization="mstis",
+            jurisdiction="US-CA",
+            types=["delete"],
+            channel="email",
+            received=dt.date(2026, 11, 2),
+            name="Dana Whitcomb",
+        )
+    )
+    window.open_case(ca.reference)
+    ca_view = window.cases_page.current_case_view()
+    assert ca_view is not None and ca_view is not view
+    qtbot.waitUntil(lambda: ca_view.file is not None, timeout=10_000)
+    assert ca_view.step_buttons["clock"].isHidden()

@@ -65,3 +65,20 @@ def test_a_reminder_waits_for_the_message_already_in_the_status_bar(
     assert status.currentMessage().startswith("✓ Restored")  # the confirmation stays its time
     status.clearMessage()
     assert status.currentMessage().startswith("Reminder: 2 overdue")
+
+
+def test_one_box_for_a_repeated_error_and_none_left_when_its_window_goes(qtbot: Any) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from privdesk.domain.errors import StoreError
+    from privdesk.ui import errors
+
+    parent = QWidget()
+    parent.show()
+    damaged = StoreError("the database file is damaged or not a privdesk database")
+    for _ in range(3):  # three reads failing for the same reason
+        errors.show_error(parent, damaged)
+    assert errors.open_error_texts() == [str(damaged)]  # not three boxes stacked
+    parent.deleteLater()  # the window goes with its box unanswered
+    qtbot.waitUntil(lambda: errors.open_error_texts() == [], timeout=5_000)
+    errors.dismiss_errors(errors.DATABASE_PROBLEM)  # nothing left to close, and no deleted box touched

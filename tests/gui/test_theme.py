@@ -302,3 +302,28 @@ def test_bars_keep_their_colour_through_a_switch_to_dark_and_back(
         switch(qapp, palette)  # the chart theme is set again, which recolours series by their order
         assert _hue_family(received.color()) == "blue"
         assert _hue_family(closed.color()) == "green"
+
+
+def test_the_close_tab_cross_is_a_plain_line_not_a_red_box(qtbot: Any, light: QPalette, window: Any) -> None:
+    """Some styles draw a tab's close button as a red box, which reads as an error: a case tab's × is
+    the plain line icon in the text's grey, visible on the window's background."""
+    from PySide6.QtWidgets import QTabBar, QToolButton
+
+    reference = window.services.cases.list(CaseFilter(open_only=True, limit=1))[0].reference
+    window.open_case(reference)
+    tabs = window.cases_page.tabs
+    index = tabs.currentIndex()
+    button = tabs.tabBar().tabButton(index, QTabBar.ButtonPosition.RightSide)
+    assert isinstance(button, QToolButton) and button.objectName() == "close_case_tab"
+    image = button.icon().pixmap(QSize(20, 20)).toImage()
+    inked = [
+        image.pixelColor(x, y)
+        for x in range(image.width())
+        for y in range(image.height())
+        if image.pixelColor(x, y).alpha() > 128
+    ]
+    assert inked, "the cross is drawn"
+    assert all(color.hslSaturation() < 80 for color in inked)  # grey, not red
+    background = light.color(QPalette.ColorRole.Window)
+    assert max(contrast_ratio(color, background) for color in inked) >= GRAPHIC_CONTRAST
+    qtbot.waitUntil(lambda: window.runner.running == 0, timeout=10_000)

@@ -143,6 +143,8 @@ def test_call_note_becomes_a_case_only_on_confirmation(inbox: Services) -> None:
         )
     )
     assert note.channel == "phone" and note.types == ["delete"] and note.received == dt.date(2026, 11, 18)
+    # The officer chose the organization: no warning that none was recognised in the caller's words.
+    assert not any("no organization" in w for w in note.warnings), note.warnings
     with inbox.db.read() as s:
         assert s.scalars(select(Case)).all() == []  # detection alone never makes a case
     item = inbox.intake.show(note.intake_id)
@@ -254,6 +256,7 @@ def test_scanned_letter_keeps_pages_and_refuses_fake_images(inbox: Services) -> 
         )
     )
     assert letter.channel == "mail" and letter.received == dt.date(2026, 11, 16)
+    assert not any("no organization" in w for w in letter.warnings), letter.warnings
     assert letter.types == ["delete"] and letter.documents == 3
     item = inbox.intake.show(letter.intake_id)
     assert [d.kind for d in item.documents] == ["original", "original", "envelope"]

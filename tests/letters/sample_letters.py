@@ -397,4 +397,20 @@ def sample(kind: LetterKind) -> LetterData:
             jurisdiction="GB",
             items=(item(RequestType.COMPLAINT, respond_by=None, extended_respond_by=None),),
         )
+    if kind is K.COMPLAINT_OUTCOME:
+        return base(
+            kind,
+            LOSSEXPRESS_EU,
+            family="uk_gdpr",
+            jurisdiction="GB",
+            items=(
+                item(
+                    RequestType.COMPLAINT,
+                    outcome=Outcome.FULFILLED,
+                    reason_text="Your old address was still used; it has been removed everywhere.",
+                    respond_by=None,
+                    extended_respond_by=None,
+                ),
+            ),
+        )
     raise AssertionError(kind)

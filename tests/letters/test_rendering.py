@@ -150,6 +150,12 @@ EXPECTED: dict[LetterKind, tuple[str, ...]] = {
         "We processed your opt-out on November 23, 2026.",
         "section 7221",
     ),
+    LetterKind.COMPLAINT_OUTCOME: (
+        "The outcome of your data protection complaint",
+        "Your old address was still used; it has been removed everywhere.",
+        "section 164A",
+        "Information Commissioner's Office",
+    ),
     LetterKind.COMPLAINT_ACKNOWLEDGEMENT: (
         "received your complaint about our use of your personal data on 20 November 2026",
         "without undue delay",

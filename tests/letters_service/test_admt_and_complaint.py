@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from privdesk.domain.errors import TransitionRefused
 from privdesk.paths import resource
 from privdesk.services.cases import NewCase
 from privdesk.services.hub import Services
@@ -100,3 +101,21 @@ def test_uk_complaint_acknowledged_within_30_days_by_its_own_letter(services_202
     assert "received your complaint about our use of your personal data on 1 March 2027" in text
     assert "keep you informed of our progress" in text and "tell you the outcome" in text
     assert "Information Commissioner" in text
+
+    with pytest.raises(TransitionRefused, match="tell the complainant the outcome"):
+        services_2027.workflow.respond(ref, "complaint", dt.date(2027, 3, 12), "fulfilled")
+    found = "Your old address was still used for mailings; it has been removed from every system."
+    services_2027.workflow.respond(ref, "complaint", dt.date(2027, 3, 12), "fulfilled", explanation=found)
+    outcome = _letters(services_2027, ref)["complaint_outcome"]
+    assert "this letter tells you the outcome" in outcome and found in outcome
+    assert "Information Commissioner" in outcome
+
+
+def test_admt_opt_out_denied_only_for_documented_fraud_says_what_was_refused(services_2027: Services) -> None:
+    ref = _case(services_2027, "US-CA", "mstis", ["admt_opt_out"], dt.date(2027, 3, 1))
+    services_2027.workflow.deny(
+        ref, "admt_opt_out", dt.date(2027, 3, 5), ["fraud"], "Sent from an address used in 90 requests."
+    )
+    text = _letters(services_2027, ref)["opt_out_denied"]
+    assert "Your request to opt out of automated decisionmaking" in text
+    assert "Sent from an address used in 90 requests." in text

@@ -255,6 +255,11 @@ def test_every_kind_for_the_demo_organizations_prints_or_is_held_with_its_true_r
     for ref in refs[:6]:  # the hard names: an acknowledgement each (GDPR and Texas set no deadline for it)
         if not any(x.kind == "acknowledgement" for x in letters.queued_for_case(ref)):
             letters.create(ref, "acknowledgement")
+    # The UK complaint answered: its outcome letter, in the officer's words (DPA 2018 s.164A(4)(b)).
+    complaint = next(r for r in refs if services.cases.show(r).items[0].type == "complaint")
+    services.workflow.respond(
+        complaint, "complaint", TODAY, "fulfilled", explanation="Your old address is no longer used."
+    )
     # Kinds whose facts are missing, asked for by hand: the pre-flight must hold them back.
     wrong = {
         letters.create(hard["vietnamese"], "extension_notice").id: ("extension", "never extended"),

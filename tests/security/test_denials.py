@@ -138,7 +138,9 @@ def test_every_outcome_of_every_type_against_the_role(
                 ref, rtype.value, ON, outcome.value, reasons=reasons, explanation=explanation
             )
         else:
-            done = services.workflow.respond(ref, rtype.value, ON, outcome.value)
+            # A complaint's answer tells the outcome in the officer's words (DPA 2018 s.164A(4)(b)).
+            told = "The complaint was looked into and upheld." if rtype is RequestType.COMPLAINT else ""
+            done = services.workflow.respond(ref, rtype.value, ON, outcome.value, explanation=told)
         assert done.items[0].outcome == outcome.value
         letters = [k for k in _queued(services, ref) if k not in before]
         expected = list(outcomes.response_letters(rtype, outcome, [DenialReason(r) for r in reasons]))

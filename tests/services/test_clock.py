@@ -47,6 +47,9 @@ def test_uk_relevant_time_with_a_pause_worked_example(org_services: Services) ->
     ref = _uk_case(org_services)
     first = org_services.cases.show(ref).items[0]
     assert first.respond_by == dt.date(2026, 10, 1)
+    [option] = org_services.clock.options(ref)  # what the law lets this clock do
+    assert option.item_type == "know_specific" and option.relevant_time
+    assert [code for code, _ in option.pauses] == ["clarification"]
 
     started = org_services.clock.set_relevant_time(ref, "know_specific", dt.date(2026, 9, 8)).items[0]
     assert (started.clock_started_on, started.respond_by) == (dt.date(2026, 9, 8), dt.date(2026, 10, 8))

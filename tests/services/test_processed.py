@@ -85,6 +85,28 @@ def test_processed_meets_the_deadline_and_the_confirmation_says_when(org_service
     assert "We received your request on November 2, 2026" in text
 
 
+def test_processed_in_time_is_not_overdue_while_the_confirmation_is_owed(org_services: Services) -> None:
+    """Received 2026-10-01, due 2026-10-23 (15 business days, Columbus Day skipped): processed 2026-10-20,
+    not yet confirmed on 2026-11-20: the workload report neither lists it overdue nor counts it late."""
+    ref = org_services.cases.create(
+        NewCase(
+            organization="mstis",
+            jurisdiction="US-CA",
+            types=["opt_out_sale_share"],
+            channel="web",
+            received=dt.date(2026, 10, 1),
+            name="Otto Intime",
+        )
+    ).reference
+    assert org_services.cases.show(ref).items[0].respond_by == dt.date(2026, 10, 23)
+    org_services.workflow.record_processed(ref, "opt_out_sale_share", dt.date(2026, 10, 20))
+    assert ref not in {o.reference for o in org_services.reports.workload().overdue}
+    org_services.workflow.respond(ref, "opt_out_sale_share", dt.date(2026, 11, 20), "fulfilled")
+    report = org_services.reports.workload()
+    assert (report.responded, report.on_time) == (1, 1)
+    assert org_services.reports.on_time_by_type()["opt_out_sale_share"] == (1, 1)
+
+
 def test_processing_late_is_recorded_as_late(org_services: Services) -> None:
     ref = _opt_out(org_services)
     org_services.workflow.record_processed(ref, "opt_out_sale_share", dt.date(2026, 11, 20))

@@ -14,6 +14,7 @@ from privdesk.intake import (
     Detection,
     ParsedEmail,
 )
+from privdesk.intake.detection import NO_ORGANIZATION
 
 Progress = Callable[[int, int | None], None]  # (done, total or None when unknown)
 Cancelled = Callable[[], bool]
@@ -229,6 +230,14 @@ def _contract_codes(codes: Iterable[str]) -> list[str]:
         if mapped not in out:
             out.append(mapped)
     return out
+
+
+def for_organization(detection: dict[str, Any], slug: str) -> dict[str, Any]:
+    """Detection for an item whose organization the officer chose (a call, a letter, a web form): that
+    organization, and no warning that none was recognised (it read as a fault after MSTIS was chosen)."""
+    detection["organization"] = slug
+    detection["warnings"] = [w for w in detection.get("warnings", []) if w != NO_ORGANIZATION]
+    return detection
 
 
 def detection_json(found: Detection) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from privdesk.services.intake.dto import (
     ScannedLetter,
     _no_detection,
     detection_json,
+    for_organization,
 )
 from privdesk.services.organizations import get_organization
 from privdesk.store.models import (
@@ -60,7 +61,7 @@ class ManualEntries(IntakeBase):
             text = _call_note_text(note, received_at.astimezone(zone), caller, line, org.display_name)
             found = detect(asked, [_addressing(org)])
             detection = detection_json(found)
-            detection["organization"] = org.slug
+            detection = for_organization(detection, org.slug)
             item = IntakeItem(
                 organization_id=org.id,
                 channel=Channel.PHONE.value,
@@ -116,7 +117,7 @@ class ManualEntries(IntakeBase):
                 detection = _no_detection(
                     "no text was given for the letter: read it and choose the request types"
                 )
-            detection["organization"] = org.slug
+            detection = for_organization(detection, org.slug)
             item = IntakeItem(
                 organization_id=org.id,
                 channel=Channel.MAIL.value,

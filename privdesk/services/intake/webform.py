@@ -17,7 +17,7 @@ from privdesk.domain.types import Channel
 from privdesk.intake import detect
 from privdesk.services import audit
 from privdesk.services.intake.common import IntakeBase, _add_document, _addressing, _zone
-from privdesk.services.intake.dto import PENDING, detection_json
+from privdesk.services.intake.dto import PENDING, detection_json, for_organization
 from privdesk.services.organizations import get_organization
 from privdesk.store.models import IntakeItem, Setting
 
@@ -170,7 +170,7 @@ class WebFormEntries(IntakeBase):
             zone = _zone(org.timezone)
             found = detect(body, [_addressing(org)])
             detection = detection_json(found)
-            detection["organization"] = org.slug
+            detection = for_organization(detection, org.slug)
             item = IntakeItem(
                 organization_id=org.id,
                 channel=Channel.WEB.value,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from privdesk.domain.types import RequestType
 from privdesk.services.dto import OrganizationDTO
 from privdesk.services.intake import NewCaseFromIntake
-from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
+from privdesk.ui.dialogs.common import FormDialog, date_edit, fit_checklist, to_date
 from privdesk.ui.dialogs.new_case import RELATIONS
 
 
@@ -65,7 +65,7 @@ class IntakeCaseDialog(FormDialog):
             checked = rtype.value in suggestion.types
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.types.addItem(item)
-        self.types.setMaximumHeight(150)
+        fit_checklist(self.types)  # every type in view: none hides below a scroll bar
         self.received = date_edit(suggestion.received, "received") if suggestion.received else None
         self.name = self._line("consumer_name", "Consumer's name", suggestion.name)
         self.email = self._line("email", "Email", suggestion.email or "")
@@ -107,7 +107,10 @@ class IntakeCaseDialog(FormDialog):
             given.setAccessibleName("Identifying details the caller gave")
             given.setWordWrap(True)
             self.form.addRow("Given on the call:", given)
-        self.resize(560, 640)
+        # As tall as the form needs (the wrapped lines included), within the screen.
+        wanted = self.sizeHint().height()
+        screen = self.screen().availableGeometry().height() - 60 if self.screen() is not None else wanted
+        self.resize(560, min(max(wanted, 640), screen))
 
     @staticmethod
     def _line(name: str, accessible: str, text: str) -> QLineEdit:

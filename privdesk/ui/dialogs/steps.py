@@ -32,6 +32,7 @@ from privdesk.domain import outcomes
 from privdesk.domain.agents import PoaChecklist
 from privdesk.domain.types import DenialReason, Outcome, RequestType, VerificationLevel, label_of
 from privdesk.services.agents import AgentDTO, AuthorizationInput, PoaInput
+from privdesk.services.clock import ClockOptionDTO
 from privdesk.services.dto import ItemDTO
 from privdesk.services.workflow import DataPoint, VerificationInput
 from privdesk.ui.dialogs.common import FormDialog, date_edit, fit_checklist, to_date
@@ -381,6 +382,78 @@ class ProcessedDialog(FormDialog):
     def ask(cls, parent: QWidget | None, items: Sequence[ItemDTO], today: dt.date) -> Processed | None:
         d = cls(parent, items, today)
         return d.result_processed() if d.exec() else None
+
+
+@dataclass(frozen=True)
+class ClockStep:
+    item_type: str
+    action: str  # "start" (the relevant time), "pause", "resume"
+    reason: str  # the pause's code, for "pause"
+    on: dt.date
+
+
+class ClockDialog(FormDialog):
+    """Record what the law lets a clock do: start late (UK relevant time), stop while something it allows
+    is awaited (UK clarification, Iowa authentication, GDPR identity information), or run again."""
+
+    def __init__(self, parent: QWidget | None, options: Sequence[ClockOptionDTO], today: dt.date) -> None:
+        super().__init__(
+            parent,
+            "Record on the clock",
+            "Only what the law of this request allows is offered; each step recomputes the dates and is "
+            "kept in the audit trail.",
+            ok_text="Record on the clock",
+        )
+        self.options = {o.item_type: o for o in options}
+        self.item = QComboBox()
+        self.item.setObjectName("item_type")
+        self.item.setAccessibleName("Request")
+        for option in options:
+            self.item.addItem(RequestType(option.item_type).label, option.item_type)
+        self.action = QComboBox()
+        self.action.setObjectName("clock_action")
+        self.action.setAccessibleName("What happened")
+        self.on = date_edit(today, "clock_on", latest=today)
+        self.form.addRow("Request:", self.item)
+        self.form.addRow("What happened:", self.action)
+        self.form.addRow("On:", self.on)
+        self.item.currentIndexChanged.connect(self._item_changed)
+        self._item_changed()
+
+    def _item_changed(self) -> None:
+        option = self.options.get(self.item.currentData())
+        self.action.clear()
+        if option is None:
+            return
+        if option.paused_since is not None:
+            self.action.addItem(
+                f"What was awaited arrived: the clock runs again (stopped {option.paused_since.isoformat()})",
+                "resume:",
+            )
+            return
+        if option.relevant_time:
+            self.action.addItem(
+                "The identity information asked for, or the fee, arrived: the clock starts", "start:"
+            )
+        for code, label in option.pauses:
+            self.action.addItem(f"The clock stops: {label}", f"pause:{code}")
+
+    def set_action(self, action: str, reason: str = "") -> None:
+        index = self.action.findData(f"{action}:{reason}")
+        if index < 0:
+            raise ValueError(f"no clock step {action!r} {reason!r} offered")
+        self.action.setCurrentIndex(index)
+
+    def result_step(self) -> ClockStep:
+        action, _, reason = str(self.action.currentData()).partition(":")
+        return ClockStep(self.item.currentData(), action, reason, to_date(self.on))
+
+    @classmethod
+    def ask(
+        cls, parent: QWidget | None, options: Sequence[ClockOptionDTO], today: dt.date
+    ) -> ClockStep | None:
+        d = cls(parent, options, today)
+        return d.result_step() if d.exec() else None
 
 
 class AuthorizationDialog(FormDialog):

@@ -39,6 +39,7 @@ from privdesk.ui.dialogs.conflict import ConflictDialog as FieldConflictDialog
 from privdesk.ui.dialogs.steps import (
     AcknowledgeDialog,
     AuthorizationDialog,
+    ClockDialog,
     ExtensionDialog,
     NoteDialog,
     ProcessedDialog,
@@ -250,6 +251,7 @@ class CaseView(QWidget):
             ("extend", "Extend…", self.extend),
             ("respond", "Respond or deny…", self.respond),
             ("processed", "Opt-out processed…", self.processed),
+            ("clock", "Clock…", self.clock_step),
             ("add_note", "Add note…", self.add_note),
             ("edit_address", "Edit address…", self.edit_address),
             ("enclose", "Attach enclosure…", self.attach_enclosure),
@@ -461,6 +463,8 @@ class CaseView(QWidget):
             self.step_buttons[key].setEnabled(not closed)
         # Only an open opt-out or limit request not yet processed has this step.
         self.step_buttons["processed"].setVisible(bool(_unprocessed(case)))
+        # Only where the law lets a clock start late or stop (from the rule files).
+        self.step_buttons["clock"].setVisible(bool(self.file and self.file.clock_options) and not closed)
         self.step_buttons["reopen"].setVisible(closed)
         self.read_only_note.setVisible(closed)
         if closed:
@@ -1135,6 +1139,31 @@ class CaseView(QWidget):
                 self.reference, answer.item_type, answer.on, confirm=answer.confirm, expected_version=v
             ),
         )
+
+    def clock_step(self) -> None:
+        if self.file is None or not self.file.clock_options:
+            return
+        answer = ClockDialog.ask(self, self.file.clock_options, self._today())
+        if answer is None:
+            return
+        clock = self.page.services.clock
+
+        def step(version: int | None) -> CaseDTO:
+            if answer.action == "start":
+                return clock.set_relevant_time(
+                    self.reference, answer.item_type, answer.on, expected_version=version
+                )
+            if answer.action == "pause":
+                return clock.pause(
+                    self.reference,
+                    answer.item_type,
+                    answer.on,
+                    reason=answer.reason,
+                    expected_version=version,
+                )
+            return clock.resume(self.reference, answer.item_type, answer.on, expected_version=version)
+
+        self.apply_step("clock", step)
 
     def authorize(self) -> None:
         case = self.case
