@@ -112,7 +112,16 @@ class WebFormEntries(IntakeBase):
                 s.add(Setting(key=key, value={"mapping": chosen}))
             else:
                 row.value = {"mapping": chosen}
-            audit.record(s, self.ctx, "intake.web_form_mapping", "setting", key, before=before, after=chosen)
+            # The audit names the mapping by its digest: the full setting key is longer than an entity id.
+            audit.record(
+                s,
+                self.ctx,
+                "intake.web_form_mapping",
+                "web_form_mapping",
+                key.rsplit("/", 1)[1],
+                before=before,
+                after=chosen,
+            )
 
     def import_web_form(self, organization: str, text: str, mapping: dict[str, str]) -> WebFormImport:
         """Each row with a date, a name and a request becomes an intake item; a row lacking one is named
