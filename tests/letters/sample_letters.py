@@ -158,11 +158,13 @@ def sample(kind: LetterKind) -> LetterData:
             sells=True,
             shares=True,
             opt_out_how="Use the cookie preference center on our website or call 866-432-6700.",
+            look_back_from=date(2025, 11, 20),
         )
     if kind is K.KNOW_SPECIFIC_RESPONSE:
         return base(
             kind,
             LOSSEXPRESS,
+            look_back_from=date(2025, 11, 20),
             enclosures=("Account and usage data export (12 pages)", "Support communications (4 pages)"),
         )
     if kind is K.DELETION_DONE:
