@@ -46,6 +46,10 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["HOME"] = str(_run_home / "home")
     # Hypothesis's own caches (constants, Unicode tables) otherwise land in .hypothesis/ in the checkout.
     os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = str(_run_home / "hypothesis")
+    # A run-wide keyring for module and session fixtures, which set up before the per-test one: left to
+    # itself keyring picks the highest-priority backend it has seen imported, which depends on what the
+    # run collected (a benchmark's read-only keyring, say) and on the machine.
+    keyring.set_keyring(MemoryKeyring())
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
