@@ -327,6 +327,13 @@ def shoot_desk(window: Any, services: Any, settle: Any, shoot: Any) -> None:
     closed = services.cases.list(CaseFilter(status="closed"))[0].reference
     window.cases_page.open_case(closed)
     shoot(window, "27-closed-case")
+    # An extension recorded (what the Extend dialog's OK does): the first respond-by reads as superseded.
+    acknowledged = services.cases.list(CaseFilter(status="acknowledged"))[0].reference
+    services.workflow.extend(
+        acknowledged, services.ctx.today(), "the records are held by three claims units and must be collected"
+    )
+    window.cases_page.open_case(acknowledged)
+    shoot(window, "32-case-extended")
     window.open_anything("(310) 555-0101")
     shoot(window, "28-phone-search")
     window.ask_open_case()
