@@ -26,8 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from privdesk.services.letters_common import print_copy
-
 Progress = Callable[[int, int], None]
 
 
@@ -97,6 +95,8 @@ def send(
         opener = start_file or getattr(os, "startfile", None)
         if opener is None:
             raise OSError("this system has no shell print verb")
+        from privdesk.services.letters_common import print_copy  # the letter service, only when printing
+
         path = print_copy(data)
         opener(str(path), route.verb, route.argument)
     else:

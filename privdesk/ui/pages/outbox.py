@@ -33,8 +33,6 @@ from PySide6.QtWidgets import (
 from privdesk.domain.display import display_safe
 from privdesk.domain.threads import normalize_message_id
 from privdesk.domain.types import LetterStatus
-from privdesk.letters.batch import Cancelled
-from privdesk.services.letters import BatchSummary, LetterService, OutboxLetterDTO, write_file
 from privdesk.ui import print_service
 from privdesk.ui import settings as ui_settings
 from privdesk.ui.dialogs.common import FormDialog, date_edit, to_date
@@ -47,6 +45,7 @@ from privdesk.ui.widgets.flow import FlowLayout
 from privdesk.ui.widgets.records import table
 
 if TYPE_CHECKING:
+    from privdesk.services.letters import BatchSummary, LetterService, OutboxLetterDTO
     from privdesk.ui.pages.host import PageHost
 
 STATUS_FILTERS = (
@@ -182,6 +181,8 @@ def print_pdf(
     bytes as the stored record. Otherwise (a PDF file target, no spooler, several copies on Windows)
     each page is painted at the printer's resolution, capped at 300 dpi.
     """
+    from privdesk.letters.batch import Cancelled
+
     route = print_service.choose_route(
         print_service.platform_name(),
         printer.printerName(),
@@ -352,8 +353,9 @@ class OutboxPage(Page):
     # -- the list -------------------------------------------------------------------------------
     def refresh(self) -> None:
         status = self.status.currentData()
-        letters = self.services.letters
-        self.call(lambda: letters.outbox(status=status), self._loaded)
+        services = self.services
+        # ``services.letters`` loads ReportLab and the fonts the first time: on the worker, not here.
+        self.call(lambda: services.letters.outbox(status=status), self._loaded)
 
     def _loaded(self, records: list[OutboxLetterDTO]) -> None:
         chosen = self.current_letter()
@@ -380,8 +382,10 @@ class OutboxPage(Page):
         if letter is None:
             self._show_pdf(None, None)
             return
-        letters = self.services.letters
-        self.call(lambda: pdf_bytes(letters, letter), lambda data: self._show_if_current(letter, data))
+        services = self.services
+        self.call(
+            lambda: pdf_bytes(services.letters, letter), lambda data: self._show_if_current(letter, data)
+        )
 
     def _show_if_current(self, letter: OutboxLetterDTO, data: bytes) -> None:
         now = self.current_letter()
@@ -444,6 +448,8 @@ class OutboxPage(Page):
         letters = self.services.letters
 
         def work() -> Path:
+            from privdesk.services.letters import write_file
+
             write_file(target, pdf_bytes(letters, letter))  # temporary name, then rename
             return target
 
@@ -479,6 +485,8 @@ class OutboxPage(Page):
         def failed(exc: BaseException) -> None:
             self.progress.finish()
             self._update_buttons()
+            from privdesk.letters.batch import Cancelled  # loaded by the work that failed
+
             if isinstance(exc, Cancelled):
                 self.message.setText("Printing cancelled: the letter is not recorded as printed.")
             else:
@@ -544,6 +552,8 @@ class OutboxPage(Page):
         def failed(exc: BaseException) -> None:
             self.progress.finish()
             self._update_buttons()
+            from privdesk.letters.batch import Cancelled  # loaded by the work that failed
+
             if isinstance(exc, Cancelled):
                 self.message.setText("Print run cancelled: nothing was written and no letter changed.")
             else:
