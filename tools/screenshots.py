@@ -50,7 +50,7 @@ def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> Non
     from privdesk.ui.main_window import MainWindow
 
     db = str(Path(settings_dir) / "demo.db")
-    window = MainWindow(database_label=db)
+    window = MainWindow(database_label="demo.db")  # not the temporary folder's path
     if size:
         # The whole screen of that size (no window manager maximizes under Xvfb): does everything fit?
         window.show()
@@ -156,7 +156,6 @@ def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> Non
     templates.preview()
     shoot(window, "15-settings-templates")
     from privdesk.ui.dialogs.new_case import NewCaseDialog
-    from privdesk.ui.dialogs.steps import ExtensionDialog, RespondDialog, VerificationDialog
 
     services = window.services
     assert services is not None
@@ -168,9 +167,6 @@ def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> Non
             ),
             "10-new-case",
         ),
-        (VerificationDialog(window, "reasonably_high"), "11-verification"),
-        (ExtensionDialog(window, today, None), "12-extension"),
-        (RespondDialog(window, services.cases.show(reference).items, today), "13-respond"),
     ]
     for dialog, name in dialogs:
         dialog.show()
@@ -178,6 +174,7 @@ def inner(out: Path, only: list[str], dark: bool = False, size: str = "") -> Non
         dialog.close()
     shoot_more(window, services, reference, settle, shoot)
     shoot_desk(window, services, settle, shoot)
+    walk_day(window, services, settle, shoot)
     window.close()
     window.shutdown()
     QApplication.processEvents()
@@ -214,11 +211,8 @@ def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: A
     """The screens added after the first sixteen: outbox, intake forms, agents' authorization, matches,
     the shortcuts, sign-in and first run."""
     from privdesk.ui.actions import shortcut_rows
-    from privdesk.ui.dialogs.call_note import CallNoteDialog
     from privdesk.ui.dialogs.first_run import FirstRunDialog
     from privdesk.ui.dialogs.login import LoginDialog
-    from privdesk.ui.dialogs.scanned_letter import ScannedLetterDialog
-    from privdesk.ui.dialogs.steps import AuthorizationDialog
     from privdesk.ui.main_window import ShortcutsDialog
 
     window.go("outbox")
@@ -240,30 +234,7 @@ def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: A
         consumers.candidates_view.selectRow(0)
     shoot(window, "21-consumer-matches")
 
-    organizations = services.organizations.list()
-    case = services.cases.show(reference)
-    today = services.ctx.today()
-    scans = Path(tempfile.mkdtemp(prefix="privdesk-scan-"))
-    letter = ScannedLetterDialog(window, organizations, today, services.intake.limits.max_file_bytes, "mstis")
-    letter.add_files([str(sample_scan(scans))])
-    letter.sender_name.setText("Ruth Okafor")
-    letter.sender_address.setPlainText("12 Elm Street\nTorrance, CA 90501")
-    call = CallNoteDialog(window, organizations, services.ctx.now(), "mstis")
-    call.caller_number.setText("(310) 555-0177")
-    call.caller_name.setText("Dana Whitfield")
-    call.asked.setPlainText(
-        "I live in California and I want you to delete all the personal information you have on me."
-    )
-    call.data_point.setText("date of birth 1981-04-02")
-    call.add_point_button.click()
-    call_note, scanned = call.note(), letter.letter()  # what the forms would hand over on OK
     dialogs = [
-        (call, "18-call-note"),
-        (letter, "19-scanned-letter"),
-        (
-            AuthorizationDialog(window, services.agents.list(), case.consumer_id, case.consumer_name, today),
-            "20-agent-authorization",
-        ),
         (ShortcutsDialog(shortcut_rows(window.actions_by_id), window), "22-keyboard-shortcuts"),
         (LoginDialog(window.runner, lambda *_: None, window, database="demo.db"), "23-sign-in"),
         (FirstRunDialog(window.runner, lambda *_: None, window), "24-first-run"),
@@ -273,29 +244,6 @@ def shoot_more(window: Any, services: Any, reference: str, settle: Any, shoot: A
         shoot(dialog, name)
         dialog.hide()
         dialog.deleteLater()
-    # What "Add to the inbox" does for each form (the GUI tests press the buttons themselves), then the
-    # call as the officer finds it in the Inbox, and the form that makes it a case.
-    from privdesk.ui.dialogs.intake_case import IntakeCaseDialog
-
-    logged = services.intake.add_call_note(call_note)
-    services.intake.add_scanned_letter(scanned)
-    shutil.rmtree(scans, ignore_errors=True)
-    window.go("inbox")
-    settle()
-    inbox = window.pages["inbox"]
-    inbox.refresh(select=logged.intake_id)
-    settle(800)
-    shoot(window, "30-inbox-call-logged")
-    make_case = IntakeCaseDialog(
-        window,
-        services.intake.suggest_case(logged.intake_id),
-        organizations,
-        services.ctx.rulebook.jurisdictions(),
-    )
-    make_case.show()
-    shoot(make_case, "31-make-case-from-call")
-    make_case.hide()
-    make_case.deleteLater()
 
 
 def shoot_desk(window: Any, services: Any, settle: Any, shoot: Any) -> None:
@@ -327,19 +275,233 @@ def shoot_desk(window: Any, services: Any, settle: Any, shoot: Any) -> None:
     closed = services.cases.list(CaseFilter(status="closed"))[0].reference
     window.cases_page.open_case(closed)
     shoot(window, "27-closed-case")
-    # An extension recorded (what the Extend dialog's OK does): the first respond-by reads as superseded.
-    acknowledged = services.cases.list(CaseFilter(status="acknowledged"))[0].reference
-    services.workflow.extend(
-        acknowledged, services.ctx.today(), "the records are held by three claims units and must be collected"
-    )
-    window.cases_page.open_case(acknowledged)
-    shoot(window, "32-case-extended")
     window.open_anything("(310) 555-0101")
     shoot(window, "28-phone-search")
     window.ask_open_case()
     settle()
     shoot(window, "29-open-box-recent")
     window.open_box.completer_.popup().hide()
+
+
+def answer_next(handle: Any) -> Any:
+    """Answers the next modal dialog as the officer would: ``handle(dialog)`` fills it and presses its
+    button. Returns the timer watching for it (stop it if the dialog may not come)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    before = QApplication.activeModalWidget()
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.answered = False  # type: ignore[attr-defined]
+
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None or dialog is before or not dialog.isVisible():
+            return
+        timer.stop()
+        timer.answered = True  # type: ignore[attr-defined]
+        handle(dialog)
+
+    timer.timeout.connect(poll)
+    timer.start()
+    return timer
+
+
+def through(button: Any, handle: Any) -> None:
+    """Press the button, answer the dialog it opens (once its data has loaded), wait for it to close."""
+    from PySide6.QtWidgets import QApplication
+
+    watch = answer_next(handle)
+    press(button)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and not watch.answered:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    watch.stop()
+    if not watch.answered:
+        raise RuntimeError(f"no dialog came from {button.text()!r}")
+
+
+def press(button: Any) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def press_yes(box: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    press(box.button(QMessageBox.StandardButton.Yes))
+
+
+def walk_day(window: Any, services: Any, settle: Any, shoot: Any) -> None:
+    """The officer's day, each step through its real buttons and dialogs, each step's result shot:
+    a scanned letter, a phone call, an email made a case, an agent's authorization, verification,
+    extension, the answer generated and printed, the yearly report."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QPushButton
+
+    from privdesk.services.dto import CaseFilter
+    from privdesk.ui.pages import outbox as outbox_page
+
+    scans = Path(tempfile.mkdtemp(prefix="privdesk-scan-"))
+    inbox = window.pages["inbox"]
+    window.go("inbox")
+    settle()
+
+    # A scanned letter: the form with its preview, "Add to the inbox", the letter in the inbox.
+    def fill_letter(dialog: Any) -> None:
+        dialog.add_files([str(sample_scan(scans))])
+        dialog.sender_name.setText("Ruth Okafor")
+        dialog.sender_address.setPlainText("12 Elm Street\nTorrance, CA 90501")
+        shoot(dialog, "19-scanned-letter")
+        press(dialog.ok_button)
+
+    through(inbox.letter_button, fill_letter)
+    shoot(window, "40-day-letter-logged")
+
+    # A phone call: the call note, then the call in the inbox and the form that makes it a case.
+    def fill_call(dialog: Any) -> None:
+        dialog.caller_number.setText("(310) 555-0177")
+        dialog.caller_name.setText("Dana Whitfield")
+        dialog.asked.setPlainText(
+            "I live in California and I want you to delete all the personal information you have on me."
+        )
+        dialog.data_point.setText("date of birth 1981-04-02")
+        press(dialog.add_point_button)
+        shoot(dialog, "18-call-note")
+        press(dialog.ok_button)
+
+    through(inbox.call_button, fill_call)
+    shoot(window, "30-inbox-call-logged")
+
+    def look_and_cancel(dialog: Any) -> None:
+        shoot(dialog, "31-make-case-from-call")
+        dialog.reject()
+
+    through(inbox.make_case_button, look_and_cancel)
+
+    # An email becomes a case: the message chosen, "Make case…", the form confirmed.
+    emails = [r for r, item in enumerate(inbox.items.records) if item.channel == "email"]
+    inbox.view.selectRow(emails[0])
+    settle()
+
+    def confirm_case(dialog: Any) -> None:
+        shoot(dialog, "41-day-email-make-case")
+        # "Every deadline has passed" (when it has): made anyway, as the officer would.
+        late.append(answer_next(press_yes))
+        press(dialog.ok_button)
+
+    late: list[Any] = []
+
+    through(inbox.make_case_button, confirm_case)
+    settle(800)
+    late[0].stop()
+    made = inbox.outcome_label.text().split()[1]
+    window.open_case(made)
+    shoot(window, "42-day-email-became-case")
+
+    # An agent's authorization: a power of attorney recorded on the case the agent made.
+    row = next(iter(services.cases.list(CaseFilter(search="Evelyn Marchetti"))))
+    window.go("cases")
+    view = window.cases_page.open_case(row.reference)
+    settle()
+    view.tabs.setCurrentIndex(3)  # Agent and authorization
+
+    def fill_authorization(dialog: Any) -> None:
+        dialog.agent.setCurrentIndex(dialog.agent.findText("Claire Marchetti"))
+        for i in range(dialog.scope.count()):
+            if dialog.scope.item(i).data(Qt.ItemDataRole.UserRole) in ("know_categories", "delete"):
+                dialog.scope.item(i).setCheckState(Qt.CheckState.Checked)
+        dialog.poa_box.setChecked(True)
+        dialog.poa_dated.setChecked(True)
+        dialog.poa_signed.setChecked(True)
+        dialog.poa_notarized.setChecked(True)
+        shoot(dialog, "20-agent-authorization")
+        press(dialog.ok_button)
+
+    through(view.findChild(QPushButton, "authorize_button"), fill_authorization)
+    shoot(window, "43-day-agent-authorized")
+
+    # Verification: the points asked, received and matched, the declaration; the level met.
+    waiting = services.cases.list(CaseFilter(status="awaiting_verification"))[0].reference
+    window.go("cases")
+    view = window.cases_page.open_case(waiting)
+    settle()
+    view.tabs.setCurrentIndex(2)  # Verification
+
+    def fill_verification(dialog: Any) -> None:
+        for r in range(dialog.table.rowCount()):
+            dialog.set_point(r, True, True, True)
+        dialog.declaration.setChecked(True)
+        shoot(dialog, "11-verification")
+        press(dialog.ok_button)
+
+    through(view.step_buttons["verify"], fill_verification)
+    shoot(window, "44-day-verified")
+
+    # The extension: the notice's reason, then the first respond-by shown as superseded.
+    acknowledged = services.cases.list(CaseFilter(status="acknowledged"))[0].reference
+    window.go("cases")
+    view = window.cases_page.open_case(acknowledged)
+    settle()
+
+    def fill_extension(dialog: Any) -> None:
+        dialog.reason.setPlainText("the records are held by three claims units and must be collected")
+        shoot(dialog, "12-extension")
+        press(dialog.ok_button)
+
+    through(view.step_buttons["extend"], fill_extension)
+    shoot(window, "32-case-extended")
+
+    # Respond and print: the answer recorded on the verified case, its letter generated, previewed
+    # and printed from the case. Xvfb has no printer: the pages go to a PDF file instead.
+    window.go("cases")
+    view = window.cases_page.open_case(waiting)
+    settle()
+
+    def record_answer(dialog: Any) -> None:
+        shoot(dialog, "13-respond")
+        press(dialog.ok_button)
+
+    through(view.step_buttons["respond"], record_answer)
+    settle(800)
+    view.tabs.setCurrentIndex(5)  # Letters
+    settle()
+    queued = [
+        view.letters.topLevelItem(i)
+        for i in range(view.letters.topLevelItemCount())
+        if view._letter_status(view.letters.topLevelItem(i)) == "queued"
+    ]
+
+    def to_pdf(_parent: Any) -> Any:
+        from PySide6.QtPrintSupport import QPrinter
+
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(scans / "printed.pdf"))
+        return printer
+
+    asked = outbox_page.PrintLetter.ask
+    outbox_page.PrintLetter.ask = to_pdf  # type: ignore[method-assign]
+    try:
+        if queued:
+            keep = answer_next(press_yes)  # "Did the pages come out?" Yes
+            view.letters.setCurrentItem(queued[-1])
+            view.generate_and_print(queued[-1])
+            settle(1500)
+            keep.stop()
+        shoot(window, "45-day-response-printed")
+    finally:
+        outbox_page.PrintLetter.ask = asked  # type: ignore[method-assign]
+
+    # The yearly report: the metrics for the year, as the law asks them published.
+    window.go("reports")
+    window.pages["reports"].choose("metrics")
+    settle(800)
+    shoot(window, "46-day-yearly-report")
+    shutil.rmtree(scans, ignore_errors=True)
 
 
 def main() -> int:

@@ -486,6 +486,9 @@ class InboxPage(Page):
     def _loaded(self, rows: list[IntakeRowDTO], select: int | None = None) -> None:
         chosen = select if select is not None else (row.id if (row := self.current_item()) else None)
         self.items.set_records(rows)
+        # Widths are fitted once; a row arriving later with a ⚠ icon must still show its whole date.
+        header = self.view.horizontalHeader()
+        header.resizeSection(0, max(header.sectionSize(0), self.view.sizeHintForColumn(0)))
         self.count_label.setText(f"{len(rows)} waiting")
         if chosen is None or not self.select_item(chosen):
             self._selected()
