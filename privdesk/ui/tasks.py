@@ -18,11 +18,11 @@ from privdesk.logsafe import log_exception
 log = logging.getLogger(__name__)
 
 
-
 def _owner_gone(exc: RuntimeError) -> bool:
     """Whether ``exc`` is Qt's way of saying the object a callback reaches was deleted meanwhile."""
     text = str(exc)
     return "already deleted" in text or "has been deleted" in text
+
 
 class CancelToken:
     """Passed to long work that wants to stop early; the work checks it between steps."""
