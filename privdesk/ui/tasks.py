@@ -18,6 +18,12 @@ from privdesk.logsafe import log_exception
 log = logging.getLogger(__name__)
 
 
+def _owner_gone(exc: RuntimeError) -> bool:
+    """Whether ``exc`` is Qt's way of saying the object a callback reaches was deleted meanwhile."""
+    text = str(exc)
+    return "already deleted" in text or "has been deleted" in text
+
+
 class CancelToken:
     """Passed to long work that wants to stop early; the work checks it between steps."""
 
@@ -57,7 +63,7 @@ class TaskRelay(QObject):
             try:
                 self.on_success(result)
             except RuntimeError as exc:
-                if "already deleted" not in str(exc):
+                if not _owner_gone(exc):
                     raise
                 # the page that asked was closed meanwhile: the answer has nobody to go to
 
@@ -65,7 +71,13 @@ class TaskRelay(QObject):
     def _failed(self, exc: object) -> None:
         assert isinstance(exc, BaseException)
         if self.on_error is not None:
-            self.on_error(exc)
+            try:
+                self.on_error(exc)
+            except RuntimeError as gone:
+                if not _owner_gone(gone):
+                    raise
+                # nobody left to tell (the window closed while the work ran): the log keeps the failure
+                log_exception(log, "background task failed after its window closed", exc)
         else:
             log_exception(log, "background task failed", exc)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QLabel
 
 from privdesk.ui.dialogs.web_form import WebFormDialog
 from privdesk.ui.main_window import MainWindow
@@ -40,9 +40,11 @@ def test_a_web_form_export_becomes_inbox_items_with_the_mapping_remembered(
             assert "What they asked" in dialog.problem() and not dialog.ok_button.isEnabled()
             dialog.combos["request"].setCurrentIndex(dialog.combos["request"].findData("Your request"))
             dialog.organization.setCurrentIndex(dialog.organization.findData("mstis"))
-        else:  # the same columns again: the choice comes back as it was
+        else:  # the same columns again: the choice kept in the database, as another desk changed it
             assert dialog.combos["request"].currentData() == "Your request"
+            assert dialog.combos["phone"].currentData() == ""
             assert dialog.organization.currentData() == "mstis"
+            assert any("mapped before" in label.text() for label in dialog.findChildren(QLabel))
         assert dialog.problem() == ""
         dialog.accept()
         return dialog.choice()
@@ -61,5 +63,12 @@ def test_a_web_form_export_becomes_inbox_items_with_the_mapping_remembered(
     assert sorted(p.sender_name for p in pending if p.channel == "web") == ["Ada Lindqvist", "Bo Renner"]
     ada = next(p for p in pending if p.sender_name == "Ada Lindqvist")
     assert "delete" in ada.types
+    # Another desk (or the command line) maps the same form without the phone column: one memory, so
+    # this desk's dialog shows that choice, not one of its own.
+    columns = ["Submitted on", "Full name", "E-mail", "Phone", "Your request", "Type"]
+    services.intake.remember_web_form_mapping(
+        columns,
+        {"received": "Submitted on", "name": "Full name", "email": "E-mail", "request": "Your request"},
+    )
     inbox.web_form_button.click()  # the next export of the same form
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=10_000)

@@ -1,9 +1,9 @@
-"""Import a web form's CSV export: choose, once, which column holds what; the choice is remembered for
-files with the same columns, so the next export imports with one click."""
+"""Import a web form's CSV export: choose, once, which column holds what. The choice is kept in the
+database by the import (one memory for every desk and the command line), so the next export of the same
+form opens with it filled in."""
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import (
@@ -21,16 +21,6 @@ from privdesk.ui import settings as ui_settings
 NONE = "(not in this file)"
 
 
-def mapping_key(columns: list[str]) -> str:
-    digest = hashlib.sha256("\x1f".join(sorted(columns)).encode("utf-8")).hexdigest()[:16]
-    return f"webform/mapping/{digest}"
-
-
-def remembered(columns: list[str]) -> dict[str, str]:
-    stored = ui_settings.get_json(mapping_key(columns), {})
-    return {k: v for k, v in stored.items() if v in columns} if isinstance(stored, dict) else {}
-
-
 @dataclass(frozen=True)
 class WebFormChoice:
     organization: str
@@ -45,7 +35,8 @@ class WebFormDialog(QDialog):
         columns: list[str],
         fields: dict[str, str],
         required: tuple[str, ...],
-        guessed: dict[str, str],
+        start: dict[str, str],
+        remembered: bool,
         organizations: list[tuple[str, str]],
     ) -> None:
         super().__init__(parent)
@@ -54,12 +45,14 @@ class WebFormDialog(QDialog):
         self.columns = columns
         self.required = required
         self.fields = fields
-        known = remembered(columns)
-        start = known or guessed
         intro = QLabel(
             f"<b>{filename}</b>: {len(columns)} columns. Say which column holds what; each row becomes an "
             "item in the Inbox. "
-            + ("These columns were mapped before: the same choice is filled in." if known else "")
+            + (
+                "These columns were mapped before: the same choice is filled in."
+                if remembered
+                else "The choice below is a guess from the column names: check it."
+            )
         )
         intro.setWordWrap(True)
         self.organization = QComboBox()
@@ -118,7 +111,6 @@ class WebFormDialog(QDialog):
     def accept(self) -> None:
         if self.problem():
             return
-        ui_settings.set_json(mapping_key(self.columns), self.mapping())
         ui_settings.set_json("webform/organization", self.organization.currentData())
         super().accept()
 
@@ -133,8 +125,9 @@ class WebFormDialog(QDialog):
         columns: list[str],
         fields: dict[str, str],
         required: tuple[str, ...],
-        guessed: dict[str, str],
+        start: dict[str, str],
+        remembered: bool,
         organizations: list[tuple[str, str]],
     ) -> WebFormChoice | None:
-        dialog = cls(parent, filename, columns, fields, required, guessed, organizations)
+        dialog = cls(parent, filename, columns, fields, required, start, remembered, organizations)
         return dialog.choice() if dialog.exec() == QDialog.DialogCode.Accepted else None

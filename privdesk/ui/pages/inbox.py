@@ -635,7 +635,7 @@ class InboxPage(Page):
             return
         services = self.services
 
-        Found = tuple[str, list[str], dict[str, str], list[tuple[str, str]]]
+        Found = tuple[str, list[str], tuple[dict[str, str], bool], list[tuple[str, str]]]
 
         def read() -> Found:
             with open(path, encoding="utf-8-sig", newline="") as handle:
@@ -643,7 +643,7 @@ class InboxPage(Page):
             organizations = [(o.slug, o.display_name) for o in services.organizations.list()]
             columns = csv_columns(text)
             # Remembered in the database (from this desk, another, or the command line), else a guess.
-            mapping = services.intake.web_form_mapping(columns)[0] if any(columns) else {}
+            mapping = services.intake.web_form_mapping(columns) if any(columns) else ({}, False)
             return text, columns, mapping, organizations
 
         def chosen(found: Found) -> None:
@@ -651,8 +651,9 @@ class InboxPage(Page):
             if not columns:
                 self.outcome_label.setText(f"{Path(path).name} has no header row: nothing was imported.")
                 return
+            start, remembered = mapping
             choice = WebFormDialog.ask(
-                self, Path(path).name, columns, FIELDS, REQUIRED, mapping, organizations
+                self, Path(path).name, columns, FIELDS, REQUIRED, start, remembered, organizations
             )
             if choice is None:
                 return
