@@ -421,3 +421,22 @@ def test_an_emailed_letter_records_the_message_id_replies_will_name(qtbot: Any) 
     assert (mailing.method, mailing.message_id) == ("email", "<DM6PR11MB4107A1B2@outlook.example>")
     dialog.method.setCurrentIndex(dialog.method.findData("first_class"))
     assert dialog.result_mailing().message_id is None  # a mailed letter never carries one
+
+
+def test_a_later_row_with_a_warning_still_shows_its_whole_received_date(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privdesk.services.intake import ScannedLetter
+    from tests import scans
+
+    inbox = import_sample(qtbot, window, monkeypatch, "sample-03.eml")  # fits the columns, no warning
+    services = window.services
+    assert services is not None
+    # A letter logged without a transcript carries a warning: its row shows the ⚠ icon before the date.
+    services.intake.add_scanned_letter(ScannedLetter("mstis", TODAY, [scans.png()], sender_name="Ann Lee"))
+    inbox.refresh()
+    qtbot.waitUntil(lambda: inbox.items.rowCount() == 2, timeout=10_000)
+    warned = next(r for r, item in enumerate(inbox.items.records) if item.warnings)
+    width = inbox.view.horizontalHeader().sectionSize(0)
+    assert inbox.items.data(inbox.items.index(warned, 0)) == TODAY.isoformat()
+    assert width >= inbox.view.sizeHintForColumn(0)  # the icon and the whole date
