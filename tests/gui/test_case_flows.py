@@ -353,3 +353,16 @@ def test_new_case_records_the_period_a_know_request_covers(qtbot: Any, demo_serv
     assert case.items[0].know_since == dt.date(2023, 6, 1)
     dialog.know_period.setCurrentIndex(dialog.know_period.findData("all"))
     assert demo_services.cases.create(dialog.result_case()).items[0].know_since == dt.date(2022, 1, 1)
+
+
+def test_an_answered_case_says_its_next_step_has_no_deadline(
+    qtbot: Any, window: MainWindow, demo_services: Services
+) -> None:
+    from privdesk.services.dto import CaseFilter
+
+    answered = demo_services.cases.list(CaseFilter(status="responded"))[0].reference
+    window.open_case(answered)
+    view = window.cases_page.current_case_view()
+    assert view is not None
+    qtbot.waitUntil(lambda: view.next_button.text().endswith("Close the request"), timeout=10_000)
+    assert view.next_label.text() == "Next step (no deadline)"

@@ -486,7 +486,8 @@ class CaseView(QWidget):
             return
         due = f" by {action.due.isoformat()}" if action.due else ""
         marker = "  ⚠ OVERDUE" if action.overdue else ""
-        self.next_label.setText(f"Next step{due}{marker}")
+        # With no date (closing a case that has been answered) the label says so rather than trail off.
+        self.next_label.setText(f"Next step{due}{marker}" if due else "Next step (no deadline)")
         self.next_button.setText(action.label)
         self.next_button.setEnabled(True)
         self.next_button.setToolTip(f"{action.label}{due} (Ctrl+Return)")
