@@ -501,6 +501,15 @@ def walk_day(window: Any, services: Any, settle: Any, shoot: Any) -> None:
     window.pages["reports"].choose("metrics")
     settle(800)
     shoot(window, "46-day-yearly-report")
+
+    def save_as(dialog: Any) -> None:  # the file dialog: a name typed, Save pressed
+        dialog.selectFile(str(scans / "ccpa-metrics-2026.pdf"))
+        dialog.accept()
+
+    reports = window.pages["reports"]
+    through(reports.export_buttons["pdf"], save_as)
+    settle(1500)
+    shoot(window, "47-day-yearly-report-saved")
     shutil.rmtree(scans, ignore_errors=True)
 
 
