@@ -200,6 +200,9 @@ class LetterData(_Frozen):
     verification_level: VerificationLevel | None = None
     data_points_requested: tuple[str, ...] = ()
     verify_by: date | None = None
+    # every request that needed an identity check has its result (verified or unverifiable): a request
+    # for verification would no longer be true
+    identity_decided: bool = False
     agent_name: str = ""
     # extension
     extension_reason: str = ""

@@ -118,6 +118,12 @@ def _facts(data: LetterData, c: _Collector) -> None:
         )
     if kind == LetterKind.VERIFICATION_REQUEST and data.verify_by is None:
         c.problem("reply-by date", "the letter gives no date to reply by")
+    if kind == LetterKind.VERIFICATION_REQUEST and data.identity_decided:
+        c.problem(
+            "verification",
+            "the identity check is already recorded for every request, so asking for it again would not "
+            "be true: void this letter",
+        )
     if kind == LetterKind.APPEAL_DECISION and not data.complaint_route.strip():
         c.problem(
             "complaint route", f"the rules for {data.jurisdiction} name no Attorney General complaint route"

@@ -320,6 +320,10 @@ def build_letter_data(
         fields["enclosures"] = _enclosures(session, case)
     if kind in (LetterKind.VERIFICATION_REQUEST, LetterKind.AGENT_AUTHORIZATION_REQUEST):
         fields["verification_level"] = _strongest_level(items)
+        needing = [i for i in items if i.verification_level not in (None, VerificationLevel.NONE.value)]
+        fields["identity_decided"] = bool(needing) and all(
+            i.verification_result in ("verified", "unverifiable") for i in needing
+        )
         fields["data_points_requested"] = _data_points(rulebook, case, items, extra)
         if extra.get("verify_by"):
             fields["verify_by"] = dt.date.fromisoformat(str(extra["verify_by"]))
