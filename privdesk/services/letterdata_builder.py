@@ -131,11 +131,15 @@ def letterhead_for(org: Organization) -> Letterhead:
     )
 
 
+def _needing_verification(items: list[RequestItem]) -> list[RequestItem]:
+    return [i for i in items if i.verification_level not in (None, VerificationLevel.NONE.value)]
+
+
 def _items_for(case: Case, kind: str, item: RequestItem | None) -> list[RequestItem]:
     items = list(case.items)
     if kind in _WHOLE_CASE_KINDS or item is None:
         if kind == LetterKind.VERIFICATION_REQUEST:
-            needing = [i for i in items if i.verification_level not in (None, VerificationLevel.NONE.value)]
+            needing = _needing_verification(items)
             return needing or items
         return items
     if kind == LetterKind.EXTENSION_NOTICE:
@@ -320,7 +324,7 @@ def build_letter_data(
         fields["enclosures"] = _enclosures(session, case)
     if kind in (LetterKind.VERIFICATION_REQUEST, LetterKind.AGENT_AUTHORIZATION_REQUEST):
         fields["verification_level"] = _strongest_level(items)
-        needing = [i for i in items if i.verification_level not in (None, VerificationLevel.NONE.value)]
+        needing = _needing_verification(items)
         fields["identity_decided"] = bool(needing) and all(
             i.verification_result in ("verified", "unverifiable") for i in needing
         )
